@@ -1,0 +1,71 @@
+// The journal: Chaos Toolkit's structure, so existing journal readers work, plus our own
+// `undo` list and `chaos_action` block (verdict, reason, where it ran), which the report reads.
+import type { ActivityDefinition, Experiment } from "../experiment/format.js";
+
+export type RunStatus = "succeeded" | "failed";
+
+/** One executed activity. `status` is absent when the activity was interrupted (as in Chaos Toolkit). */
+export interface ActivityRun {
+  activity: ActivityDefinition;
+  output: unknown;
+  start: string;
+  end: string;
+  duration: number;
+  status?: RunStatus;
+  exception?: string[];
+  tolerance_met?: boolean;
+}
+
+export interface SteadyState {
+  steady_state_met: boolean | null;
+  probes: ActivityRun[];
+}
+
+export type JournalStatus = "completed" | "failed" | "aborted" | "interrupted";
+
+/** An undo of one of our own cluster changes, replayed after the user's rollbacks. */
+export interface UndoRun {
+  id: string;
+  description: string;
+  status: "succeeded" | "failed" | "skipped";
+  error?: string;
+  start: string;
+  end: string;
+  duration: number;
+}
+
+/** Our verdict, per DESIGN.md → Contracts → Verdicts. `invalid` and `skipped` never have a journal. */
+export type JournalVerdict = "passed" | "deviated" | "failed";
+
+export interface ChaosActionInfo {
+  version: string;
+  /** The experiment file, relative to the working directory. */
+  file: string;
+  verdict: JournalVerdict;
+  /** In words: "held", "deviated: <probe>", "failed: <reason>". */
+  reason: string;
+  /** True once a method action has started: whether a fault may have been injected. */
+  fault_injected: boolean;
+  hypothesis_strategy: string;
+  rollback_strategy: string;
+  /** Where it ran, when it touched a cluster. Never a secret. */
+  cluster?: { source: string; context?: string; server?: string; version?: string; user?: string };
+  commit?: string;
+}
+
+export interface Journal {
+  "chaoslib-version": string;
+  platform: string;
+  node: string;
+  experiment: Experiment & { dry: null };
+  start: string;
+  end: string;
+  duration: number;
+  status: JournalStatus;
+  deviated: boolean;
+  steady_states: { before: SteadyState | null; after: SteadyState | null; during: SteadyState[] };
+  run: ActivityRun[];
+  rollbacks: ActivityRun[];
+  undo: UndoRun[];
+  chaos_action: ChaosActionInfo;
+}

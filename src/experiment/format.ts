@@ -1,0 +1,185 @@
+// The Chaos Toolkit experiment format: the one source of truth for its shape.
+// Types are inferred from these schemas; validation and schema/experiment.schema.json derive from them.
+// Anything that may be a `${var}` before substitution accepts a string too.
+import { z } from "zod";
+
+const substitutable = <T extends z.ZodType>(schema: T) => z.union([schema, z.string()]);
+
+export const PythonProvider = z
+  .object({
+    type: z.literal("python"),
+    module: z.string().min(1),
+    func: z.string().min(1),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    secrets: z.array(z.string()).optional(),
+  })
+  .meta({ title: "Python provider (a native chaos-action function)" });
+
+export const ProcessProvider = z
+  .object({
+    type: z.literal("process"),
+    path: z.string().min(1),
+    arguments: z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+    timeout: z.number().positive().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+  })
+  .meta({ title: "Process provider" });
+
+export const HttpProvider = z
+  .object({
+    type: z.literal("http"),
+    url: z.string().min(1),
+    method: z.string().optional(),
+    headers: z.record(z.string(), z.unknown()).optional(),
+    arguments: z.unknown().optional(),
+    timeout: substitutable(z.union([z.number().positive(), z.tuple([z.number(), z.number()])])).optional(),
+    expected_status: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    verify_tls: z.boolean().optional(),
+    max_retries: z.number().int().nonnegative().optional(),
+  })
+  .meta({ title: "HTTP provider" });
+
+export const Provider = z.discriminatedUnion("type", [PythonProvider, ProcessProvider, HttpProvider]);
+
+const pause = substitutable(z.number().nonnegative());
+
+export const Pauses = z.object({ before: pause.optional(), after: pause.optional() });
+
+export const RegexTolerance = z.object({
+  type: z.literal("regex"),
+  pattern: z.string(),
+  target: z.string().optional(),
+});
+
+export const JsonPathTolerance = z.object({
+  type: z.literal("jsonpath"),
+  path: z.string().min(1),
+  target: z.string().optional(),
+  count: z.number().int().nonnegative().optional(),
+  expect: z.unknown().optional(),
+});
+
+export const RangeTolerance = z.object({
+  type: z.literal("range"),
+  range: z.tuple([z.number(), z.number()]),
+  target: z.string().optional(),
+});
+
+export const Control = z.object({
+  name: z.string().min(1),
+  provider: z.object({ type: z.literal("python"), module: z.string().min(1), arguments: z.unknown().optional() }),
+  scope: z.enum(["before", "after"]).optional(),
+  automatic: z.boolean().optional(),
+});
+
+export const ActivityDefinition = z.object({
+  type: z.enum(["probe", "action"]),
+  name: z.string().min(1),
+  provider: Provider,
+  pauses: Pauses.optional(),
+  background: z.boolean().optional(),
+  timeout: z.number().positive().optional(),
+  get tolerance() {
+    return Tolerance.optional();
+  },
+  controls: z.array(Control).optional(),
+  // The chaostoolkit-kubernetes README puts `secrets` here; Chaos Toolkit ignores it (only the provider's counts).
+  secrets: z.array(z.string()).optional(),
+});
+
+/** A probe run as a tolerance: it receives the checked value as `arguments.value`. */
+export const ProbeTolerance = ActivityDefinition.extend({ type: z.literal("probe") });
+
+export const Tolerance = z.union([
+  z.boolean(),
+  z.number().int(),
+  z.string(),
+  z.array(z.unknown()),
+  z.discriminatedUnion("type", [RegexTolerance, JsonPathTolerance, RangeTolerance, ProbeTolerance]),
+]);
+
+export const ActivityRef = z.object({ ref: z.string().min(1) });
+
+export const Activity = z.union([ActivityRef, ActivityDefinition]);
+
+export const HypothesisProbe = z.union([
+  ActivityRef.extend({ tolerance: Tolerance }),
+  ActivityDefinition.extend({ type: z.literal("probe"), tolerance: Tolerance }),
+]);
+
+export const SteadyStateHypothesis = z.object({
+  title: z.string().min(1),
+  probes: z.array(HypothesisProbe).optional(),
+  controls: z.array(Control).optional(),
+});
+
+export const EnvValue = z.object({
+  type: z.literal("env"),
+  key: z.string().min(1),
+  default: z.unknown().optional(),
+  env_var_type: z.enum(["str", "string", "int", "integer", "float", "number", "bytes", "bool", "json"]).optional(),
+});
+
+export const ConfigurationValue = z.unknown().meta({
+  description: "A literal value, or {type: env, key, default?, env_var_type?} read from the environment.",
+});
+
+export const SecretValue = z.unknown().meta({
+  description: "A literal value, or {type: env, key} read from the environment.",
+});
+
+export const HypothesisStrategy = z.enum([
+  "default",
+  "before-method-only",
+  "after-method-only",
+  "during-method-only",
+  "continuously",
+]);
+
+export const RollbackStrategy = z.enum(["default", "always", "never", "deviated"]);
+
+export const Runtime = z.object({
+  hypothesis: z.object({ strategy: HypothesisStrategy.optional() }).optional(),
+  rollbacks: z.object({ strategy: RollbackStrategy.optional() }).optional(),
+});
+
+export const Experiment = z
+  .object({
+    version: z.string().optional(),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    tags: z.array(z.string().min(1)).optional(),
+    contributions: z.record(z.string(), z.enum(["high", "medium", "low", "none"])).optional(),
+    configuration: z.record(z.string(), ConfigurationValue).optional(),
+    secrets: z.record(z.string(), z.record(z.string(), SecretValue)).optional(),
+    "steady-state-hypothesis": SteadyStateHypothesis.optional(),
+    method: z.array(Activity),
+    rollbacks: z.array(Activity).optional(),
+    controls: z.array(Control).optional(),
+    extensions: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
+    runtime: Runtime.optional(),
+  })
+  .meta({ title: "Chaos Toolkit experiment (as run by chaos-action)" });
+
+export type PythonProvider = z.infer<typeof PythonProvider>;
+export type ProcessProvider = z.infer<typeof ProcessProvider>;
+export type HttpProvider = z.infer<typeof HttpProvider>;
+export type Provider = z.infer<typeof Provider>;
+export type Pauses = z.infer<typeof Pauses>;
+export type RegexTolerance = z.infer<typeof RegexTolerance>;
+export type JsonPathTolerance = z.infer<typeof JsonPathTolerance>;
+export type RangeTolerance = z.infer<typeof RangeTolerance>;
+export type ProbeTolerance = z.infer<typeof ProbeTolerance>;
+export type Tolerance = z.infer<typeof Tolerance>;
+export type ActivityDefinition = z.infer<typeof ActivityDefinition>;
+export type ActivityRef = z.infer<typeof ActivityRef>;
+export type Activity = z.infer<typeof Activity>;
+export type HypothesisProbe = z.infer<typeof HypothesisProbe>;
+export type SteadyStateHypothesis = z.infer<typeof SteadyStateHypothesis>;
+export type EnvValue = z.infer<typeof EnvValue>;
+export type HypothesisStrategy = z.infer<typeof HypothesisStrategy>;
+export type RollbackStrategy = z.infer<typeof RollbackStrategy>;
+export type Experiment = z.infer<typeof Experiment>;
+
+export const isRef = (activity: Activity | HypothesisProbe): activity is ActivityRef & { tolerance?: Tolerance } =>
+  "ref" in activity;

@@ -1,0 +1,68 @@
+// The contract for `python` providers: Chaos Toolkit names a Python module and function; we resolve
+// the pair to a native TypeScript implementation. Signatures are plain data (cheap to load, used by
+// validation and the JSON Schema); implementations load lazily, so the cluster client is only
+// imported when an experiment runs a Kubernetes activity.
+
+export type ParamType = "string" | "integer" | "number" | "boolean" | "object" | "array" | "string|array" | "any";
+
+export interface NativeParam {
+  name: string;
+  type: ParamType;
+  /** Absent means required. */
+  default?: unknown;
+  required?: boolean;
+}
+
+export interface NativeSignature {
+  module: string;
+  func: string;
+  kind: "action" | "probe";
+  params: NativeParam[];
+  /** What it needs from the run: `cluster` functions get a Kubernetes connection. */
+  needs?: "cluster";
+  summary: string;
+}
+
+/** A change we made that must be reverted; plain data, so it survives the process in the undo file. */
+export interface UndoStep {
+  id: string;
+  /** Which undo executor replays it, e.g. "k8s.scale". */
+  kind: string;
+  /** For people: "scale deployment default/web back to 3 replicas". */
+  description: string;
+  data: Record<string, unknown>;
+}
+
+export interface UndoRegistry {
+  /** Persists the step before the change it reverts is made. */
+  register(step: Omit<UndoStep, "id">): Promise<UndoStep>;
+  /** The change did not happen (or was already reverted by the action itself): drop the step. */
+  discard(step: UndoStep): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface NativeContext {
+  /** Aborted on activity timeout, run timeout and SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** The secret scopes the provider listed, merged flat (Chaos Toolkit's rule). */
+  secrets: Record<string, unknown>;
+  configuration: Record<string, unknown>;
+  undo: UndoRegistry;
+  clock: Clock;
+  /** Directory of the experiment file: relative `spec_path`s resolve against it. */
+  experimentDir: string;
+  /** Services the entry point composed (e.g. the Kubernetes connection); opaque to the engine. */
+  services: Record<string, unknown>;
+}
+
+export type NativeImplementation = (args: Record<string, unknown>, ctx: NativeContext) => Promise<unknown>;
+
+export interface NativeModuleSource {
+  signatures: readonly NativeSignature[];
+  /** Loads the implementation of `module.func` (dynamic import). */
+  load(module: string, func: string): Promise<NativeImplementation>;
+}
