@@ -1,6 +1,6 @@
 // The journal: Chaos Toolkit's structure, so existing journal readers work, plus our own
 // `undo` list and `chaos_action` block (verdict, reason, where it ran), which the report reads.
-import type { ActivityDefinition, Experiment } from "../experiment/format.js";
+import type { ActivityDefinition, Experiment } from "../experiment/format.ts";
 
 export type RunStatus = "succeeded" | "failed";
 
