@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { parseCommandLine, UsageError } from "../../src/cli-args.ts";
+
+describe("parseCommandLine", () => {
+  it("defaults the target to experiments/ and the cluster to auto", () => {
+    expect(parseCommandLine(["run"])).toMatchObject({
+      command: "run",
+      targets: ["experiments/"],
+      cluster: "auto",
+      failFast: false,
+      dryRun: false,
+      vars: [],
+    });
+  });
+
+  it("reads every run flag", () => {
+    const command = parseCommandLine([
+      "run",
+      "a.yaml",
+      "dir/",
+      "--journal-path",
+      "out",
+      "--var",
+      "x=1",
+      "--var",
+      "n:int=2",
+      "--var-file",
+      "v.env",
+      "--hypothesis-strategy",
+      "continuously",
+      "--hypothesis-frequency",
+      "0.5",
+      "--fail-fast",
+      "--rollback-strategy",
+      "always",
+      "--dry-run",
+      "--cluster",
+      "sim",
+      "--sim-manifests",
+      "m.yaml",
+      "--namespaces",
+      "web, api",
+      "--max-affected",
+      "50%",
+      "--timeout",
+      "90",
+    ]);
+    expect(command).toEqual({
+      command: "run",
+      targets: ["a.yaml", "dir/"],
+      journalPath: "out",
+      vars: ["x=1", "n:int=2"],
+      varFiles: ["v.env"],
+      hypothesisStrategy: "continuously",
+      hypothesisFrequency: 0.5,
+      failFast: true,
+      rollbackStrategy: "always",
+      dryRun: true,
+      timeoutSeconds: 90,
+      cluster: "sim",
+      simManifests: ["m.yaml"],
+      kubeconfig: undefined,
+      context: undefined,
+      namespaces: ["web", "api"],
+      maxAffected: "50%",
+      undoFile: undefined,
+    });
+  });
+
+  it("accepts Chaos Toolkit's deprecated 'continously' spelling", () => {
+    expect(parseCommandLine(["run", "--hypothesis-strategy", "continously"])).toMatchObject({
+      hypothesisStrategy: "continuously",
+    });
+  });
+
+  it.each([
+    [["run", "--hypothesis-strategy", "sometimes"], "--hypothesis-strategy expects one of default"],
+    [["run", "--rollback-strategy", "maybe"], "--rollback-strategy expects one of default, always"],
+    [["run", "--hypothesis-frequency", "0"], "--hypothesis-frequency expects a positive number"],
+    [["run", "--timeout", "soon"], "--timeout expects a positive number"],
+    [["run", "--var", "novalue"], "--var expects KEY=VALUE"],
+    [["run", "--cluster", "prod"], "--cluster expects one of auto, sim"],
+    [["run", "--sim-manifests", "m.yaml"], "--sim-manifests only applies with --cluster sim"],
+    [["run", "--bogus"], "Unknown option '--bogus'"],
+    [["explode"], "unknown command 'explode'"],
+    [["cleanup"], "cleanup needs --undo-file FILE"],
+  ])("rejects %j", (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it("parses validate and cleanup", () => {
+    expect(parseCommandLine(["validate", "x.json", "--var", "a=b"])).toEqual({
+      command: "validate",
+      targets: ["x.json"],
+      vars: ["a=b"],
+      varFiles: [],
+    });
+    expect(parseCommandLine(["cleanup", "--undo-file", "u.json"])).toMatchObject({
+      command: "cleanup",
+      undoFile: "u.json",
+    });
+  });
+
+  it("answers help and version", () => {
+    expect(parseCommandLine([])).toEqual({ command: "help", topic: undefined });
+    expect(parseCommandLine(["run", "--help"])).toEqual({ command: "help", topic: "run" });
+    expect(parseCommandLine(["--version"])).toEqual({ command: "version" });
+  });
+});
