@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { journalPaths, journalFileName } from "../../src/journal-path.ts";
+import { journalFileName, journalPaths } from "../../src/journal-path.ts";
 import { combineVerdicts, exitCodeOf } from "../../src/verdict.ts";
 
 describe("combineVerdicts", () => {
