@@ -14,6 +14,8 @@ export interface ActivityRun {
   status?: RunStatus;
   exception?: string[];
   tolerance_met?: boolean;
+  /** Ours: what the activity changed (objects with names and uids), as its native function reported it. */
+  touched?: unknown[];
 }
 
 export interface SteadyState {

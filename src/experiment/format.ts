@@ -8,34 +8,67 @@ const substitutable = <T extends z.ZodType>(schema: T) => z.union([schema, z.str
 export const PythonProvider = z
   .object({
     type: z.literal("python"),
-    module: z.string().min(1),
-    func: z.string().min(1),
-    arguments: z.record(z.string(), z.unknown()).optional(),
-    secrets: z.array(z.string()).optional(),
+    module: z
+      .string()
+      .min(1)
+      .describe("Python module path, e.g. chaosk8s.pod.actions (run by a native implementation)."),
+    func: z.string().min(1).describe("Function name in the module, e.g. terminate_pods."),
+    arguments: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Keyword arguments of the function; strings may name configuration or secret variables (substitution).",
+      ),
+    secrets: z
+      .array(z.string())
+      .optional()
+      .describe("Secret scopes passed to the function, merged into one mapping."),
   })
   .meta({ title: "Python provider (a native chaos-action function)" });
 
 export const ProcessProvider = z
   .object({
     type: z.literal("process"),
-    path: z.string().min(1),
-    arguments: z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
-    timeout: z.number().positive().optional(),
-    env: z.record(z.string(), z.string()).optional(),
+    path: z.string().min(1).describe("Executable: a name looked up on PATH, or a path."),
+    arguments: z
+      .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe("A list (one argv entry each) or a string (run through /bin/sh)."),
+    timeout: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Seconds before the process is stopped and the activity fails."),
+    env: z.record(z.string(), z.string()).optional().describe("Extra environment variables for the process."),
   })
   .meta({ title: "Process provider" });
 
 export const HttpProvider = z
   .object({
     type: z.literal("http"),
-    url: z.string().min(1),
-    method: z.string().optional(),
-    headers: z.record(z.string(), z.unknown()).optional(),
-    arguments: z.unknown().optional(),
-    timeout: substitutable(z.union([z.number().positive(), z.tuple([z.number(), z.number()])])).optional(),
+    url: z
+      .string()
+      .min(1)
+      .describe("Address to call; may name configuration or secret variables (substitution)."),
+    method: z.string().optional().describe("HTTP method (default GET)."),
+    headers: z.record(z.string(), z.unknown()).optional().describe("Request headers."),
+    arguments: z
+      .unknown()
+      .optional()
+      .describe(
+        "Query string for GET; otherwise the body (JSON when Content-Type is application/json, else form data).",
+      ),
+    timeout: substitutable(z.union([z.number().positive(), z.tuple([z.number(), z.number()])]))
+      .optional()
+      .describe("Seconds, or [connect, read] seconds."),
     expected_status: z.union([z.number().int(), z.array(z.number().int())]).optional(),
-    verify_tls: z.boolean().optional(),
-    max_retries: z.number().int().nonnegative().optional(),
+    verify_tls: z.boolean().optional().describe("Verify the server's TLS certificate (default true)."),
+    max_retries: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Retries on connection errors (default 0)."),
   })
   .meta({ title: "HTTP provider" });
 
@@ -43,7 +76,14 @@ export const Provider = z.discriminatedUnion("type", [PythonProvider, ProcessPro
 
 const pause = substitutable(z.number().nonnegative());
 
-export const Pauses = z.object({ before: pause.optional(), after: pause.optional() });
+export const Pauses = z.object({
+  before: pause
+    .optional()
+    .describe("Seconds to wait before the activity (a number, or a configuration or secret variable)."),
+  after: pause
+    .optional()
+    .describe("Seconds to wait after the activity (a number, or a configuration or secret variable)."),
+});
 
 export const RegexTolerance = z.object({
   type: z.literal("regex"),
@@ -67,17 +107,21 @@ export const RangeTolerance = z.object({
 
 export const Control = z.object({
   name: z.string().min(1),
-  provider: z.object({ type: z.literal("python"), module: z.string().min(1), arguments: z.unknown().optional() }),
+  provider: z.object({
+    type: z.literal("python"),
+    module: z.string().min(1),
+    arguments: z.unknown().optional(),
+  }),
   scope: z.enum(["before", "after"]).optional(),
   automatic: z.boolean().optional(),
 });
 
 export const ActivityDefinition = z.object({
-  type: z.enum(["probe", "action"]),
-  name: z.string().min(1),
+  type: z.enum(["probe", "action"]).describe("A probe observes; an action changes the system."),
+  name: z.string().min(1).describe("Unique name, used by `ref` and in the journal."),
   provider: Provider,
   pauses: Pauses.optional(),
-  background: z.boolean().optional(),
+  background: z.boolean().optional().describe("Run concurrently; awaited at the end of the method."),
   timeout: z.number().positive().optional(),
   get tolerance() {
     return Tolerance.optional();
@@ -90,15 +134,26 @@ export const ActivityDefinition = z.object({
 /** A probe run as a tolerance: it receives the checked value as `arguments.value`. */
 export const ProbeTolerance = ActivityDefinition.extend({ type: z.literal("probe") });
 
-export const Tolerance = z.union([
-  z.boolean(),
-  z.number().int(),
-  z.string(),
-  z.array(z.unknown()),
-  z.discriminatedUnion("type", [RegexTolerance, JsonPathTolerance, RangeTolerance, ProbeTolerance]),
-]);
+export const Tolerance = z
+  .union([
+    z.boolean(),
+    z.number().int(),
+    z.string(),
+    z.array(z.unknown()),
+    z.discriminatedUnion("type", [RegexTolerance, JsonPathTolerance, RangeTolerance, ProbeTolerance]),
+  ])
+  .meta({
+    id: "Tolerance",
+    description:
+      "What the probe must return: true/false, an integer (the status of an http/process probe), a string, a list (two values: an inclusive range; otherwise membership), or a regex, jsonpath, range or probe tolerance.",
+  });
 
-export const ActivityRef = z.object({ ref: z.string().min(1) });
+export const ActivityRef = z.object({
+  ref: z
+    .string()
+    .min(1)
+    .describe("Name of a probe or action defined in the method or the steady-state hypothesis."),
+});
 
 export const Activity = z.union([ActivityRef, ActivityDefinition]);
 
@@ -107,17 +162,21 @@ export const HypothesisProbe = z.union([
   ActivityDefinition.extend({ type: z.literal("probe"), tolerance: Tolerance }),
 ]);
 
-export const SteadyStateHypothesis = z.object({
-  title: z.string().min(1),
-  probes: z.array(HypothesisProbe).optional(),
-  controls: z.array(Control).optional(),
-});
+export const SteadyStateHypothesis = z
+  .object({
+    title: z.string().min(1),
+    probes: z.array(HypothesisProbe).optional(),
+    controls: z.array(Control).optional(),
+  })
+  .meta({ description: "Probes whose tolerances must all be met before and after the method." });
 
 export const EnvValue = z.object({
   type: z.literal("env"),
   key: z.string().min(1),
   default: z.unknown().optional(),
-  env_var_type: z.enum(["str", "string", "int", "integer", "float", "number", "bytes", "bool", "json"]).optional(),
+  env_var_type: z
+    .enum(["str", "string", "int", "integer", "float", "number", "bytes", "bool", "json"])
+    .optional(),
 });
 
 export const ConfigurationValue = z.unknown().meta({
@@ -153,13 +212,25 @@ export const Experiment = z
     configuration: z.record(z.string(), ConfigurationValue).optional(),
     secrets: z.record(z.string(), z.record(z.string(), SecretValue)).optional(),
     "steady-state-hypothesis": SteadyStateHypothesis.optional(),
-    method: z.array(Activity),
-    rollbacks: z.array(Activity).optional(),
-    controls: z.array(Control).optional(),
+    method: z
+      .array(Activity)
+      .describe("Actions and probes run in order; may be empty to only check the hypothesis."),
+    rollbacks: z
+      .array(Activity)
+      .optional()
+      .describe("Activities that undo the method's changes, run after it."),
+    controls: z
+      .array(Control)
+      .optional()
+      .describe("Chaos Toolkit controls: accepted but not run by chaos-action."),
     extensions: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
     runtime: Runtime.optional(),
   })
-  .meta({ title: "Chaos Toolkit experiment (as run by chaos-action)" });
+  .meta({
+    title: "Chaos Toolkit experiment (as run by chaos-action)",
+    description:
+      "A steady-state hypothesis, a method that disturbs the system, and rollbacks; see https://chaostoolkit.org/reference/api/experiment/",
+  });
 
 export type PythonProvider = z.infer<typeof PythonProvider>;
 export type ProcessProvider = z.infer<typeof ProcessProvider>;
@@ -181,5 +252,6 @@ export type HypothesisStrategy = z.infer<typeof HypothesisStrategy>;
 export type RollbackStrategy = z.infer<typeof RollbackStrategy>;
 export type Experiment = z.infer<typeof Experiment>;
 
-export const isRef = (activity: Activity | HypothesisProbe): activity is ActivityRef & { tolerance?: Tolerance } =>
-  "ref" in activity;
+export const isRef = (
+  activity: Activity | HypothesisProbe,
+): activity is ActivityRef & { tolerance?: Tolerance } => "ref" in activity;

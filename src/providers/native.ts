@@ -3,7 +3,15 @@
 // validation and the JSON Schema); implementations load lazily, so the cluster client is only
 // imported when an experiment runs a Kubernetes activity.
 
-export type ParamType = "string" | "integer" | "number" | "boolean" | "object" | "array" | "string|array" | "any";
+export type ParamType =
+  | "string"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "object"
+  | "array"
+  | "string|array"
+  | "any";
 
 export interface NativeParam {
   name: string;
@@ -21,6 +29,8 @@ export interface NativeSignature {
   /** What it needs from the run: `cluster` functions get a Kubernetes connection. */
   needs?: "cluster";
   summary: string;
+  /** The RBAC the function needs, checked by the cluster preflight. */
+  permissions?: Array<{ verb: string; group: string; resource: string; subresource?: string }>;
 }
 
 /** A change we made that must be reverted; plain data, so it survives the process in the undo file. */

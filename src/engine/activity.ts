@@ -1,0 +1,209 @@
+// One activity: pause before, substitute, execute under its timeout, record, pause after
+// (chaoslib activity.py `execute_activity`). Pauses are excluded from the recorded duration.
+import type { ActivityDefinition } from "../experiment/format.ts";
+import { ActivityFailed } from "../providers/activity-failed.ts";
+import type { ProviderCall, ProviderExecutor } from "../providers/execute.ts";
+import type { Clock } from "../providers/native.ts";
+import { isoTime } from "./clock.ts";
+import { errorMessage } from "./error-message.ts";
+import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
+import type { ActivityRun } from "./journal.ts";
+
+/** The reason the whole run was stopped: an interruption (signal) or the run's timeout. */
+export class RunStopped extends Error {
+  override name = "RunStopped";
+  readonly kind: "interrupted" | "timeout";
+
+  constructor(kind: "interrupted" | "timeout", message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+class ActivityTimedOut extends Error {
+  override name = "ActivityTimedOut";
+}
+
+export interface ActivityEnvironment {
+  execute: ProviderExecutor;
+  substitute: (value: unknown) => unknown;
+  clock: Clock;
+  /** The run's signal: aborted with a RunStopped. */
+  signal: AbortSignal;
+  /** Applies to activities without their own `timeout`. */
+  defaultTimeoutSeconds: number | undefined;
+  call: Omit<ProviderCall, "activity" | "signal">;
+  emit: (event: RunEvent) => void;
+}
+
+export interface ActivityResult {
+  run: ActivityRun;
+  /** The run was stopped (interrupted or timed out) while this activity ran. */
+  stopped: boolean;
+  /** One line, when the activity failed. */
+  error?: string;
+}
+
+function pauseSeconds(value: unknown, which: string, name: string): number {
+  if (value === undefined) return 0;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
+    throw new ActivityFailed(
+      `the ${which} pause of '${name}' must be a number of seconds, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** Both pauses, substituted and checked before the activity starts. */
+function pausesOf(activity: ActivityDefinition, env: ActivityEnvironment): { before: number; after: number } {
+  const { before, after } = activity.pauses ?? {};
+  return {
+    before: pauseSeconds(env.substitute(before), "before", activity.name),
+    after: pauseSeconds(env.substitute(after), "after", activity.name),
+  };
+}
+
+/** Sleeps for a pause; false when the run was stopped meanwhile. */
+async function pause(seconds: number, env: ActivityEnvironment): Promise<boolean> {
+  if (seconds === 0) return !env.signal.aborted;
+  try {
+    await env.clock.sleep(seconds * 1000, env.signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function execute(
+  activity: ActivityDefinition,
+  env: ActivityEnvironment,
+  touched: unknown[],
+): Promise<unknown> {
+  const timeoutSeconds = activity.timeout ?? env.defaultTimeoutSeconds;
+  const timeout = new AbortController();
+  const timer = new AbortController();
+  if (timeoutSeconds !== undefined) {
+    env.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
+      () =>
+        timeout.abort(
+          new ActivityTimedOut(
+            `activity '${activity.name}' took too long to complete (timeout: ${timeoutSeconds}s)`,
+          ),
+        ),
+      () => {},
+    );
+  }
+  const signal = AbortSignal.any([env.signal, timeout.signal]);
+  try {
+    const provider = env.substitute(activity.provider) as ActivityDefinition["provider"];
+    const running = Promise.resolve().then(() =>
+      env.execute(provider, {
+        ...env.call,
+        // What the activity reports it changed goes into its own journal entry.
+        services: { ...env.call.services, record: (detail: unknown) => touched.push(detail) },
+        activity: activity.name,
+        signal,
+      }),
+    );
+    running.catch(() => {}); // it may lose the race below; its late failure is of no interest
+    return await raceAbort(running, signal);
+  } finally {
+    timer.abort();
+  }
+}
+
+/**
+ * Runs one activity. `evaluate` runs after the record is complete and before the `after` pause
+ * (hypothesis probes check their tolerance there). Returns undefined when the run was stopped
+ * before the activity started.
+ */
+export async function runActivity(
+  activity: ActivityDefinition,
+  env: ActivityEnvironment,
+  phase: RunPhase,
+  options: { background?: boolean; evaluate?: (result: ActivityResult) => Promise<void> } = {},
+): Promise<ActivityResult | undefined> {
+  const base = {
+    phase,
+    name: activity.name,
+    kind: activity.type,
+    target: activityTarget(activity),
+    background: options.background ?? false,
+  };
+  let pauses: { before: number; after: number };
+  try {
+    pauses = pausesOf(activity, env);
+  } catch (error) {
+    // The activity cannot start: record it as failed, without running it (nor a "started" event).
+    const now = isoTime(env.clock.now());
+    const message = errorMessage(error);
+    env.emit({ type: "activity-finished", ...base, verdict: "failed", durationSeconds: 0, error: message });
+    const run: ActivityRun = { activity, output: null, start: now, end: now, duration: 0, status: "failed" };
+    run.exception = [message];
+    return { run, stopped: false, error: message };
+  }
+  if (!(await pause(pauses.before, env)) || env.signal.aborted) return undefined;
+
+  env.emit({ type: "activity-started", ...base });
+  const start = env.clock.now();
+  let output: unknown = null;
+  let failure: unknown;
+  const touched: unknown[] = [];
+  try {
+    output = await execute(activity, env, touched);
+  } catch (error) {
+    failure = error;
+  }
+  const end = env.clock.now();
+  const run: ActivityRun = {
+    activity,
+    output,
+    start: isoTime(start),
+    end: isoTime(end),
+    duration: (end - start) / 1000,
+    ...(touched.length > 0 ? { touched } : {}),
+  };
+  const stop = env.signal.aborted ? (env.signal.reason as RunStopped) : undefined;
+  const result: ActivityResult = { run, stopped: stop !== undefined };
+  if (stop?.kind === "interrupted") {
+    // As Chaos Toolkit: an interrupted activity has no status.
+    run.output = null;
+  } else if (failure !== undefined) {
+    result.error = errorMessage(failure);
+    run.status = "failed";
+    run.exception = [result.error];
+    if (failure instanceof ActivityFailed) run.output = failure.output;
+  } else {
+    run.status = "succeeded";
+  }
+  if (options.evaluate && !result.stopped) await options.evaluate(result);
+  env.emit({
+    type: "activity-finished",
+    ...base,
+    verdict: run.status ?? "interrupted",
+    ...(run.tolerance_met === undefined ? {} : { toleranceMet: run.tolerance_met }),
+    durationSeconds: run.duration,
+    ...(run.exception === undefined ? {} : { error: run.exception[0] }),
+  });
+  if (!result.stopped) await pause(pauses.after, env);
+  return result;
+}

@@ -1,0 +1,42 @@
+// Progress events the engine emits while it runs, for the CLI's live output. Plain data; the
+// engine never prints.
+import type { ActivityDefinition } from "../experiment/format.ts";
+import type { UndoRun } from "./journal.ts";
+
+export type RunPhase = "before" | "method" | "during" | "after" | "rollbacks";
+
+export type ActivityVerdict = "succeeded" | "failed" | "interrupted";
+
+interface ActivityEventBase {
+  phase: RunPhase;
+  name: string;
+  kind: "probe" | "action";
+  /** What it acts on, from the unsubstituted definition (so never a secret): `GET ${url}`, a path, `module.func`. */
+  target: string;
+  background: boolean;
+}
+
+/** Every activity that runs has "started" then "finished"; one that could not start has only "finished". */
+export type RunEvent =
+  | ({ type: "activity-started" } & ActivityEventBase)
+  | ({
+      type: "activity-finished";
+      verdict: ActivityVerdict;
+      /** Hypothesis probes only. */
+      toleranceMet?: boolean;
+      durationSeconds: number;
+      error?: string;
+    } & ActivityEventBase)
+  | { type: "undo-finished"; undo: UndoRun };
+
+export function activityTarget(activity: ActivityDefinition): string {
+  const provider = activity.provider;
+  switch (provider.type) {
+    case "http":
+      return `${(provider.method ?? "GET").toUpperCase()} ${provider.url}`;
+    case "process":
+      return provider.path;
+    case "python":
+      return `${provider.module}.${provider.func}`;
+  }
+}

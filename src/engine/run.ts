@@ -1,0 +1,427 @@
+// The run of one experiment (chaoslib run.py `Runner._run`, CHAOS-TOOLKIT.md §1.8–1.10), with our
+// decided differences: a steady state missed before the method fails the run; a failing method
+// action fails it; deviations seen during the method count; our undo log is replayed on every
+// exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
+import os from "node:os";
+import type {
+  ActivityDefinition,
+  Experiment,
+  HypothesisStrategy,
+  RollbackStrategy,
+} from "../experiment/format.ts";
+import { pythonStr } from "../experiment/python-str.ts";
+import { substitute, substitutionMapping } from "../experiment/substitute.ts";
+import type { ProviderExecutor } from "../providers/execute.ts";
+import type { Clock, UndoRegistry } from "../providers/native.ts";
+import { type ActivityEnvironment, type ActivityResult, RunStopped, runActivity } from "./activity.ts";
+import { isoTime, systemClock } from "./clock.ts";
+import { errorMessage } from "./error-message.ts";
+import type { RunEvent } from "./events.ts";
+import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
+import type { ActivityRun, ChaosActionInfo, Journal, JournalStatus, UndoRun } from "./journal.ts";
+import { redactSecrets } from "./redact.ts";
+import { activityTable, type ResolvedProbe, resolveActivities, resolveProbes } from "./refs.ts";
+import { type FailureCause, hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
+import { verdictOf } from "./verdict.ts";
+
+export interface RunStrategies {
+  /** Default: the experiment's `runtime.hypothesis.strategy`, else `default`. */
+  hypothesis?: HypothesisStrategy;
+  /** Default: the experiment's `runtime.rollbacks.strategy`, else `default`. */
+  rollbacks?: RollbackStrategy;
+  /** Seconds between two runs of the hypothesis during the method (default 1). */
+  frequencySeconds?: number;
+  /** Stop the method at the first deviation seen during it. */
+  failFast?: boolean;
+}
+
+export interface RunUndo {
+  registry: UndoRegistry;
+  /** Replays this run's pending undo steps, newest first. */
+  replay(): Promise<UndoRun[]>;
+}
+
+export interface RunInput {
+  /** Validated, unsubstituted. */
+  experiment: Experiment;
+  /** The experiment file, relative to the working directory. */
+  file: string;
+  experimentDir: string;
+  /** Resolved configuration values. */
+  configuration?: Record<string, unknown>;
+  /** Resolved secrets, by scope. */
+  secrets?: Record<string, Record<string, unknown>>;
+  strategies?: RunStrategies;
+  /** The whole run, rollbacks included; the undo replay always runs to its end. */
+  timeoutSeconds?: number;
+  /** For activities without their own `timeout`. */
+  activityTimeoutSeconds?: number;
+  /** Aborted on SIGINT/SIGTERM; the reason (e.g. "SIGINT") is named in the journal. */
+  signal?: AbortSignal;
+  clock?: Clock;
+  execute: ProviderExecutor;
+  undo: RunUndo;
+  /** Passed to native functions untouched (e.g. the Kubernetes connection). */
+  services?: Record<string, unknown>;
+  onEvent?: (event: RunEvent) => void;
+  /**
+   * Checked before anything runs (the cluster's RBAC preflight and blast-radius guard): when it
+   * throws, the run is refused with its message as the reason, and nothing else runs.
+   */
+  gate?: () => Promise<void>;
+  /** chaos-action's version, for the journal. */
+  version?: string;
+  cluster?: ChaosActionInfo["cluster"];
+  commit?: string;
+}
+
+/** How the run is going; turned into the journal's status, deviated flag and our reason at the end. */
+class Outcome {
+  status: JournalStatus = "completed";
+  cause: FailureCause | undefined;
+  /** Why the run failed, in words. */
+  failure: string | undefined;
+  deviated = false;
+  deviatedProbe: string | undefined;
+  faultInjected = false;
+
+  /** The first failure wins. */
+  fail(cause: FailureCause, failure: string): void {
+    if (this.status !== "completed") return;
+    this.status = "failed";
+    this.cause = cause;
+    this.failure = failure;
+  }
+
+  deviate(probe: string | undefined): void {
+    this.deviated = true;
+    this.deviatedProbe ??= probe;
+  }
+
+  stopped(stop: RunStopped): void {
+    if (stop.kind === "interrupted") {
+      this.status = "interrupted";
+      this.failure = stop.message;
+    } else {
+      this.fail("timeout", stop.message);
+    }
+  }
+
+  reason(): string {
+    if (this.status !== "completed") return `failed: ${this.failure ?? this.status}`;
+    return this.deviated ? `deviated: ${this.deviatedProbe}` : "held";
+  }
+}
+
+function interruptMessage(reason: unknown): string {
+  if (typeof reason === "string" && reason) return `interrupted by ${reason}`;
+  if (reason instanceof Error && reason.name !== "AbortError" && reason.message) {
+    return `interrupted: ${reason.message}`;
+  }
+  return "interrupted";
+}
+
+/** Runs activities in order, background ones concurrently; journal entries in start order. */
+async function runActivities(
+  activities: readonly ActivityDefinition[],
+  env: ActivityEnvironment,
+  phase: "method" | "rollbacks",
+  shouldStop: () => boolean,
+  onResult: (activity: ActivityDefinition, result: ActivityResult) => void = () => {},
+): Promise<ActivityRun[]> {
+  const slots: Array<{ run?: ActivityRun }> = [];
+  const background: Promise<void>[] = [];
+  for (const activity of activities) {
+    if (env.signal.aborted || shouldStop()) break;
+    const slot: { run?: ActivityRun } = {};
+    slots.push(slot);
+    const task = runActivity(activity, env, phase, { background: activity.background === true }).then(
+      (result) => {
+        if (!result) return;
+        slot.run = result.run;
+        onResult(activity, result);
+      },
+    );
+    if (activity.background) background.push(task);
+    else await task;
+  }
+  await Promise.all(background);
+  return slots.flatMap((slot) => (slot.run ? [slot.run] : []));
+}
+
+function newJournal(input: RunInput, title: unknown, startMs: number, strategies: [string, string]): Journal {
+  const { experiment } = input;
+  return {
+    "chaoslib-version": input.version ?? "unknown",
+    platform: `${os.type()}-${os.release()}-${os.arch()}`,
+    node: os.hostname(),
+    experiment: {
+      ...experiment,
+      title: typeof title === "string" ? title : pythonStr(title),
+      ...(experiment.secrets ? { secrets: redactSecrets(experiment.secrets) } : {}),
+      dry: null,
+    },
+    start: isoTime(startMs),
+    end: isoTime(startMs),
+    duration: 0,
+    status: "completed",
+    deviated: false,
+    steady_states: { before: null, after: null, during: [] },
+    run: [],
+    rollbacks: [],
+    undo: [],
+    chaos_action: {
+      version: input.version ?? "unknown",
+      file: input.file,
+      verdict: "passed",
+      reason: "held",
+      fault_injected: false,
+      hypothesis_strategy: strategies[0],
+      rollback_strategy: strategies[1],
+      ...(input.cluster ? { cluster: input.cluster } : {}),
+      ...(input.commit ? { commit: input.commit } : {}),
+    },
+  };
+}
+
+class ExperimentRun {
+  private readonly input: RunInput;
+  private readonly clock: Clock;
+  private readonly outcome = new Outcome();
+  /** Stops the run, for an interruption or the run's timeout; its reason (a RunStopped) says which. */
+  private readonly stopper = new AbortController();
+  private readonly runTimer = new AbortController();
+  private readonly hypothesisStrategy: HypothesisStrategy;
+  private readonly rollbackStrategy: RollbackStrategy;
+  private readonly substitute: (value: unknown) => unknown;
+  private readonly env: ActivityEnvironment;
+  private readonly journal: Journal;
+  private readonly startMs: number;
+
+  constructor(input: RunInput) {
+    this.input = input;
+    this.clock = input.clock ?? systemClock;
+    const { experiment } = input;
+    this.hypothesisStrategy =
+      input.strategies?.hypothesis ?? experiment.runtime?.hypothesis?.strategy ?? "default";
+    this.rollbackStrategy =
+      input.strategies?.rollbacks ?? experiment.runtime?.rollbacks?.strategy ?? "default";
+    const mapping = substitutionMapping(input.configuration ?? {}, input.secrets ?? {});
+    this.substitute = (value) => substitute(value, mapping);
+    this.env = this.environment(this.stopper.signal);
+    this.startMs = this.clock.now();
+    this.journal = newJournal(input, this.substitute(experiment.title), this.startMs, [
+      this.hypothesisStrategy,
+      this.rollbackStrategy,
+    ]);
+  }
+
+  private environment(signal: AbortSignal): ActivityEnvironment {
+    const { input } = this;
+    return {
+      execute: input.execute,
+      substitute: this.substitute,
+      clock: this.clock,
+      signal,
+      defaultTimeoutSeconds: input.activityTimeoutSeconds,
+      call: {
+        configuration: input.configuration ?? {},
+        secrets: input.secrets ?? {},
+        undo: input.undo.registry,
+        clock: this.clock,
+        experimentDir: input.experimentDir,
+        services: input.services ?? {},
+      },
+      emit: (event) => this.emit(event),
+    };
+  }
+
+  private emit(event: RunEvent): void {
+    if (event.type === "activity-started" && event.phase === "method" && event.kind === "action") {
+      this.outcome.faultInjected = true;
+    }
+    try {
+      this.input.onEvent?.(event);
+    } catch {
+      // A broken progress listener must not change the run.
+    }
+  }
+
+  private get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  private noteStop(): void {
+    if (this.stopped) this.outcome.stopped(this.stopper.signal.reason as RunStopped);
+  }
+
+  async run(): Promise<Journal> {
+    const { input, outcome } = this;
+    const onInterrupt = () =>
+      this.stopper.abort(new RunStopped("interrupted", interruptMessage(input.signal?.reason)));
+    if (input.signal?.aborted) onInterrupt();
+    else input.signal?.addEventListener("abort", onInterrupt, { once: true });
+    if (input.timeoutSeconds !== undefined) {
+      const seconds = input.timeoutSeconds;
+      this.clock.sleep(seconds * 1000, this.runTimer.signal).then(
+        () =>
+          this.stopper.abort(
+            new RunStopped("timeout", `the run did not finish within its timeout of ${seconds}s`),
+          ),
+        () => {},
+      );
+    }
+    try {
+      let rollbacks: ActivityDefinition[] | undefined;
+      try {
+        const { experiment } = input;
+        const table = activityTable(experiment);
+        const probes = resolveProbes(experiment["steady-state-hypothesis"]?.probes ?? [], table);
+        const method = resolveActivities(experiment.method, table, "the method");
+        rollbacks = resolveActivities(experiment.rollbacks ?? [], table, "the rollbacks");
+        if (await this.passesGate()) await this.experimentPhases(probes, method);
+        else rollbacks = undefined;
+      } catch (error) {
+        outcome.status = "aborted";
+        outcome.failure = errorMessage(error);
+      }
+      this.noteStop();
+      if (rollbacks) await this.rollbacks(rollbacks);
+    } finally {
+      this.runTimer.abort();
+      input.signal?.removeEventListener("abort", onInterrupt);
+    }
+    await this.replayUndo();
+    return this.finish();
+  }
+
+  private async passesGate(): Promise<boolean> {
+    if (!this.input.gate) return true;
+    try {
+      await this.input.gate();
+      return true;
+    } catch (error) {
+      this.outcome.fail("refused", errorMessage(error));
+      return false;
+    }
+  }
+
+  private async experimentPhases(probes: ResolvedProbe[], method: ActivityDefinition[]): Promise<void> {
+    const phases = hypothesisPhases(this.hypothesisStrategy);
+    const withHypothesis = probes.length > 0;
+    if (withHypothesis && phases.before) {
+      const before = await runHypothesis(probes, this.env, "before");
+      this.journal.steady_states.before = before.state;
+      if (before.stopped) return;
+      if (before.state.steady_state_met === false) {
+        const detail = before.error ? ` (${before.error})` : "";
+        this.outcome.fail(
+          "before-hypothesis",
+          `steady state was not met before any fault was injected: ${before.missedProbe}${detail}`,
+        );
+        return;
+      }
+    }
+    await this.method(method, withHypothesis && phases.during ? probes : []);
+    if (this.stopped || !withHypothesis || !phases.after) return;
+    const after = await runHypothesis(probes, this.env, "after");
+    this.journal.steady_states.after = after.state;
+    if (!after.stopped) this.judge(after);
+  }
+
+  /** A hypothesis after or during the method that is not met is a deviation; a probe that failed also fails the run. */
+  private judge(outcome: HypothesisOutcome, phase: "during" | "after" = "after"): void {
+    if (outcome.state.steady_state_met !== false) return;
+    this.outcome.deviate(outcome.missedProbe);
+    if (phase === "after" && outcome.error) this.outcome.fail("probe", outcome.error);
+  }
+
+  /** The method, with the hypothesis running alongside when `duringProbes` is not empty. */
+  private async method(method: ActivityDefinition[], duringProbes: ResolvedProbe[]): Promise<void> {
+    const { input, outcome } = this;
+    const methodDone = new AbortController();
+    let failFastTripped = false;
+    const failFast = input.strategies?.failFast ?? false;
+    const continuous =
+      duringProbes.length > 0
+        ? runHypothesisContinuously(duringProbes, this.env, {
+            frequencyMs: (input.strategies?.frequencySeconds ?? 1) * 1000,
+            failFast,
+            stop: AbortSignal.any([methodDone.signal, this.stopper.signal]),
+            onState: (state) => {
+              this.journal.steady_states.during.push(state.state);
+              if (state.stopped) return;
+              this.judge(state, "during");
+              if (failFast && state.state.steady_state_met === false) failFastTripped = true;
+            },
+          })
+        : undefined;
+    try {
+      this.journal.run = await runActivities(
+        method,
+        this.env,
+        "method",
+        () => failFastTripped || outcome.status !== "completed",
+        (activity, result) => {
+          if (activity.type === "action" && result.run.status === "failed" && !result.stopped) {
+            outcome.fail("action", `action '${activity.name}' failed: ${result.error}`);
+          }
+        },
+      );
+    } finally {
+      methodDone.abort();
+      await continuous;
+    }
+  }
+
+  private async rollbacks(rollbacks: ActivityDefinition[]): Promise<void> {
+    const { outcome } = this;
+    const decision = { status: outcome.status, deviated: outcome.deviated, cause: outcome.cause };
+    if (!shouldRunRollbacks(this.rollbackStrategy, decision)) return;
+    // After an interruption or the run's timeout (strategy `always`), rollbacks run on a fresh signal.
+    const stoppedBefore = this.stopped;
+    const env = stoppedBefore ? this.environment(new AbortController().signal) : this.env;
+    this.journal.rollbacks = await runActivities(rollbacks, env, "rollbacks", () => false);
+    if (!stoppedBefore) this.noteStop();
+  }
+
+  private async replayUndo(): Promise<void> {
+    const { clock, journal } = this;
+    const start = clock.now();
+    try {
+      journal.undo = await this.input.undo.replay();
+    } catch (error) {
+      const end = clock.now();
+      journal.undo = [
+        {
+          id: "undo-log",
+          description: "replay the undo log",
+          status: "failed",
+          error: errorMessage(error),
+          start: isoTime(start),
+          end: isoTime(end),
+          duration: (end - start) / 1000,
+        },
+      ];
+    }
+    for (const undo of journal.undo) this.emit({ type: "undo-finished", undo });
+  }
+
+  private finish(): Journal {
+    const { journal, outcome } = this;
+    const endMs = this.clock.now();
+    journal.end = isoTime(endMs);
+    journal.duration = (endMs - this.startMs) / 1000;
+    journal.status = outcome.status;
+    journal.deviated = outcome.deviated;
+    journal.chaos_action.verdict = verdictOf(journal);
+    journal.chaos_action.fault_injected = outcome.faultInjected;
+    journal.chaos_action.reason = outcome.reason();
+    return journal;
+  }
+}
+
+/** Runs one experiment and returns its journal; never throws for anything the run itself meets. */
+export async function runExperiment(input: RunInput): Promise<Journal> {
+  return new ExperimentRun(input).run();
+}

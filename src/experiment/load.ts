@@ -1,0 +1,224 @@
+// Reading an experiment file into plain data while keeping where every value came from, so that
+// validation can point at `file:line:column`. JSON is parsed by JSON.parse (strict, as Chaos Toolkit's
+// json.load) and YAML by the `yaml` package in YAML 1.1 mode (PyYAML's safe_load reads `yes`/`no` as
+// booleans); both go through the YAML parser for positions, since JSON is YAML.
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Tags,
+  type YAMLError,
+} from "yaml";
+import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
+import { findJsonSyntaxError } from "./json-syntax.ts";
+import type { DocPath, PathSegment } from "./path.ts";
+
+export type ExperimentFormat = "yaml" | "json";
+
+/** A parsed experiment file: its data, and the source position of any path inside it. */
+export interface LoadedExperiment {
+  /** The path as given by the caller; used in every message. */
+  file: string;
+  format: ExperimentFormat;
+  data: unknown;
+  /** Position of the value at `path`, or of its nearest existing ancestor (a missing key points at its parent). */
+  locate(path: DocPath): Position;
+  /** Problems that do not prevent loading (duplicate keys). */
+  warnings: Issue[];
+}
+
+const start: Position = { line: 1, column: 1 };
+
+export function experimentFormatOf(file: string): ExperimentFormat | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".yaml" || ext === ".yml") return "yaml";
+  if (ext === ".json") return "json";
+  return undefined;
+}
+
+export async function loadExperimentFile(file: string): Promise<LoadedExperiment> {
+  const format = experimentFormatOf(file);
+  if (format === undefined) {
+    throw new ExperimentLoadError(
+      file,
+      `unsupported file type '${extname(file) || "(none)"}': only files with json, yaml or yml extensions are supported`,
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ExperimentLoadError(file, "file does not exist");
+    if (code === "EISDIR") throw new ExperimentLoadError(file, "is a directory, not an experiment file");
+    throw new ExperimentLoadError(file, `cannot read the file: ${(error as Error).message}`);
+  }
+  return parseExperimentText(text, file, format);
+}
+
+// PyYAML turns unquoted dates into date objects, whose str() is the same text; keeping the text means
+// nothing downstream ever meets a Date.
+const withoutTimestamps = (tags: Tags): Tags =>
+  tags.filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:timestamp");
+
+/** Parses experiment source text; pure (no file system). */
+export function parseExperimentText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, {
+    lineCounter,
+    version: format === "yaml" ? "1.1" : "1.2",
+    uniqueKeys: false,
+    prettyErrors: false,
+    ...(format === "yaml" ? { customTags: withoutTimestamps } : {}),
+  });
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  let data: unknown;
+  if (format === "json") {
+    data = parseJson(source, file, position);
+  } else {
+    const error = doc.errors[0];
+    if (error) throw yamlLoadError(file, error, position);
+    const tagProblem = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+    if (tagProblem) {
+      const tag =
+        /Unresolved tag: (\S+)/.exec(tagProblem.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "";
+      throw new ExperimentLoadError(
+        file,
+        `unsupported YAML tag '${tag}': only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
+        position(tagProblem.pos[0]),
+      );
+    }
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      throw new ExperimentLoadError(file, `Failed parsing YAML experiment: ${(e as Error).message}`);
+    }
+  }
+
+  const usable = doc.errors.length === 0;
+  const locate = (path: DocPath): Position => {
+    if (!usable) return start;
+    const offset = locateOffset(doc, path);
+    return offset === undefined ? start : position(offset);
+  };
+  const warnings = usable ? duplicateKeyWarnings(doc, file, position) : [];
+  return { file, format, data, locate, warnings };
+}
+
+function parseJson(source: string, file: string, position: (offset: number) => Position): unknown {
+  try {
+    return JSON.parse(source);
+  } catch (e) {
+    const syntax = findJsonSyntaxError(source);
+    const reason = syntax?.message ?? (e as Error).message;
+    throw new ExperimentLoadError(
+      file,
+      `Failed parsing JSON experiment: ${reason}`,
+      syntax ? position(syntax.offset) : undefined,
+    );
+  }
+}
+
+function yamlLoadError(file: string, error: YAMLError, position: (offset: number) => Position) {
+  return new ExperimentLoadError(
+    file,
+    `Failed parsing YAML experiment: ${firstLine(error.message)}`,
+    position(error.pos[0]),
+  );
+}
+
+const firstLine = (message: string): string =>
+  (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (typeof key === "string" || typeof key === "number") return String(key);
+  return undefined;
+}
+
+function resolve(doc: Document.Parsed, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function locateOffset(doc: Document.Parsed, path: DocPath): number | undefined {
+  let node = resolve(doc, doc.contents);
+  let offset = (node as Node | null)?.range?.[0];
+  for (const segment of path) {
+    const next = child(doc, node, segment);
+    if (next === undefined) break;
+    offset = next.offset;
+    node = next.node;
+    if (node === null || node === undefined) break;
+  }
+  return offset;
+}
+
+function child(
+  doc: Document.Parsed,
+  node: unknown,
+  segment: PathSegment,
+): { node: unknown; offset: number | undefined } | undefined {
+  if (isMap(node)) {
+    // With duplicate keys the last one wins, as in the data.
+    const pair = node.items.findLast((p) => keyText(p.key) === String(segment));
+    if (!pair) return undefined;
+    const keyNode = pair.key as Node | null;
+    const value = resolve(doc, pair.value);
+    return { node: value, offset: keyNode?.range?.[0] ?? (value as Node | null)?.range?.[0] };
+  }
+  if (isSeq(node) && typeof segment === "number") {
+    const item = resolve(doc, node.items[segment]);
+    if (item === undefined) return undefined;
+    return { node: item, offset: (node.items[segment] as Node | null)?.range?.[0] };
+  }
+  return undefined;
+}
+
+function duplicateKeyWarnings(
+  doc: Document.Parsed,
+  file: string,
+  position: (offset: number) => Position,
+): Issue[] {
+  const warnings: Issue[] = [];
+  const visit = (node: unknown, path: PathSegment[]) => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = keyText(pair.key);
+        if (key === undefined) continue;
+        if (seen.has(key)) {
+          const offset = (pair.key as Node).range?.[0] ?? 0;
+          warnings.push(
+            makeIssue(
+              "warning",
+              file,
+              position(offset),
+              [...path, key],
+              `duplicate key '${key}': the last one wins`,
+            ),
+          );
+        }
+        seen.add(key);
+        visit(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        visit(item, [...path, index]);
+      });
+    }
+  };
+  visit(doc.contents, []);
+  return warnings;
+}

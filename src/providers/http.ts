@@ -1,0 +1,290 @@
+// The `http` provider (chaoslib provider/http.py): one request, output `{status, headers, body}`.
+// 4xx/5xx are not failures unless `expected_status` (our extension) says so. The body is parsed as
+// JSON when the response says `application/json`, parameters such as `; charset=utf-8` included.
+import http from "node:http";
+import https from "node:https";
+import type { HttpProvider } from "../experiment/format.ts";
+import { pythonStr } from "../experiment/python-str.ts";
+import { ActivityFailed } from "./activity-failed.ts";
+
+export interface HttpOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+interface Timeouts {
+  connectMs: number | undefined;
+  readMs: number | undefined;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  location: string | undefined;
+  body: Buffer;
+}
+
+const MAX_REDIRECTS = 30;
+
+/** `type/subtype` of a Content-Type header, lower-cased, without parameters. */
+const mediaType = (contentType: string | undefined): string =>
+  (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+
+const headerValue = (headers: Record<string, string>, name: string): string | undefined =>
+  Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+
+function timeouts(timeout: HttpProvider["timeout"]): Timeouts {
+  const seconds = (value: unknown): number | undefined => {
+    const n = typeof value === "string" ? Number(value) : value;
+    if (n === undefined || n === null) return undefined;
+    if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
+      throw new ActivityFailed(
+        `HTTP timeout must be a positive number of seconds or [connect, read], got ${JSON.stringify(timeout)}`,
+      );
+    }
+    return n * 1000;
+  };
+  if (Array.isArray(timeout)) return { connectMs: seconds(timeout[0]), readMs: seconds(timeout[1]) };
+  const both = seconds(timeout);
+  return { connectMs: both, readMs: both };
+}
+
+// requests' encoding of `params`/`data`: lists repeat the key, None is left out, the rest is str().
+function formEncode(values: Record<string, unknown>, into = new URLSearchParams()): URLSearchParams {
+  for (const [key, value] of Object.entries(values)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && item !== undefined) into.append(key, pythonStr(item));
+    }
+  }
+  return into;
+}
+
+function requestBody(
+  provider: HttpProvider,
+  headers: Record<string, string>,
+): { body: Buffer | undefined; headers: Record<string, string> } {
+  const args = provider.arguments;
+  if (args === undefined || args === null) return { body: undefined, headers };
+  if (mediaType(headerValue(headers, "Content-Type")) === "application/json") {
+    return { body: Buffer.from(JSON.stringify(args)), headers };
+  }
+  if (typeof args === "string") return { body: Buffer.from(args), headers };
+  if (typeof args === "object" && !Array.isArray(args)) {
+    const out = headerValue(headers, "Content-Type")
+      ? headers
+      : { ...headers, "Content-Type": "application/x-www-form-urlencoded" };
+    return { body: Buffer.from(formEncode(args as Record<string, unknown>).toString()), headers: out };
+  }
+  throw new ActivityFailed(`HTTP arguments must be an object or a string, got ${JSON.stringify(args)}`);
+}
+
+function responseHeaders(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const existing = Object.keys(out).find((key) => key.toLowerCase() === name.toLowerCase());
+    if (existing === undefined) out[name] = raw[i + 1]!;
+    else out[existing] = `${out[existing]}, ${raw[i + 1]}`;
+  }
+  return out;
+}
+
+function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1] ?? "utf-8";
+  let text: string;
+  try {
+    text = new TextDecoder(charset).decode(body);
+  } catch {
+    text = new TextDecoder("utf-8").decode(body);
+  }
+  if (mediaType(contentType) === "application/json") {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function requestOnce(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  options: { timeouts: Timeouts; verifyTls: boolean; signal: AbortSignal },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const { connectMs, readMs } = options.timeouts;
+    const transport = url.protocol === "https:" ? https : http;
+    const finalHeaders = body ? { ...headers, "Content-Length": String(body.length) } : headers;
+    let connectTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      options.signal.removeEventListener("abort", onAbort);
+      fn();
+    };
+    const request = transport.request(url, {
+      method,
+      headers: finalHeaders,
+      agent: false,
+      rejectUnauthorized: options.verifyTls,
+    });
+    const onAbort = () => {
+      request.destroy();
+      settle(() => reject(options.signal.reason));
+    };
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    if (connectMs !== undefined) {
+      connectTimer = setTimeout(() => {
+        request.destroy();
+        settle(() =>
+          reject(
+            new ActivityFailed(
+              `activity took too long to complete: could not connect to ${url.href} within ${connectMs / 1000}s`,
+            ),
+          ),
+        );
+      }, connectMs);
+    }
+    request.on("socket", (socket) => {
+      socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+    });
+    if (readMs !== undefined) {
+      request.setTimeout(readMs, () => {
+        request.destroy();
+        settle(() =>
+          reject(
+            new ActivityFailed(
+              `activity took too long to complete: ${url.href} sent nothing for ${readMs / 1000}s`,
+            ),
+          ),
+        );
+      });
+    }
+    request.on("error", (error) => {
+      settle(() =>
+        reject(new ActivityFailed(`failed to connect to ${url.href}: ${connectionError(error, url)}`)),
+      );
+    });
+    request.on("response", (response) => {
+      clearTimeout(connectTimer);
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", (error) => {
+        settle(() =>
+          reject(new ActivityFailed(`failed to read the response of ${url.href}: ${error.message}`)),
+        );
+      });
+      response.on("end", () => {
+        settle(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: responseHeaders(response.rawHeaders),
+            location: response.headers.location,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      });
+    });
+    request.end(body);
+  });
+}
+
+function connectionError(error: NodeJS.ErrnoException, url: URL): string {
+  const tls = /certificate|self.signed|SSL|TLS/i.test(`${error.code ?? ""} ${error.message}`);
+  if (tls && url.protocol === "https:") {
+    return `${error.message} (the server's TLS certificate was not trusted; set verify_tls: false on the provider to skip verification)`;
+  }
+  return error.message;
+}
+
+function parseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ActivityFailed(`"${raw}" is not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ActivityFailed(`URL "${raw}" must start with http:// or https://`);
+  }
+  return url;
+}
+
+export async function runHttpProvider(
+  provider: HttpProvider,
+  options: { signal: AbortSignal },
+): Promise<HttpOutput> {
+  let method = (provider.method ?? "GET").toUpperCase();
+  let url = parseUrl(provider.url);
+  const rawHeaders = provider.headers ?? {};
+  let headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rawHeaders)) headers[key] = pythonStr(value);
+  let body: Buffer | undefined;
+  if (method === "GET") {
+    const args = provider.arguments;
+    if (args !== undefined && args !== null) {
+      if (typeof args !== "object" || Array.isArray(args)) {
+        throw new ActivityFailed(
+          `HTTP GET arguments must be an object (they become the query string), got ${JSON.stringify(args)}`,
+        );
+      }
+      formEncode(args as Record<string, unknown>, url.searchParams);
+    }
+  } else {
+    ({ body, headers } = requestBody(provider, headers));
+  }
+  const requestOptions = {
+    timeouts: timeouts(provider.timeout),
+    verifyTls: provider.verify_tls ?? true,
+    signal: options.signal,
+  };
+  const retries = provider.max_retries ?? 0;
+  let response: RawResponse | undefined;
+  for (let redirects = 0; ; redirects++) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await requestOnce(url, method, headers, body, requestOptions);
+        break;
+      } catch (error) {
+        const retriable = error instanceof ActivityFailed && error.message.startsWith("failed to connect");
+        if (!retriable || attempt >= retries || options.signal.aborted) throw error;
+      }
+    }
+    if (![301, 302, 303, 307, 308].includes(response.status) || !response.location) break;
+    if (redirects >= MAX_REDIRECTS) throw new ActivityFailed(`too many redirects from ${provider.url}`);
+    url = new URL(response.location, url);
+    // As requests does: 303 (and 301/302 for anything but GET/HEAD) become a GET without a body.
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method !== "HEAD")
+    ) {
+      if (method !== "GET") {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  }
+  const contentType = headerValue(response.headers, "Content-Type");
+  const output: HttpOutput = {
+    status: response.status,
+    headers: response.headers,
+    body: decodeBody(response.body, contentType),
+  };
+  const expected = provider.expected_status;
+  if (expected !== undefined) {
+    const allowed = Array.isArray(expected) ? expected : [expected];
+    if (!allowed.includes(output.status)) {
+      throw new ActivityFailed(
+        `${method} ${provider.url} returned status ${output.status}, expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}`,
+        { output },
+      );
+    }
+  }
+  return output;
+}

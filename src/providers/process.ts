@@ -1,0 +1,128 @@
+// The `process` provider (chaoslib provider/process.py): runs a program, output
+// `{status, stdout, stderr}`. A non-zero exit is not a failure (tolerances judge it); not finding the
+// program, a timeout or an interruption is.
+import { spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { constants as osConstants } from "node:os";
+import path from "node:path";
+import type { ProcessProvider } from "../experiment/format.ts";
+import { pythonStr } from "../experiment/python-str.ts";
+import { ActivityFailed } from "./activity-failed.ts";
+
+export interface ProcessOutput {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+const isExecutableFile = (file: string): boolean => {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Python `shutil.which`: a name is looked up on PATH, a path (with a `/`) is taken as it is. */
+export function resolveExecutable(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
+  if (name.includes("/")) {
+    const file = path.resolve(name);
+    return isExecutableFile(file) ? file : undefined;
+  }
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.resolve(dir, name);
+    if (isExecutableFile(file)) return file;
+  }
+  return undefined;
+}
+
+const kept = (value: unknown): boolean => value !== null && value !== undefined && value !== "";
+
+/** The argv of list or (deprecated) mapping arguments: Python `str()` of each item, `None` and "" dropped. */
+export function processArgv(args: unknown[] | Record<string, unknown>): string[] {
+  if (Array.isArray(args)) return args.filter(kept).map((item) => pythonStr(item));
+  const argv: string[] = [];
+  for (const [key, value] of Object.entries(args)) {
+    argv.push(key);
+    if (kept(value)) argv.push(pythonStr(value));
+  }
+  return argv;
+}
+
+export async function runProcessProvider(
+  provider: ProcessProvider,
+  options: { signal: AbortSignal },
+): Promise<ProcessOutput> {
+  const executable = resolveExecutable(provider.path);
+  if (executable === undefined) {
+    throw new ActivityFailed(`path '${provider.path}' cannot be found or is not executable (searched PATH)`);
+  }
+  const args = provider.arguments;
+  const [command, argv] =
+    typeof args === "string"
+      ? ["/bin/sh", ["-c", `${executable} ${args}`]]
+      : [executable, args === undefined || args === null ? [] : processArgv(args)];
+  const { signal } = options;
+  if (signal.aborted) throw signal.reason;
+
+  return new Promise((resolve, reject) => {
+    // Its own process group, so that a shell's children die with it on timeout or interruption.
+    const child = spawn(command, argv, {
+      env: { ...process.env, ...provider.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    let failure: unknown;
+    const kill = (reason: unknown) => {
+      failure ??= reason;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
+    const onAbort = () => kill(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer =
+      provider.timeout === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              kill(
+                new ActivityFailed(
+                  `process activity took too long to complete (timeout: ${provider.timeout}s)`,
+                ),
+              ),
+            provider.timeout * 1000,
+          );
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      done();
+      reject(new ActivityFailed(`could not start '${executable}': ${error.message}`));
+    });
+    child.on("close", (code, killedBy) => {
+      done();
+      if (failure !== undefined) {
+        reject(failure);
+        return;
+      }
+      const signalNumber = killedBy ? (osConstants.signals[killedBy] ?? 0) : 0;
+      resolve({
+        // Python's returncode: the exit code, or minus the signal number that ended the process.
+        status: code ?? -signalNumber,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      });
+    });
+  });
+}
