@@ -1,0 +1,288 @@
+// Turns what the cluster client throws (HTTP statuses, network and TLS failures) into messages for the
+// user: what failed, against which cluster and credentials, and what to change. Pure: recognises
+// client-node's ApiException by shape, so importing this module does not load the client.
+import type { ConnectionSource } from "./connection.ts";
+
+export type ClusterErrorKind =
+  | "unreachable"
+  | "timeout"
+  | "tls"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "conflict"
+  | "invalid"
+  | "api";
+
+export interface ClusterErrorContext {
+  /** The Kubernetes verb being attempted: get, list, watch, create, patch, delete... */
+  verb?: string;
+  /** Plural resource name, e.g. "pods", "deployments". */
+  resource?: string;
+  /** API group; "" (or absent) for the core group. */
+  group?: string;
+  subresource?: string;
+  namespace?: string;
+  /** Name of the object, when the request was about one. */
+  name?: string;
+  source?: ConnectionSource;
+}
+
+export class ClusterError extends Error {
+  override name = "ClusterError";
+  readonly kind: ClusterErrorKind;
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  constructor(kind: ClusterErrorKind, message: string, status?: number) {
+    super(message);
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
+/** The part of a Kubernetes `Status` body we read. */
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: Array<{ message?: string; field?: string }>;
+  };
+}
+
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "EPROTO",
+]);
+
+interface ApiExceptionShape {
+  code: number;
+  body?: unknown;
+}
+
+function isApiException(err: unknown): err is ApiExceptionShape {
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    typeof (err as { code?: unknown }).code === "number" &&
+    "body" in err
+  );
+}
+
+function parseStatus(body: unknown): StatusBody | undefined {
+  let value = body;
+  if (typeof body === "string") {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return body.trim() ? { message: body.trim() } : undefined;
+    }
+  }
+  if (typeof value === "object" && value !== null) return value as StatusBody;
+  return undefined;
+}
+
+/** Every error in the cause chain, including the members of AggregateErrors (e.g. IPv4 + IPv6 attempts). */
+function causes(err: unknown): Array<Error & { code?: unknown }> {
+  const found: Array<Error & { code?: unknown }> = [];
+  const queue: unknown[] = [err];
+  while (queue.length > 0 && found.length < 20) {
+    const next = queue.shift();
+    if (!(next instanceof Error)) continue;
+    found.push(next);
+    if (next instanceof AggregateError) queue.push(...next.errors);
+    if ("cause" in next) queue.push(next.cause);
+  }
+  return found;
+}
+
+const errorCode = (e: { code?: unknown }): string | undefined =>
+  typeof e.code === "string" ? e.code : undefined;
+
+/** "kubeconfig /home/me/.kube/config, context kind-chaos" — where the connection settings came from. */
+export function sourceLabel(source: ConnectionSource): string {
+  switch (source.kind) {
+    case "kubeconfig-flag":
+      return `the kubeconfig given with --kubeconfig (${source.path})`;
+    case "kubeconfig-content":
+      return source.label ?? "the kubeconfig given as content";
+    case "env":
+      return source.settingsFrom === "secrets"
+        ? "KUBERNETES_HOST in the experiment's secrets"
+        : "the KUBERNETES_HOST environment variable";
+    case "kubeconfig-env":
+      return `KUBECONFIG (${source.path})`;
+    case "kubeconfig-home":
+      return `the kubeconfig ${source.path}`;
+    case "in-cluster":
+      return "the pod's service account (in-cluster)";
+  }
+}
+
+function clusterPhrase(source: ConnectionSource | undefined): string {
+  if (!source) return "the Kubernetes API server";
+  const context = source.context ? `, context "${source.context}"` : "";
+  return `the Kubernetes API server ${source.server} (from ${sourceLabel(source)}${context})`;
+}
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+function userPhrase(source: ConnectionSource | undefined): string {
+  if (!source) return "the configured credentials";
+  const user = source.user ? `user "${source.user}"` : "the configured user";
+  return `${user} (${source.auth})`;
+}
+
+function resourcePhrase(context: ClusterErrorContext, status?: StatusBody): string | undefined {
+  const resource = context.resource ?? (status?.details?.kind ? `${status.details.kind}` : undefined);
+  if (!resource) return undefined;
+  const sub = context.subresource ? `/${context.subresource}` : "";
+  const group = context.group ? ` in API group "${context.group}"` : "";
+  const ns = context.namespace ? ` in namespace "${context.namespace}"` : "";
+  return `${resource}${sub}${group}${ns}`;
+}
+
+function tlsHint(source: ConnectionSource | undefined): string {
+  const caFix =
+    source && source.kind !== "env" && source.kind !== "in-cluster"
+      ? `add the cluster's CA to the kubeconfig (certificate-authority or certificate-authority-data of cluster "${source.cluster ?? "?"}"), or set KUBERNETES_CA_CERT_FILE to the CA file`
+      : "set KUBERNETES_CA_CERT_FILE to the cluster's CA certificate (minikube: the certificate-authority that `kubectl config view` prints)";
+  return `To fix it, ${caFix}; or set KUBERNETES_VERIFY_SSL=false to skip verification (insecure; warned on every run).`;
+}
+
+function explainStatus(err: ApiExceptionShape, context: ClusterErrorContext): ClusterError {
+  const status = parseStatus(err.body);
+  const server = status?.message ? ` The server said: ${status.message}` : "";
+  const where = clusterPhrase(context.source);
+  const what = resourcePhrase(context, status);
+  const attempt = context.verb && what ? `${context.verb} ${what}` : what;
+  switch (err.code) {
+    case 401: {
+      const fix =
+        context.source?.auth === "no credentials"
+          ? "No credentials were sent: set KUBERNETES_API_KEY, KUBERNETES_CERT_FILE + KUBERNETES_KEY_FILE or KUBERNETES_USERNAME, or use a kubeconfig with a user."
+          : "The token, client certificate or password is wrong or expired; refresh it or point at other credentials.";
+      return new ClusterError(
+        "unauthorized",
+        `${capitalize(where)} rejected the credentials of ${userPhrase(context.source)}: 401 Unauthorized. ${fix}`,
+        401,
+      );
+    }
+    case 403: {
+      const verb = context.verb ?? "access";
+      const grant = context.resource
+        ? ` RBAC must allow verb "${verb}" on resource "${context.resource}${context.subresource ? `/${context.subresource}` : ""}"` +
+          ` (apiGroups: ["${context.group ?? ""}"])${context.namespace ? ` in namespace "${context.namespace}"` : " cluster-wide"}` +
+          ` for ${userPhrase(context.source)}.`
+        : "";
+      return new ClusterError(
+        "forbidden",
+        `Forbidden: ${userPhrase(context.source)} may not ${attempt ?? "make this request"} on ${where}.${grant}${server}`,
+        403,
+      );
+    }
+    case 404:
+      return new ClusterError(
+        "not-found",
+        `Not found: ${context.name ? `"${context.name}" ` : ""}${what ? `(${what}) ` : ""}does not exist on ${where}.${server}`,
+        404,
+      );
+    case 409:
+      return new ClusterError(
+        "conflict",
+        `Conflict on ${attempt ?? "the request"} at ${where}.${server}`,
+        409,
+      );
+    case 422: {
+      const fields = (status?.details?.causes ?? [])
+        .map((c) => (c.field ? `${c.field}: ${c.message ?? "invalid"}` : c.message))
+        .filter(Boolean);
+      const detail = fields.length > 0 ? ` Invalid fields: ${fields.join("; ")}.` : server;
+      return new ClusterError(
+        "invalid",
+        `The cluster refused ${attempt ?? "the request"} as invalid.${detail}`,
+        422,
+      );
+    }
+    default:
+      return new ClusterError(
+        "api",
+        `${capitalize(where)} answered ${err.code}${status?.reason ? ` ${status.reason}` : ""} to ${attempt ?? "the request"}.${server}`,
+        err.code,
+      );
+  }
+}
+
+/** Explains anything a cluster call threw; a ClusterError passes through unchanged. */
+export function explainClusterError(err: unknown, context: ClusterErrorContext = {}): ClusterError {
+  if (err instanceof ClusterError) return err;
+  if (isApiException(err)) return explainStatus(err, context);
+  const chain = causes(err);
+  const where = clusterPhrase(context.source);
+  const tls = chain.find((e) => {
+    const code = errorCode(e);
+    return (
+      code !== undefined &&
+      (TLS_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_"))
+    );
+  });
+  if (tls) {
+    const code = errorCode(tls) ?? "";
+    if (code.startsWith("ERR_SSL_") && /certificate|alert/i.test(tls.message)) {
+      return new ClusterError(
+        "tls",
+        `${capitalize(where)} refused the TLS handshake (${tls.message}); it may require a client certificate that ${userPhrase(context.source)} does not present or that it does not trust.`,
+      );
+    }
+    if (context.source && !context.source.tlsVerify) {
+      return new ClusterError("tls", `TLS with ${where} failed: ${tls.message} (${code}).`);
+    }
+    return new ClusterError(
+      "tls",
+      `Could not verify the TLS certificate of ${where}: ${tls.message} (${code}). ${tlsHint(context.source)}`,
+    );
+  }
+  const timeout = chain.find((e) => e.name === "TimeoutError" || errorCode(e) === "UND_ERR_CONNECT_TIMEOUT");
+  if (timeout) {
+    return new ClusterError(
+      "timeout",
+      `${capitalize(where)} did not answer in time. Check that the cluster is running and reachable from here (VPN, firewall, proxy).`,
+    );
+  }
+  const network = chain.find((e) => {
+    const code = errorCode(e);
+    return code !== undefined && NETWORK_CODES.has(code);
+  });
+  if (network) {
+    return new ClusterError(
+      "unreachable",
+      `Cannot reach ${where}: ${network.message}. Check that the cluster is running and that this address is right.`,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ClusterError("api", `Request to ${where} failed: ${message}`);
+}

@@ -1,0 +1,249 @@
+// The blast-radius guard: before the method runs, every action's targets (resolved dry) are checked
+// against the allowed namespaces, the protected namespaces and the --max-affected limit. Pure.
+import type { TargetSet } from "./targets.ts";
+
+/** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
+export type TargetObject = TargetSet["objects"][number];
+
+export interface ActionTargets {
+  activityName: string;
+  module: string;
+  func: string;
+  /**
+   * `affected`: how many of `objects` the action will change, when it picks among them at random
+   * (terminate_pods with rand); defaults to all of `objects`.
+   */
+  targetSet: TargetSet & { affected?: number };
+}
+
+export type MaxAffected = { kind: "count"; value: number } | { kind: "percent"; value: number };
+
+export interface GuardRules {
+  /** The namespaces targets may be in: --namespaces, else the namespaces the experiment names. */
+  allowedNamespaces: readonly string[];
+  /** True when allowedNamespaces came from --namespaces: naming a protected namespace there allows it. */
+  namespacesExplicit: boolean;
+  /** Lifts the protection of kube-system, kube-public and kube-node-lease (they must still be allowed). */
+  allowProtected: boolean;
+  maxAffected?: MaxAffected;
+}
+
+export const PROTECTED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+
+export type GuardRule = "outside-namespaces" | "protected-namespace" | "max-affected";
+
+export interface GuardViolation {
+  activityName: string;
+  module: string;
+  func: string;
+  rule: GuardRule;
+  /** The namespace that broke a namespace rule. */
+  namespace?: string;
+  /** The targets that broke the rule (all affected objects for max-affected). */
+  targets: TargetObject[];
+  /** One sentence: what was refused and how to allow it. */
+  reason: string;
+}
+
+export class InvalidMaxAffectedError extends Error {
+  override name = "InvalidMaxAffectedError";
+}
+
+/** Raised by the entry points when the guard refuses a run; the message is formatGuardRefusal's. */
+export class BlastRadiusRefusal extends Error {
+  override name = "BlastRadiusRefusal";
+  readonly violations: GuardViolation[];
+  constructor(violations: GuardViolation[]) {
+    super(formatGuardRefusal(violations));
+    this.violations = violations;
+  }
+}
+
+/** "3" (at most 3 objects per action) or "50%" (at most half of the objects the action's selection matched). */
+export function parseMaxAffected(text: string): MaxAffected {
+  const trimmed = text.trim();
+  const expected = 'expected a whole number of objects such as "3", or a percentage such as "50%"';
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (percent) {
+    const value = Number(percent[1]);
+    if (value <= 0 || value > 100) {
+      throw new InvalidMaxAffectedError(
+        `--max-affected "${text}": a percentage must be above 0% and at most 100%`,
+      );
+    }
+    return { kind: "percent", value };
+  }
+  if (/^\d+$/.test(trimmed)) {
+    const value = Number(trimmed);
+    if (value < 1) {
+      throw new InvalidMaxAffectedError(
+        `--max-affected "${text}": at least 1 object must be allowed, or no action could inject a fault`,
+      );
+    }
+    return { kind: "count", value };
+  }
+  throw new InvalidMaxAffectedError(`--max-affected "${text}": ${expected}`);
+}
+
+export function formatMaxAffected(limit: MaxAffected): string {
+  return limit.kind === "count" ? String(limit.value) : `${limit.value}%`;
+}
+
+export function isProtectedNamespace(namespace: string): boolean {
+  return PROTECTED_NAMESPACES.includes(namespace);
+}
+
+/** The namespace a target lives in; a Namespace object counts as living in itself. */
+function targetNamespace(target: TargetObject): string | undefined {
+  if (target.kind === "Namespace") return target.name;
+  return target.namespace;
+}
+
+export function describeTarget(target: TargetObject): string {
+  const where = target.namespace ? `${target.namespace}/` : "";
+  return `${target.kind.toLowerCase()} ${where}${target.name}`;
+}
+
+const targetKey = (t: TargetObject): string => `${t.kind}\u0000${t.namespace ?? ""}\u0000${t.name}`;
+
+function uniqueTargets(targets: readonly TargetObject[]): TargetObject[] {
+  const seen = new Map<string, TargetObject>();
+  for (const t of targets) if (!seen.has(targetKey(t))) seen.set(targetKey(t), t);
+  return [...seen.values()];
+}
+
+function namespaceViolation(
+  action: ActionTargets,
+  namespace: string,
+  rules: GuardRules,
+): Pick<GuardViolation, "rule" | "reason"> | undefined {
+  const allowed = rules.allowedNamespaces.includes(namespace);
+  const listedExplicitly = rules.namespacesExplicit && allowed;
+  if (isProtectedNamespace(namespace) && !rules.allowProtected && !listedExplicitly) {
+    return {
+      rule: "protected-namespace",
+      reason: `${namespace} is a protected namespace; list it in --namespaces to allow "${action.activityName}" there`,
+    };
+  }
+  if (!allowed) {
+    const list = rules.allowedNamespaces.length > 0 ? rules.allowedNamespaces.join(", ") : "none";
+    const origin = rules.namespacesExplicit ? "--namespaces" : "the namespaces the experiment names";
+    return {
+      rule: "outside-namespaces",
+      reason: `${namespace} is outside the allowed namespaces (${list}, from ${origin}); add it to --namespaces to allow it`,
+    };
+  }
+  return undefined;
+}
+
+function exceedsLimit(affected: number, candidates: number, limit: MaxAffected): boolean {
+  if (limit.kind === "count") return affected > limit.value;
+  // affected/candidates > value%, kept in integers where possible to avoid rounding at the boundary
+  return affected * 100 > limit.value * candidates;
+}
+
+function maxAffectedViolation(
+  action: ActionTargets,
+  objects: TargetObject[],
+  affected: number,
+  limit: MaxAffected,
+): GuardViolation {
+  const candidates = action.targetSet.candidates;
+  const share = candidates > 0 ? ` (${Math.round((affected / candidates) * 1000) / 10}%)` : "";
+  return {
+    activityName: action.activityName,
+    module: action.module,
+    func: action.func,
+    rule: "max-affected",
+    targets: objects,
+    reason: `would affect ${affected} of ${candidates} matching objects${share}, more than --max-affected ${formatMaxAffected(limit)}`,
+  };
+}
+
+/** Every rule every action breaks; an empty list lets the run start. */
+export function checkBlastRadius(actions: readonly ActionTargets[], rules: GuardRules): GuardViolation[] {
+  const violations: GuardViolation[] = [];
+  for (const action of actions) {
+    const objects = uniqueTargets(action.targetSet.objects);
+    const namespaces = new Set<string>(action.targetSet.namespaces);
+    for (const target of objects) {
+      const ns = targetNamespace(target);
+      if (ns !== undefined) namespaces.add(ns);
+    }
+    for (const namespace of [...namespaces].sort()) {
+      const broken = namespaceViolation(action, namespace, rules);
+      if (!broken) continue;
+      violations.push({
+        activityName: action.activityName,
+        module: action.module,
+        func: action.func,
+        namespace,
+        targets: objects.filter((t) => targetNamespace(t) === namespace),
+        ...broken,
+      });
+    }
+    const affected = action.targetSet.affected ?? objects.length;
+    if (rules.maxAffected && exceedsLimit(affected, action.targetSet.candidates, rules.maxAffected)) {
+      violations.push(maxAffectedViolation(action, objects, affected, rules.maxAffected));
+    }
+  }
+  return violations;
+}
+
+const RULE_TITLES: Record<GuardRule, string> = {
+  "outside-namespaces": "outside the allowed namespaces",
+  "protected-namespace": "protected namespace",
+  "max-affected": "too many objects affected",
+};
+
+function formatTargetList(targets: readonly TargetObject[], indent: string, limit = 20): string[] {
+  const lines = targets.slice(0, limit).map((t) => `${indent}${describeTarget(t)}`);
+  if (targets.length > limit) lines.push(`${indent}… and ${targets.length - limit} more`);
+  return lines;
+}
+
+export function formatGuardRefusal(violations: readonly GuardViolation[]): string {
+  const actions = new Set(violations.map((v) => v.activityName)).size;
+  const lines = [
+    `Refusing to run: the blast-radius guard found ${violations.length} problem${violations.length === 1 ? "" : "s"} in ${actions} action${actions === 1 ? "" : "s"}.`,
+  ];
+  for (const v of violations) {
+    lines.push(`- action "${v.activityName}" (${v.module}.${v.func}), ${RULE_TITLES[v.rule]}: ${v.reason}`);
+    lines.push(...formatTargetList(v.targets, "    "));
+  }
+  return lines.join("\n");
+}
+
+/** What --dry-run prints: each action and the objects it would change, without changing anything. */
+export function formatTargets(actions: readonly ActionTargets[]): string {
+  if (actions.length === 0) return "No Kubernetes action has targets to resolve.";
+  const lines = ["Targets (resolved without changing anything):"];
+  for (const action of actions) {
+    const objects = uniqueTargets(action.targetSet.objects);
+    const namespaces =
+      action.targetSet.namespaces.length > 0 ? ` in ${action.targetSet.namespaces.join(", ")}` : "";
+    const affected = action.targetSet.affected ?? objects.length;
+    const pick = affected < objects.length ? `, ${affected} of these picked at random` : "";
+    lines.push(
+      `- ${action.activityName} (${action.module}.${action.func})${namespaces}: ${objects.length} of ${action.targetSet.candidates} matching${pick}`,
+    );
+    lines.push(...formatTargetList(objects, "    ", 50));
+  }
+  return lines.join("\n");
+}
+
+/** Builds the rules from the CLI/action options; `named` is namespacesNamed(experiment). */
+export function guardRules(options: {
+  namespaces?: readonly string[];
+  named: readonly string[];
+  allowProtected?: boolean;
+  maxAffected?: string;
+}): GuardRules {
+  const explicit = options.namespaces !== undefined && options.namespaces.length > 0;
+  return {
+    allowedNamespaces: explicit ? [...(options.namespaces ?? [])] : [...options.named],
+    namespacesExplicit: explicit,
+    allowProtected: options.allowProtected ?? false,
+    ...(options.maxAffected !== undefined ? { maxAffected: parseMaxAffected(options.maxAffected) } : {}),
+  };
+}
