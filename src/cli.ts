@@ -1,0 +1,177 @@
+// `chaos-action` for people and scripts: parse the command line, run the pipeline, print progress
+// and a verdict table on stderr, and turn the combined verdict into the exit status.
+import packageJson from "../package.json" with { type: "json" };
+import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./cli-args.ts";
+import type { RunEvent } from "./engine/events.ts";
+import { formatIssue } from "./experiment/errors.ts";
+import {
+  type ExperimentOutcome,
+  type Reporter,
+  type RunResult,
+  replayPendingUndo,
+  runExperiments,
+  validateExperiments,
+} from "./pipeline.ts";
+import { exitCodeOf } from "./verdict.ts";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe. */
+  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■" };
+
+function describeEvent(event: RunEvent): string | undefined {
+  if (event.type === "undo-finished") {
+    const { undo } = event;
+    const error = undo.error ? `: ${undo.error}` : "";
+    return `  undo     ${undo.status === "succeeded" ? "✓" : "✗"} ${undo.description} (${undo.duration.toFixed(2)}s)${error}`;
+  }
+  const phase = event.phase.padEnd(9);
+  const who = `${event.kind} ${event.name} [${event.target}]${event.background ? " (background)" : ""}`;
+  if (event.type === "activity-started") return `  ${phase}▸ ${who}`;
+  const tolerance =
+    event.toleranceMet === undefined ? "" : event.toleranceMet ? ", tolerance met" : ", tolerance NOT met";
+  const error = event.error ? `: ${event.error}` : "";
+  return `  ${phase}${ICON[event.verdict] ?? "?"} ${who} ${event.verdict}${tolerance} in ${event.durationSeconds.toFixed(2)}s${error}`;
+}
+
+function reporterFor(io: CliIo): Reporter {
+  return {
+    info: (message) => io.stderr(message),
+    warn: (message) => io.stderr(message.startsWith("WARNING") ? message : `warning: ${message}`),
+    error: (message) => io.stderr(`error: ${message}`),
+    event: (event) => {
+      const line = describeEvent(event);
+      if (line) io.stderr(line);
+    },
+  };
+}
+
+function verdictTable(outcomes: readonly ExperimentOutcome[]): string {
+  const width = Math.max(10, ...outcomes.map((o) => o.file.length));
+  const lines = [`${"VERDICT".padEnd(9)} ${"EXPERIMENT".padEnd(width)}  REASON`];
+  for (const outcome of outcomes) {
+    lines.push(
+      `${outcome.verdict.padEnd(9)} ${outcome.file.padEnd(width)}  ${outcome.reason.split("\n")[0]}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function printIssues(result: RunResult, io: CliIo): void {
+  for (const outcome of result.outcomes) {
+    for (const issue of outcome.issues) io.stderr(formatIssue(issue));
+    // A reason of several lines (RBAC rules, guard refusals) is printed whole once.
+    if (outcome.reason.includes("\n")) io.stderr(outcome.reason);
+  }
+}
+
+async function run(command: RunCommand, io: CliIo): Promise<number> {
+  const interrupt = new AbortController();
+  const unsubscribe = io.onSignal((signal) => {
+    if (interrupt.signal.aborted) {
+      io.stderr(`${signal} again: still undoing our changes; they finish in a moment.`);
+      return;
+    }
+    io.stderr(`${signal} received: stopping the method, then running rollbacks and undo.`);
+    interrupt.abort(signal);
+  });
+  try {
+    const result = await runExperiments({
+      targets: command.targets,
+      cwd: io.cwd,
+      journalPath: command.journalPath,
+      vars: command.vars,
+      varFiles: command.varFiles,
+      hypothesisStrategy: command.hypothesisStrategy,
+      hypothesisFrequency: command.hypothesisFrequency,
+      failFast: command.failFast,
+      rollbackStrategy: command.rollbackStrategy,
+      dryRun: command.dryRun,
+      cluster: {
+        mode: command.cluster,
+        kubeconfig: command.kubeconfig,
+        context: command.context,
+        simManifests: command.simManifests,
+      },
+      namespaces: command.namespaces,
+      maxAffected: command.maxAffected,
+      timeoutSeconds: command.timeoutSeconds,
+      undoFile: command.undoFile,
+      signal: interrupt.signal,
+      reporter: reporterFor(io),
+      env: io.env,
+      version: packageJson.version,
+    });
+    printIssues(result, io);
+    io.stderr("");
+    io.stderr(verdictTable(result.outcomes));
+    for (const outcome of result.outcomes) {
+      if (outcome.journalPath) io.stderr(`journal: ${outcome.journalPath}`);
+    }
+    return interrupt.signal.aborted ? 1 : exitCodeOf(result.verdict);
+  } finally {
+    unsubscribe();
+  }
+}
+
+async function execute(command: Command, io: CliIo): Promise<number> {
+  switch (command.command) {
+    case "help":
+      io.stdout(USAGE);
+      return 0;
+    case "version":
+      io.stdout(packageJson.version);
+      return 0;
+    case "run":
+      return run(command, io);
+    case "validate": {
+      const result = await validateExperiments({
+        ...command,
+        cwd: io.cwd,
+        env: io.env,
+        reporter: reporterFor(io),
+      });
+      printIssues(result, io);
+      io.stderr(verdictTable(result.outcomes));
+      return result.verdict === "passed" ? 0 : 2;
+    }
+    case "cleanup": {
+      const undone = await replayPendingUndo(command.undoFile, {
+        cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
+        reporter: reporterFor(io),
+        cwd: io.cwd,
+        env: io.env,
+      });
+      for (const step of undone) {
+        io.stderr(
+          `${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${step.error ? `: ${step.error}` : ""}`,
+        );
+      }
+      io.stderr(
+        undone.length === 0 ? "Nothing was left to undo." : `${undone.length} undo step(s) replayed.`,
+      );
+      return undone.every((step) => step.status !== "failed") ? 0 : 1;
+    }
+  }
+}
+
+/** Runs the CLI; never throws: every error becomes a message and an exit status. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await execute(parseCommandLine(argv), io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${message}\nRun 'chaos-action --help' for usage.`);
+      return 2;
+    }
+    io.stderr(`error: ${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,217 @@
+// The cluster a run talks to, composed once per run: where the connection comes from (kubeconfig,
+// KUBERNETES_* variables, in-cluster, or the built-in simulated cluster), the gate every experiment
+// passes before anything runs (reach the API server, RBAC preflight, blast-radius guard), the
+// resolved targets a dry run prints, and the undo of our own changes. Modules that load
+// @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
+import type { ChaosActionInfo } from "./engine/journal.ts";
+import type { UndoLog } from "./engine/undo.ts";
+import type { Experiment } from "./experiment/format.ts";
+import {
+  type ConnectionInfo,
+  createKubernetesService,
+  formatConnectionInfo,
+  type KubernetesService,
+} from "./kubernetes/connection.ts";
+import {
+  type ActionTargets,
+  BlastRadiusRefusal,
+  checkBlastRadius,
+  formatGuardRefusal,
+  formatTargets,
+  guardRules,
+} from "./kubernetes/guard.ts";
+import type { SignatureWithPermissions } from "./kubernetes/preflight.ts";
+import { type KubernetesActivity, namespacesNamed } from "./kubernetes/scope.ts";
+import type { UndoStep } from "./providers/native.ts";
+import type { NativeRegistry } from "./providers/registry.ts";
+
+export interface ClusterRequest {
+  /** auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; sim: the simulated cluster. */
+  mode: "auto" | "sim";
+  /** Path of a kubeconfig file. */
+  kubeconfig?: string;
+  /** A kubeconfig's content (the action's `kubeconfig` input). */
+  kubeconfigContent?: string;
+  context?: string;
+  /** Manifests loaded into the simulated cluster instead of the demo app. */
+  simManifests?: string[];
+  /** Lets actions touch kube-system, kube-public and kube-node-lease. */
+  allowProtected?: boolean;
+}
+
+export interface GateRequest {
+  namespaces?: string[];
+  maxAffected?: string;
+  cluster: ClusterRequest;
+}
+
+export interface Cluster {
+  /** Passed to native functions: `kubernetes` is the connection service. */
+  services: Record<string, unknown>;
+  /** For the journal; never a secret. Undefined until connected. */
+  describe(): ChaosActionInfo["cluster"] | undefined;
+  /**
+   * Before anything runs: reach the API server, check RBAC, check the blast radius. Throws with the
+   * reason. The experiment and activities come with their `${var}`s already substituted.
+   */
+  gate(
+    experiment: Experiment,
+    activities: KubernetesActivity[],
+    request: GateRequest,
+    registry: NativeRegistry,
+  ): Promise<void>;
+  /** For --dry-run: the connection, missing permissions and each action's resolved targets, touching nothing. */
+  plan(
+    experiment: Experiment,
+    activities: KubernetesActivity[],
+    request: GateRequest,
+    registry: NativeRegistry,
+  ): Promise<string>;
+  undoLog(file: string, runId: string): Promise<UndoLog>;
+  executeUndo(step: UndoStep): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export async function createCluster(
+  request: ClusterRequest,
+  options: { env: NodeJS.ProcessEnv; reporter: Reporter; cwd: string },
+): Promise<Cluster> {
+  const { reporter } = options;
+  let closeSim: (() => Promise<void>) | undefined;
+  let kubeconfigContent = request.kubeconfigContent;
+  let contentLabel: string | undefined;
+  if (request.mode === "sim") {
+    const { startSimCluster, loadManifestFiles } = await import("./sim/index.ts");
+    const manifests = request.simManifests?.length
+      ? await loadManifestFiles(request.simManifests)
+      : undefined;
+    const sim = await startSimCluster(manifests === undefined ? {} : { manifests });
+    reporter.info(`Started the simulated cluster at ${sim.url}`);
+    closeSim = () => sim.close();
+    kubeconfigContent = sim.kubeconfig;
+    contentLabel = "the simulated cluster";
+  }
+
+  let info: ConnectionInfo | undefined;
+  const service: KubernetesService = createKubernetesService({
+    ...(request.mode === "sim" ? {} : { kubeconfig: request.kubeconfig }),
+    ...(kubeconfigContent === undefined ? {} : { kubeconfigContent }),
+    ...(contentLabel === undefined ? {} : { kubeconfigContentLabel: contentLabel }),
+    ...(request.context === undefined ? {} : { context: request.context }),
+    env: options.env,
+    onConnect: (connected) => {
+      info ??= connected;
+      reporter.info(formatConnectionInfo(connected));
+      for (const warning of connected.warnings) reporter.warn(warning);
+    },
+  });
+
+  const methodActions = (
+    experiment: Experiment,
+    activities: KubernetesActivity[],
+    registry: NativeRegistry,
+  ) => {
+    const inMethod = new Set(
+      experiment.method.map((activity) => ("ref" in activity ? activity.ref : activity.name)),
+    );
+    return activities.filter(
+      (activity) =>
+        inMethod.has(activity.name) && registry.signature(activity.module, activity.func)?.kind === "action",
+    );
+  };
+
+  const resolveAll = async (
+    experiment: Experiment,
+    activities: KubernetesActivity[],
+    registry: NativeRegistry,
+  ): Promise<ActionTargets[]> => {
+    const kc = await service.connect();
+    const { resolveTargets } = await import("./kubernetes/targets.ts");
+    const resolved: ActionTargets[] = [];
+    for (const activity of methodActions(experiment, activities, registry)) {
+      const targetSet = await resolveTargets(activity.module, activity.func, activity.args, kc);
+      if (targetSet) {
+        resolved.push({
+          activityName: activity.name,
+          module: activity.module,
+          func: activity.func,
+          targetSet,
+        });
+      }
+    }
+    return resolved;
+  };
+
+  const missingPermissions = async (activities: KubernetesActivity[], registry: NativeRegistry) => {
+    const kc = await service.connect();
+    const { checkPermissions, permissionsFor } = await import("./kubernetes/preflight.ts");
+    const needs = permissionsFor(activities, registry.allSignatures() as readonly SignatureWithPermissions[]);
+    return checkPermissions(kc, needs);
+  };
+
+  const rulesFor = (experiment: Experiment, request_: GateRequest, registry: NativeRegistry) =>
+    guardRules({
+      namespaces: request_.namespaces,
+      named: namespacesNamed(experiment, registry.allSignatures()),
+      allowProtected: request_.cluster.allowProtected,
+      maxAffected: request_.maxAffected,
+    });
+
+  const executeUndo = async (step: UndoStep) => {
+    const { executeUndo: execute } = await import("./kubernetes/undo.ts");
+    await execute(step, await service.connect());
+  };
+
+  return {
+    services: { kubernetes: service },
+    describe: () =>
+      info && {
+        source: info.source.kind,
+        ...(info.source.context ? { context: info.source.context } : {}),
+        server: info.source.server,
+        version: info.serverVersion,
+        ...(info.source.user ? { user: info.source.user } : {}),
+      },
+    async gate(experiment, activities, request_, registry) {
+      const missing = await missingPermissions(activities, registry);
+      if (missing.length > 0) {
+        const { MissingPermissionsError } = await import("./kubernetes/preflight.ts");
+        throw new MissingPermissionsError(missing, info?.source.user);
+      }
+      const targets = await resolveAll(experiment, activities, registry);
+      const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
+      if (violations.length > 0) throw new BlastRadiusRefusal(violations);
+      if (targets.length > 0) reporter.info(formatTargets(targets));
+    },
+    async plan(experiment, activities, request_, registry) {
+      const lines: string[] = [];
+      const missing = await missingPermissions(activities, registry);
+      if (missing.length > 0) {
+        const { formatMissingPermissions } = await import("./kubernetes/preflight.ts");
+        lines.push(formatMissingPermissions(missing, info?.source.user));
+      } else {
+        lines.push("RBAC: every permission the experiment needs is allowed.");
+      }
+      const targets = await resolveAll(experiment, activities, registry);
+      lines.push(
+        targets.length > 0 ? formatTargets(targets) : "No action of the method targets cluster objects.",
+      );
+      const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
+      if (violations.length > 0) lines.push(formatGuardRefusal(violations));
+      return lines.join("\n");
+    },
+    async undoLog(file, runId) {
+      const { createUndoLog } = await import("./engine/undo.ts");
+      return createUndoLog({ file, runId, execute: executeUndo });
+    },
+    executeUndo,
+    async close() {
+      await closeSim?.();
+    },
+  };
+}
