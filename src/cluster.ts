@@ -91,7 +91,9 @@ export async function createCluster(
       ? await loadManifestFiles(request.simManifests)
       : undefined;
     const sim = await startSimCluster(manifests === undefined ? {} : { manifests });
-    reporter.info(`Started the simulated cluster at ${sim.url}`);
+    // The demo starts from a steady state: every workload scheduled, running and ready.
+    await sim.settled(60_000);
+    reporter.info(`Started the simulated cluster at ${sim.url}; its workloads are ready`);
     closeSim = () => sim.close();
     kubeconfigContent = sim.kubeconfig;
     contentLabel = "the simulated cluster";
