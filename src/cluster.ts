@@ -131,12 +131,22 @@ export async function createCluster(
     experiment: Experiment,
     activities: KubernetesActivity[],
     registry: NativeRegistry,
+    onError: (message: string) => void,
   ): Promise<ActionTargets[]> => {
     const kc = await service.connect();
     const { resolveTargets } = await import("./kubernetes/targets.ts");
     const resolved: ActionTargets[] = [];
     for (const activity of methodActions(experiment, activities, registry)) {
-      const targetSet = await resolveTargets(activity.module, activity.func, activity.args, kc);
+      let targetSet: Awaited<ReturnType<typeof resolveTargets>>;
+      try {
+        targetSet = await resolveTargets(activity.module, activity.func, activity.args, kc);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        onError(
+          `cannot resolve the targets of '${activity.name}' (${activity.module}.${activity.func}): ${why}`,
+        );
+        continue;
+      }
       if (targetSet) {
         resolved.push({
           activityName: activity.name,
@@ -185,7 +195,9 @@ export async function createCluster(
         const { MissingPermissionsError } = await import("./kubernetes/preflight.ts");
         throw new MissingPermissionsError(missing, info?.source.user);
       }
-      const targets = await resolveAll(experiment, activities, registry);
+      const targets = await resolveAll(experiment, activities, registry, (message) => {
+        throw new Error(message);
+      });
       const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
       if (violations.length > 0) throw new BlastRadiusRefusal(violations);
       if (targets.length > 0) reporter.info(formatTargets(targets));
@@ -199,7 +211,7 @@ export async function createCluster(
       } else {
         lines.push("RBAC: every permission the experiment needs is allowed.");
       }
-      const targets = await resolveAll(experiment, activities, registry);
+      const targets = await resolveAll(experiment, activities, registry, (message) => lines.push(message));
       lines.push(
         targets.length > 0 ? formatTargets(targets) : "No action of the method targets cluster objects.",
       );

@@ -124,12 +124,14 @@ function errorOutcome(file: string, error: unknown): ExperimentOutcome {
 /** Loads, validates and resolves one file; an outcome when it cannot run. */
 async function prepare(
   file: string,
+  cwd: string,
   registry: NativeRegistry,
   env: NodeJS.ProcessEnv,
   vars: VarOverrides,
 ): Promise<Prepared | ExperimentOutcome> {
   try {
-    const loaded = await loadExperimentFile(file);
+    // Messages name the file as discovery found it (relative to cwd); reading needs the real path.
+    const loaded = { ...(await loadExperimentFile(resolve(cwd, file))), file };
     const { issues, valid, experiment } = validateExperiment(loaded, {
       file,
       signatures: registry.allSignatures(),
@@ -192,7 +194,7 @@ export async function validateExperiments(
   const env = { ...(request.env ?? process.env), ...gathered.vars.env };
   const outcomes: ExperimentOutcome[] = [];
   for (const file of gathered.files) {
-    const prepared = await prepare(file, registry, env, gathered.vars);
+    const prepared = await prepare(file, request.cwd, registry, env, gathered.vars);
     outcomes.push(
       isOutcome(prepared)
         ? prepared
@@ -228,7 +230,7 @@ export async function runExperiments(request: RunRequest): Promise<RunResult> {
   const prepared: Prepared[] = [];
   const outcomes: ExperimentOutcome[] = [];
   for (const file of gathered.files) {
-    const result = await prepare(file, registry, env, gathered.vars);
+    const result = await prepare(file, request.cwd, registry, env, gathered.vars);
     if (isOutcome(result)) outcomes.push(result);
     else prepared.push(result);
   }
@@ -268,6 +270,14 @@ export async function runExperiments(request: RunRequest): Promise<RunResult> {
   return { verdict: combineVerdicts(outcomes.map((o) => o.verdict)), outcomes };
 }
 
+const dryRunOutcome = (item: Prepared): ExperimentOutcome => ({
+  file: item.file,
+  title: item.experiment.title,
+  verdict: "skipped",
+  reason: "skipped: dry run",
+  issues: item.issues,
+});
+
 const notRunBecauseInvalid = (item: Prepared): ExperimentOutcome => ({
   file: item.file,
   title: item.experiment.title,
@@ -290,22 +300,34 @@ async function runOne(
   const substituted = substitute(experiment, substitutionMapping(resolved.configuration, resolved.secrets));
   const k8sActivities = kubernetesActivities(substituted);
   const needsCluster = k8sActivities.length > 0;
-  const cluster = needsCluster ? await clusterFor() : undefined;
-  const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
   const secrets = secretValues(resolved);
+  const failed = (error: unknown): ExperimentOutcome => ({
+    file,
+    title: experiment.title,
+    verdict: "failed",
+    reason: `failed: ${redact(error instanceof Error ? error.message : String(error), secrets)}`,
+    issues: item.issues,
+  });
 
   if (request.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
     reporter.info(describePlan(experiment));
-    if (cluster) reporter.info(await cluster.plan(substituted, k8sActivities, request, registry));
-    return {
-      file,
-      title: experiment.title,
-      verdict: "skipped",
-      reason: "skipped: dry run",
-      issues: item.issues,
-    };
+    try {
+      if (needsCluster)
+        reporter.info(await (await clusterFor()).plan(substituted, k8sActivities, request, registry));
+    } catch (error) {
+      return failed(error);
+    }
+    return dryRunOutcome(item);
   }
+
+  let cluster: Cluster | undefined;
+  try {
+    cluster = needsCluster ? await clusterFor() : undefined;
+  } catch (error) {
+    return failed(error);
+  }
+  const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 
   const undoLog = await (cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId));
   const journal = await runExperiment({

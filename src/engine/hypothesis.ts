@@ -15,6 +15,11 @@ export interface HypothesisOutcome {
   missedProbe?: string;
   /** Set when that probe failed or its tolerance could not be evaluated. */
   error?: string;
+  /**
+   * Whether `error` is the probe's own failure (the system did not answer as hoped: after a fault,
+   * a deviation) or a tolerance that cannot be evaluated (a broken experiment: a failure).
+   */
+  errorKind?: "probe" | "tolerance";
   /** The run was stopped while the hypothesis ran. */
   stopped: boolean;
 }
@@ -36,17 +41,20 @@ export async function runHypothesis(
   };
   for (const probe of probes) {
     let error: string | undefined;
+    let errorKind: HypothesisOutcome["errorKind"];
     const result = await runActivity(probe, env, phase, {
       async evaluate({ run, error: failed }) {
         if (run.status !== "succeeded") {
           run.tolerance_met = false;
           error = `probe '${probe.name}' failed: ${failed}`;
+          errorKind = "probe";
           return;
         }
         try {
           run.tolerance_met = await withinTolerance(probe.tolerance, run.output, toleranceContext);
         } catch (toleranceError) {
           error = `the tolerance of probe '${probe.name}' could not be evaluated: ${errorMessage(toleranceError)}`;
+          errorKind = "tolerance";
           run.tolerance_met = false;
           run.status = "failed";
           run.exception = [error];
@@ -60,7 +68,12 @@ export async function runHypothesis(
     state.probes.push(result.run);
     if (!result.run.tolerance_met) {
       state.steady_state_met = false;
-      return { state, missedProbe: probe.name, ...(error === undefined ? {} : { error }), stopped: false };
+      return {
+        state,
+        missedProbe: probe.name,
+        ...(error === undefined ? {} : { error, errorKind }),
+        stopped: false,
+      };
     }
   }
   state.steady_state_met = true;

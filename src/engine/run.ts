@@ -93,9 +93,16 @@ class Outcome {
     this.failure = failure;
   }
 
-  deviate(probe: string | undefined): void {
+  /** A hypothesis probe raised after the method: Chaos Toolkit's journal says `failed` then. */
+  probeRaisedAfter = false;
+  deviatedDetail: string | undefined;
+
+  deviate(probe: string | undefined, detail?: string): void {
     this.deviated = true;
-    this.deviatedProbe ??= probe;
+    if (this.deviatedProbe === undefined) {
+      this.deviatedProbe = probe;
+      this.deviatedDetail = detail;
+    }
   }
 
   stopped(stop: RunStopped): void {
@@ -109,7 +116,8 @@ class Outcome {
 
   reason(): string {
     if (this.status !== "completed") return `failed: ${this.failure ?? this.status}`;
-    return this.deviated ? `deviated: ${this.deviatedProbe}` : "held";
+    if (!this.deviated) return "held";
+    return `deviated: ${this.deviatedProbe}${this.deviatedDetail ? ` (${this.deviatedDetail})` : ""}`;
   }
 }
 
@@ -301,7 +309,8 @@ class ExperimentRun {
       await this.input.gate();
       return true;
     } catch (error) {
-      this.outcome.fail("refused", errorMessage(error));
+      // Refusals (missing RBAC rules, guard violations) are several lines; all of them matter.
+      this.outcome.fail("refused", error instanceof Error ? error.message : String(error));
       return false;
     }
   }
@@ -329,11 +338,21 @@ class ExperimentRun {
     if (!after.stopped) this.judge(after);
   }
 
-  /** A hypothesis after or during the method that is not met is a deviation; a probe that failed also fails the run. */
+  /**
+   * A hypothesis after or during the method that is not met is a deviation, also when its probe
+   * raised (pods_in_phase raises when a pod is not Running; an HTTP probe fails to connect to a
+   * killed service): that is the fault showing. The journal still says `failed` for a raising
+   * probe after the method, as Chaos Toolkit's does. A tolerance that cannot be evaluated is a
+   * broken experiment: the run fails.
+   */
   private judge(outcome: HypothesisOutcome, phase: "during" | "after" = "after"): void {
     if (outcome.state.steady_state_met !== false) return;
-    this.outcome.deviate(outcome.missedProbe);
-    if (phase === "after" && outcome.error) this.outcome.fail("probe", outcome.error);
+    if (phase === "after" && outcome.errorKind === "tolerance" && outcome.error) {
+      this.outcome.fail("probe", outcome.error);
+      return;
+    }
+    this.outcome.deviate(outcome.missedProbe, outcome.error);
+    if (phase === "after" && outcome.error) this.outcome.probeRaisedAfter = true;
   }
 
   /** The method, with the hypothesis running alongside when `duringProbes` is not empty. */
@@ -415,6 +434,7 @@ class ExperimentRun {
     journal.status = outcome.status;
     journal.deviated = outcome.deviated;
     journal.chaos_action.verdict = verdictOf(journal);
+    if (outcome.status === "completed" && outcome.probeRaisedAfter) journal.status = "failed";
     journal.chaos_action.fault_injected = outcome.faultInjected;
     journal.chaos_action.reason = outcome.reason();
     return journal;

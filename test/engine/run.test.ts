@@ -260,7 +260,7 @@ describe("deviations and failures after the fault", () => {
     expect(journal.run[0]!.exception![0]).not.toMatch(/\n|\s+at /);
   });
 
-  it("a probe that fails after the method fails the run and marks the deviation", async () => {
+  it("a probe that raises after the method is a deviation (the fault showing); the journal says failed as Chaos Toolkit's", async () => {
     const h = harness();
     const journal = await h.run(
       faultExperiment({
@@ -273,8 +273,22 @@ describe("deviations and failures after the fault", () => {
       exception: ["connection refused"],
     });
     expect(journal).toMatchObject({ status: "failed", deviated: true });
-    expect(journal.chaos_action.reason).toBe("failed: probe 'reach' failed: connection refused");
-    expect(journal.rollbacks).toEqual([]); // default: not on failed
+    expect(journal.chaos_action.verdict).toBe("deviated");
+    expect(journal.chaos_action.reason).toBe("deviated: reach (probe 'reach' failed: connection refused)");
+    expect(journal.rollbacks.map((r) => r.activity.name)).toEqual(["repair-it"]); // a deviation: rollbacks run
+  });
+
+  it("a tolerance that cannot be evaluated after the method fails the run: the experiment is broken", async () => {
+    const h = harness();
+    const journal = await h.run(
+      faultExperiment({
+        "steady-state-hypothesis": {
+          title: "ok",
+          probes: [hypothesisProbe("shape", "value", { type: "regex", pattern: "x" }, { value: { a: 1 } })],
+        },
+      }),
+    );
+    expect(journal.chaos_action.verdict).toBe("failed");
   });
 
   it("a missing ref aborts with a journal", async () => {
