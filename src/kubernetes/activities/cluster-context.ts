@@ -1,0 +1,40 @@
+// What an activity takes from its NativeContext: the cluster connection, the run id for the
+// annotation on objects we change, randomness, and the side channel recording what it touched.
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { NativeContext } from "../../providers/native.ts";
+import type { TouchRecord } from "../targets.ts";
+import { ActivityFailed } from "./activity-failed.ts";
+
+/** Provided by the entry point as `ctx.services.kubernetes`. */
+export interface KubernetesService {
+  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
+}
+
+/** The annotation on every object we create or change, naming the run. */
+export const RUN_ANNOTATION = "chaos-action/run";
+
+export async function kubeConfigOf(ctx: NativeContext): Promise<KubeConfig> {
+  const service = ctx.services.kubernetes as Partial<KubernetesService> | undefined;
+  if (typeof service?.connect !== "function") {
+    throw new ActivityFailed(
+      "this activity needs a Kubernetes cluster, but the run has no cluster connection",
+    );
+  }
+  return service.connect(ctx.secrets);
+}
+
+export function runIdOf(ctx: NativeContext): string {
+  const runId = ctx.services.runId;
+  return typeof runId === "string" && runId.length > 0 ? runId : "unknown";
+}
+
+/** `ctx.services.random` when the entry point (or a test) injects one. */
+export function randomOf(ctx: NativeContext): () => number {
+  const random = ctx.services.random;
+  return typeof random === "function" ? (random as () => number) : Math.random;
+}
+
+export function recordTouch(ctx: NativeContext, record: TouchRecord): void {
+  const record_ = ctx.services.record;
+  if (typeof record_ === "function") (record_ as (detail: TouchRecord) => void)(record);
+}

@@ -1,0 +1,189 @@
+// Choosing the objects an activity acts on, shared by the actions and by resolveTargets (dry), so
+// the blast-radius guard sees exactly what the action would pick. Pure choice + one listing each.
+import type { CoreV1Api, V1Node, V1Pod } from "@kubernetes/client-node";
+import { ActivityFailed, callApi } from "./activity-failed.ts";
+
+const PAGE_SIZE = 500;
+
+interface Page<T> {
+  items: T[];
+  metadata?: { _continue?: string };
+}
+
+/** Every item of a list, following `continue` tokens. */
+export async function listAll<T>(fetchPage: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    items.push(...page.items);
+    token = page.metadata?._continue || undefined;
+  } while (token);
+  return items;
+}
+
+export async function listPods(
+  core: CoreV1Api,
+  namespace: string,
+  selectors: { labelSelector?: string; fieldSelector?: string } = {},
+): Promise<V1Pod[]> {
+  return callApi({ verb: "list", resource: "pods", namespace }, () =>
+    listAll((token) =>
+      core.listNamespacedPod({
+        namespace,
+        labelSelector: selectors.labelSelector || undefined,
+        fieldSelector: selectors.fieldSelector || undefined,
+        limit: PAGE_SIZE,
+        _continue: token,
+      }),
+    ),
+  );
+}
+
+export async function listNodes(
+  core: CoreV1Api,
+  selectors: { labelSelector?: string; fieldSelector?: string } = {},
+): Promise<V1Node[]> {
+  return callApi({ verb: "list", resource: "nodes" }, () =>
+    listAll((token) =>
+      core.listNode({
+        labelSelector: selectors.labelSelector || undefined,
+        fieldSelector: selectors.fieldSelector || undefined,
+        limit: PAGE_SIZE,
+        _continue: token,
+      }),
+    ),
+  );
+}
+
+/** Upstream selectors such as `name in ({name})` are templates filled with the `name` argument. */
+export function formatNameTemplate(selector: string, name: string | undefined): string {
+  return selector.replaceAll("{name}", name ?? "None");
+}
+
+/** A Python `re` pattern as a JavaScript RegExp (named groups differ in syntax). */
+export function pythonRegex(pattern: string, argument: string): RegExp {
+  try {
+    return new RegExp(pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
+  } catch (error) {
+    throw new ActivityFailed(
+      `argument "${argument}" is not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** `random.sample`: `count` distinct items in random order. */
+export function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
+  const pool = [...items];
+  const picked: T[] = [];
+  while (picked.length < count && pool.length > 0) {
+    const index = Math.floor(random() * pool.length);
+    picked.push(...pool.splice(index, 1));
+  }
+  return picked;
+}
+
+export interface PodSelection {
+  labelSelector?: string;
+  namePattern?: string;
+  all: boolean;
+  rand: boolean;
+  mode: string;
+  qty: number;
+  order: string;
+}
+
+export interface Selected<T> {
+  /** Every object that matched the selector (and could be hit by a random pick). */
+  candidates: T[];
+  chosen: T[];
+}
+
+export function checkPodSelection(selection: PodSelection): void {
+  if (selection.qty < 0) throw new ActivityFailed(`cannot select pods: qty ${selection.qty} is negative`);
+  if (selection.mode !== "fixed" && selection.mode !== "percentage") {
+    throw new ActivityFailed(
+      `cannot select pods: mode "${selection.mode}" is invalid (expected "fixed" or "percentage")`,
+    );
+  }
+  if (selection.order !== "alphabetic" && selection.order !== "oldest") {
+    throw new ActivityFailed(
+      `cannot select pods: order "${selection.order}" is invalid (expected "alphabetic" or "oldest")`,
+    );
+  }
+}
+
+function creationTime(pod: V1Pod): number {
+  const created = pod.metadata?.creationTimestamp;
+  return created ? new Date(created).getTime() : 0;
+}
+
+/** Chaos Toolkit's pod choice: name filter, optional oldest-first, then all / first n / n random. */
+export function pickPods(pods: V1Pod[], selection: PodSelection, random: () => number): Selected<V1Pod> {
+  checkPodSelection(selection);
+  const pattern = selection.namePattern ? pythonRegex(selection.namePattern, "name_pattern") : undefined;
+  const candidates = pattern ? pods.filter((pod) => pattern.test(pod.metadata?.name ?? "")) : [...pods];
+  if (selection.order === "oldest") candidates.sort((a, b) => creationTime(a) - creationTime(b));
+  if (selection.all) return { candidates, chosen: [...candidates] };
+  const wanted =
+    selection.mode === "percentage" ? Math.ceil((selection.qty * candidates.length) / 100) : selection.qty;
+  const count = Math.min(wanted, candidates.length);
+  const chosen = selection.rand ? sample(candidates, count, random) : candidates.slice(0, count);
+  return { candidates, chosen };
+}
+
+export async function selectPods(
+  core: CoreV1Api,
+  namespace: string,
+  selection: PodSelection,
+  random: () => number,
+): Promise<Selected<V1Pod>> {
+  checkPodSelection(selection);
+  const pods = await listPods(core, namespace, { labelSelector: selection.labelSelector });
+  return pickPods(pods, selection, random);
+}
+
+export interface NodeSelection {
+  name?: string;
+  labelSelector?: string;
+  /** Pick this many distinct nodes at random. */
+  count?: number;
+  podLabelSelector?: string;
+  podNamespace?: string;
+  /** Only the first matching node. */
+  first?: boolean;
+}
+
+/** Nodes by name and/or label, optionally only those hosting matching pods; none found is a failure. */
+export async function selectNodes(
+  core: CoreV1Api,
+  selection: NodeSelection,
+  random: () => number,
+): Promise<Selected<V1Node>> {
+  const nodes = await listNodes(core, {
+    labelSelector: selection.labelSelector,
+    fieldSelector: selection.name ? `metadata.name=${selection.name}` : undefined,
+  });
+  let candidates = nodes;
+  if (selection.podLabelSelector && selection.podNamespace) {
+    const pods = await listPods(core, selection.podNamespace, { labelSelector: selection.podLabelSelector });
+    const hosts = new Set(pods.map((pod) => pod.spec?.nodeName));
+    candidates = nodes.filter((node) => hosts.has(node.metadata?.name));
+  }
+  if (candidates.length === 0) {
+    const criteria = [
+      selection.name && `name "${selection.name}"`,
+      selection.labelSelector && `labels "${selection.labelSelector}"`,
+      selection.podLabelSelector &&
+        selection.podNamespace &&
+        `hosting pods "${selection.podLabelSelector}" of namespace "${selection.podNamespace}"`,
+    ].filter(Boolean);
+    throw new ActivityFailed(
+      `no node matches ${criteria.length > 0 ? criteria.join(", ") : "(the cluster has no nodes)"}`,
+    );
+  }
+  if (selection.first) return { candidates, chosen: candidates.slice(0, 1) };
+  if (selection.count !== undefined)
+    return { candidates, chosen: sample(candidates, selection.count, random) };
+  return { candidates, chosen: [...candidates] };
+}

@@ -1,0 +1,93 @@
+// Replays the undo steps our actions register before they change the cluster. Each step is plain
+// data (it survives the process in the undo file); replaying one twice, or after its object is
+// gone, is harmless. Pod deletions register nothing: their controllers recreate the pods.
+import { CoreV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { UndoStep } from "../providers/native.ts";
+import { ActivityFailed, callApi, isAlreadyExists } from "./activities/activity-failed.ts";
+import { RUN_ANNOTATION } from "./activities/cluster-context.ts";
+import {
+  createObject,
+  deleteObject,
+  type Json,
+  type ObjectRef,
+  patchObject,
+  readObject,
+  replaceObject,
+} from "./activities/object-access.ts";
+
+/** The undo kinds, and the data each carries. */
+export const UndoKind = {
+  /** data: { nodes: [{ name, unschedulable }] } — the previous value of each node. */
+  nodeSchedulable: "k8s.node-schedulable",
+  /** data: { ref, replicas } — the previous replica count. */
+  scale: "k8s.scale",
+  /** data: { ref } — an object we created. */
+  delete: "k8s.delete",
+  /** data: { ref, manifest } — an object we deleted. */
+  recreate: "k8s.recreate",
+  /** data: { ref, fields } — top-level fields (and metadata labels/annotations) before we changed them. */
+  restore: "k8s.restore",
+} as const;
+
+const noRunAnnotation = { metadata: { annotations: { [RUN_ANNOTATION]: null } } };
+
+function refOf(step: UndoStep): ObjectRef {
+  const ref = step.data.ref as ObjectRef | undefined;
+  if (!ref || typeof ref.name !== "string" || typeof ref.plural !== "string") {
+    throw new ActivityFailed(`undo step "${step.description}" has no object reference`);
+  }
+  return ref;
+}
+
+export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void> {
+  switch (step.kind) {
+    case UndoKind.nodeSchedulable: {
+      const nodes = (step.data.nodes ?? []) as Array<{ name: string; unschedulable: boolean }>;
+      const core = kc.makeApiClient(CoreV1Api);
+      for (const node of nodes) {
+        await callApi({ verb: "patch", resource: "nodes", name: node.name }, () =>
+          core.patchNode(
+            { name: node.name, body: { ...noRunAnnotation, spec: { unschedulable: node.unschedulable } } },
+            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+          ),
+        );
+      }
+      return;
+    }
+    case UndoKind.scale: {
+      const replicas = step.data.replicas;
+      if (typeof replicas !== "number")
+        throw new ActivityFailed(`undo step "${step.description}" has no replica count`);
+      await patchObject(kc, refOf(step), { ...noRunAnnotation, spec: { replicas } });
+      return;
+    }
+    case UndoKind.delete:
+      await deleteObject(kc, refOf(step));
+      return;
+    case UndoKind.recreate: {
+      try {
+        await createObject(kc, refOf(step), step.data.manifest as Json);
+      } catch (error) {
+        // Already there again (recreated by someone else, or this step replayed twice).
+        if (!(error instanceof ActivityFailed && error.cause !== undefined && isAlreadyExists(error.cause)))
+          throw error;
+      }
+      return;
+    }
+    case UndoKind.restore: {
+      const ref = refOf(step);
+      const fields = (step.data.fields ?? {}) as Json;
+      const current = await readObject(kc, ref);
+      const metadata = { ...((current.metadata ?? {}) as Json) };
+      const previous = (fields.metadata ?? {}) as Json;
+      for (const key of ["labels", "annotations"]) {
+        if (key in previous) metadata[key] = previous[key];
+      }
+      const { metadata: _ignored, ...rest } = fields;
+      await replaceObject(kc, ref, { ...current, ...rest, metadata });
+      return;
+    }
+    default:
+      throw new ActivityFailed(`undo step "${step.description}" has an unknown kind "${step.kind}"`);
+  }
+}

@@ -1,0 +1,89 @@
+// Pure rules: which pods a drain evicts, how kinds are pluralised, how API errors read.
+import { ApiException, type V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { explainApiError } from "../../../src/kubernetes/activities/activity-failed.ts";
+import { pluralOf } from "../../../src/kubernetes/activities/crd.ts";
+import { planDrain } from "../../../src/kubernetes/activities/node.ts";
+
+const pod = (name: string, extra: Partial<V1Pod> = {}): V1Pod => ({
+  metadata: { name, namespace: "default", ...extra.metadata },
+  spec: { containers: [], ...extra.spec },
+  status: { phase: "Running", ...extra.status },
+});
+const owned = (kind: string) => ({
+  ownerReferences: [{ apiVersion: "apps/v1", kind, name: "o", uid: "u", controller: true }],
+});
+
+describe("planDrain", () => {
+  it("evicts controlled pods and finished ones, skips mirror, DaemonSet and local-storage pods", () => {
+    const pods = [
+      pod("rs", { metadata: owned("ReplicaSet") }),
+      pod("ds", { metadata: owned("DaemonSet") }),
+      pod("mirror", { metadata: { annotations: { "kubernetes.io/config.mirror": "x" } } }),
+      pod("done", { status: { phase: "Succeeded" } }),
+      pod("scratch", {
+        metadata: owned("ReplicaSet"),
+        spec: { containers: [], volumes: [{ name: "v", emptyDir: {} }] },
+      }),
+      pod("bare"),
+    ];
+    const plan = planDrain(pods, "n1", false);
+    expect(plan.evict.map((p) => p.metadata?.name)).toEqual(["rs", "done"]);
+    expect(plan.unmanaged.map((u) => u.pod.metadata?.name)).toEqual(["bare"]);
+    expect(planDrain(pods, "n1", true).evict.map((p) => p.metadata?.name)).toEqual(["rs", "done", "scratch"]);
+  });
+});
+
+describe("pluralOf", () => {
+  it("pluralises kinds naively, as chaosk8s does", () => {
+    expect(pluralOf("Experiment")).toBe("experiments");
+    expect(pluralOf("Policy")).toBe("policies");
+    expect(pluralOf("Ingress")).toBe("ingresses");
+    expect(pluralOf("Endpoints")).toBe("endpoints");
+  });
+});
+
+describe("explainApiError", () => {
+  const status = (code: number, reason: string, message: string, causes?: unknown[]) =>
+    new ApiException(
+      code,
+      "raw",
+      JSON.stringify({ kind: "Status", code, reason, message, details: { causes } }),
+      {},
+    );
+
+  it("one line per status code, naming the object", () => {
+    const call = { verb: "create", resource: "deployments.apps", namespace: "ns", name: "web" };
+    expect(explainApiError(status(404, "NotFound", "x"), call).message).toBe(
+      'deployments.apps "ns/web" was not found',
+    );
+    expect(explainApiError(status(409, "AlreadyExists", "x"), call).message).toBe(
+      'deployments.apps "ns/web" already exists',
+    );
+    expect(
+      explainApiError(
+        status(422, "Invalid", "bad\nspec", [{ field: "spec.replicas", message: "must be >= 0" }]),
+        call,
+      ).message,
+    ).toBe(
+      'the cluster rejected deployments.apps "ns/web" as invalid: bad spec (spec.replicas: must be >= 0)',
+    );
+    expect(explainApiError(status(401, "Unauthorized", "no"), call).message).toMatch(
+      /^the Kubernetes API server rejected our credentials/,
+    );
+    expect(explainApiError(status(500, "InternalError", "boom"), call).message).toBe(
+      'failed to create deployments.apps "ns/web": HTTP 500 InternalError: boom',
+    );
+    expect(
+      explainApiError(status(404, "NotFound", "x"), { verb: "list", resource: "widgets.example.com" })
+        .message,
+    ).toBe("widgets.example.com could not be found (is the resource type installed in the cluster?): x");
+  });
+
+  it("keeps the original as cause, and passes aborts through", () => {
+    const original = status(404, "NotFound", "x");
+    expect(explainApiError(original, { verb: "get", resource: "pods" }).cause).toBe(original);
+    const abort = new DOMException("stop", "AbortError");
+    expect(explainApiError(abort, { verb: "get", resource: "pods" })).toBe(abort);
+  });
+});

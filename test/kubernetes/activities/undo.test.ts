@@ -1,0 +1,150 @@
+// Undo: every change registers its undo before it happens (seen from inside register()), and
+// executeUndo replays each kind, harmlessly when replayed twice.
+import { afterEach, describe, expect, it } from "vitest";
+import { executeUndo } from "../../../src/kubernetes/undo.ts";
+import type { UndoStep } from "../../../src/providers/native.ts";
+import { deploymentManifest, errorOf, type Harness, startHarness } from "./harness.ts";
+
+describe("undo registration comes before the change", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  /** Records, at each register(), what `observe` sees in the cluster at that moment. */
+  function observeAtRegistration(harness: Harness, observe: () => unknown): unknown[] {
+    const seen: unknown[] = [];
+    const register = harness.undo.register.bind(harness.undo);
+    harness.undo.register = async (step) => {
+      seen.push(observe());
+      return register(step);
+    };
+    return seen;
+  }
+
+  it("scale, cordon, create, delete and update each register first", async () => {
+    h = await startHarness({
+      manifests: [
+        deploymentManifest("web", 2),
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          metadata: { name: "agent", namespace: "default" },
+          spec: {
+            selector: { matchLabels: { app: "agent" } },
+            template: {
+              metadata: { labels: { app: "agent" } },
+              spec: { containers: [{ name: "a", image: "a" }] },
+            },
+          },
+        },
+      ],
+    });
+    const harness = h;
+    const deployment = (name: string) =>
+      harness.sim.get("Deployment", "default", name) as { spec: { replicas: number } } | undefined;
+    const node = () =>
+      harness.sim.get("Node", undefined, "sim-node-1") as { spec: { unschedulable?: boolean } };
+    const agentTemplate = () =>
+      JSON.stringify(
+        (harness.sim.get("DaemonSet", "default", "agent") as { spec: { template: unknown } }).spec.template,
+      );
+    const seen = observeAtRegistration(harness, () => ({
+      web: deployment("web")?.spec.replicas,
+      other: deployment("other") !== undefined,
+      cordoned: node().spec.unschedulable === true,
+      agent: agentTemplate(),
+    }));
+    const originalAgent = agentTemplate();
+    await harness.run("chaosk8s.deployment.actions", "scale_deployment", { name: "web", replicas: 4 });
+    await harness.run("chaosk8s.node.actions", "cordon_node", { name: "sim-node-1" });
+    await harness.writeSpec("other.json", JSON.stringify(deploymentManifest("other", 1)));
+    await harness.run("chaosk8s.deployment.actions", "create_deployment", { spec_path: "other.json" });
+    await harness.run("chaosk8s.deployment.actions", "delete_deployment", { name: "other" });
+    await harness.run("chaosk8s.daemonset.actions", "update_daemon_set", {
+      name: "agent",
+      spec: { spec: { template: { metadata: { annotations: { a: "b" } } } } },
+    });
+    expect(seen).toEqual([
+      { web: 2, other: false, cordoned: false, agent: originalAgent },
+      { web: 4, other: false, cordoned: false, agent: originalAgent },
+      { web: 4, other: false, cordoned: true, agent: originalAgent },
+      { web: 4, other: true, cordoned: true, agent: originalAgent },
+      { web: 4, other: false, cordoned: true, agent: originalAgent },
+    ]);
+    expect(harness.undo.log).toEqual([
+      "register:k8s.scale",
+      "register:k8s.node-schedulable",
+      "register:k8s.delete",
+      "register:k8s.recreate",
+      "register:k8s.restore",
+    ]);
+    // Replayed in reverse order, the undos leave the cluster as it was.
+    for (const step of [...harness.undo.steps].reverse()) await executeUndo(step, harness.kc);
+    expect(deployment("web")?.spec.replicas).toBe(2);
+    expect(deployment("other")).toBeUndefined();
+    expect(node().spec.unschedulable).toBe(false);
+    expect(agentTemplate()).toBe(originalAgent);
+  });
+});
+
+describe("executeUndo", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  const step = (kind: string, data: Record<string, unknown>): UndoStep => ({
+    id: "u1",
+    kind,
+    description: "test",
+    data,
+  });
+
+  it("a delete of something already gone, and a recreate of something present, succeed", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 1)] });
+    const ref = {
+      group: "apps",
+      version: "v1",
+      plural: "deployments",
+      kind: "Deployment",
+      namespace: "default",
+      name: "gone",
+    };
+    await executeUndo(step("k8s.delete", { ref }), h.kc);
+    await executeUndo(
+      step("k8s.recreate", { ref: { ...ref, name: "web" }, manifest: deploymentManifest("web", 1) }),
+      h.kc,
+    );
+    await executeUndo(
+      step("k8s.node-schedulable", { nodes: [{ name: "sim-node-2", unschedulable: true }] }),
+      h.kc,
+    );
+    expect(
+      (h.sim.get("Node", undefined, "sim-node-2") as { spec: { unschedulable?: boolean } }).spec
+        .unschedulable,
+    ).toBe(true);
+  });
+
+  it("fails clearly on an unknown kind, a missing reference, or an API refusal", async () => {
+    h = await startHarness({ manifests: [] });
+    expect((await errorOf(executeUndo(step("k8s.teleport", {}), h.kc))).message).toBe(
+      'undo step "test" has an unknown kind "k8s.teleport"',
+    );
+    expect((await errorOf(executeUndo(step("k8s.delete", {}), h.kc))).message).toBe(
+      'undo step "test" has no object reference',
+    );
+    const ref = {
+      group: "apps",
+      version: "v1",
+      plural: "deployments",
+      kind: "Deployment",
+      namespace: "default",
+      name: "x",
+    };
+    expect((await errorOf(executeUndo(step("k8s.scale", { ref, replicas: 1 }), h.kc))).message).toBe(
+      'deployments.apps "default/x" was not found',
+    );
+  });
+});
