@@ -174,7 +174,7 @@ function parseRun(args: string[]): Command {
     hypothesisStrategy: oneOf(
       "--hypothesis-strategy",
       values["hypothesis-strategy"] === "continously" ? "continuously" : values["hypothesis-strategy"],
-      HypothesisStrategy.options,
+      HypothesisStrategy.options.filter((name) => name !== "skip" && name !== "continously"),
     ),
     hypothesisFrequency: positiveNumber("--hypothesis-frequency", values["hypothesis-frequency"]),
     failFast: values["fail-fast"],

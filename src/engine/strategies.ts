@@ -15,6 +15,8 @@ const PHASES: Record<HypothesisStrategy, HypothesisPhases> = {
   "after-method-only": { before: false, during: false, after: true },
   "during-method-only": { before: false, during: true, after: false },
   continuously: { before: true, during: true, after: true },
+  continously: { before: true, during: true, after: true },
+  skip: { before: false, during: false, after: false },
 };
 
 export const hypothesisPhases = (strategy: HypothesisStrategy): HypothesisPhases => PHASES[strategy];

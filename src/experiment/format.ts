@@ -187,13 +187,18 @@ export const SecretValue = z.unknown().meta({
   description: "A literal value, or {type: env, key} read from the environment.",
 });
 
-export const HypothesisStrategy = z.enum([
-  "default",
-  "before-method-only",
-  "after-method-only",
-  "during-method-only",
-  "continuously",
-]);
+export const HypothesisStrategy = z
+  .enum([
+    "default",
+    "before-method-only",
+    "after-method-only",
+    "during-method-only",
+    "continuously",
+    // Accepted by Chaos Toolkit in the experiment's `runtime` block: a deprecated spelling, and no hypothesis at all.
+    "continously",
+    "skip",
+  ])
+  .describe("When the steady-state hypothesis runs: before and/or during and/or after the method.");
 
 export const RollbackStrategy = z.enum(["default", "always", "never", "deviated"]);
 
