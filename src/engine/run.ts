@@ -124,7 +124,7 @@ class Outcome {
 function interruptMessage(reason: unknown): string {
   if (typeof reason === "string" && reason) return `interrupted by ${reason}`;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) {
-    return `interrupted: ${reason.message}`;
+    return reason.message.startsWith("interrupted") ? reason.message : `interrupted: ${reason.message}`;
   }
   return "interrupted";
 }
@@ -191,6 +191,11 @@ function newJournal(input: RunInput, title: unknown, startMs: number, strategies
     },
   };
 }
+
+const rollbacksRegisterNoUndo: UndoRegistry = {
+  register: async (step) => ({ ...step, id: "rollback" }),
+  discard: async () => {},
+};
 
 class ExperimentRun {
   private readonly input: RunInput;
@@ -399,7 +404,10 @@ class ExperimentRun {
     if (!shouldRunRollbacks(this.rollbackStrategy, decision)) return;
     // After an interruption or the run's timeout (strategy `always`), rollbacks run on a fresh signal.
     const stoppedBefore = this.stopped;
-    const env = stoppedBefore ? this.environment(new AbortController().signal) : this.env;
+    const base = stoppedBefore ? this.environment(new AbortController().signal) : this.env;
+    // A rollback puts things back; were it to register an undo, the replay afterwards would briefly
+    // re-inject the fault before restoring the state before the method.
+    const env = { ...base, call: { ...base.call, undo: rollbacksRegisterNoUndo } };
     this.journal.rollbacks = await runActivities(rollbacks, env, "rollbacks", () => false);
     if (!stoppedBefore) this.noteStop();
   }

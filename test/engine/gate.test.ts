@@ -68,3 +68,18 @@ describe("what an activity reports it touched", () => {
     ]);
   });
 });
+
+describe("undo registered by rollbacks", () => {
+  it("is not kept: the replay after the rollbacks must not re-inject the fault", async () => {
+    const h = harness();
+    const journal = await h.run(
+      experiment({
+        method: [action("scale-down", "scale", { value: 3 })],
+        rollbacks: [action("scale-up", "scale", { value: 1 })],
+      }),
+      { strategies: { rollbacks: "always" } },
+    );
+    expect(journal.rollbacks.map((r) => r.status)).toEqual(["succeeded"]);
+    expect(h.undone.map((step) => step.description)).toEqual(["scale back to 3"]);
+  });
+});
