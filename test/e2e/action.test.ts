@@ -1,0 +1,326 @@
+// End-to-end: the bundled action (dist/index.js, dist/post.js) run as the runner runs it — INPUT_*
+// variables, a pull_request event file, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, GITHUB_STATE — against the
+// simulated cluster started here, with GitHub's REST API played by a local recording server.
+//
+// These tests run the committed dist/ (what GitHub runs; CI checks it matches the sources).
+// CHAOS_ACTION_DIST points them at another build, e.g. one made while developing.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AppsV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resolveConnection } from "../../src/kubernetes/connection.ts";
+import { startSimCluster } from "../../src/sim/index.ts";
+import { type FakeGitHub, startFakeGitHub } from "./github-api.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const dist = process.env.CHAOS_ACTION_DIST ?? join(root, "dist");
+const haveDist = existsSync(join(dist, "index.js")) && existsSync(join(dist, "post.js"));
+if (!haveDist) {
+  console.warn(
+    `\n[e2e] SKIPPED: ${join(dist, "index.js")} is absent; run \`npm run build\` to run the action's e2e tests.\n`,
+  );
+}
+
+const SHA = "3f2a9c8e1b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+const PR = 7;
+
+type Sim = Awaited<ReturnType<typeof startSimCluster>>;
+let sim: Sim;
+let kc: KubeConfig;
+let github: FakeGitHub;
+let work: string;
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+}
+
+/** GITHUB_OUTPUT / GITHUB_STATE files: `name<<DELIMITER\nvalue\nDELIMITER\n`. */
+function parseFileCommands(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[index] ?? "");
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (index++; index < lines.length && lines[index] !== delimiter; index++) value.push(lines[index] ?? "");
+    values[name ?? ""] = value.join("\n");
+  }
+  return values;
+}
+
+async function readOptional(path: string): Promise<string> {
+  return existsSync(path) ? readFile(path, "utf8") : "";
+}
+
+interface RunOptions {
+  inputs: Record<string, string>;
+  entry?: "index.js" | "post.js";
+  state?: Record<string, string>;
+  /** Called once the process runs; may signal it. */
+  during?: (child: ChildProcess) => Promise<void>;
+}
+
+async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = await mkdtemp(join(work, "step-"));
+  const files = { output: join(dir, "output"), state: join(dir, "state"), summary: join(dir, "summary.md") };
+  await Promise.all(Object.values(files).map((file) => writeFile(file, "")));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_PATH: join(work, "event.json"),
+    GITHUB_REPOSITORY: "acme/shop",
+    GITHUB_SHA: SHA,
+    GITHUB_RUN_ID: "4242",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_WORKFLOW: "deploy",
+    GITHUB_JOB: "chaos-gate",
+    GITHUB_SERVER_URL: "https://github.test",
+    GITHUB_API_URL: github.url,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: dir,
+    INPUT_KUBECONFIG: sim.kubeconfig,
+    "INPUT_GITHUB-TOKEN": "ghs_e2e-token",
+  };
+  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
+  const child = spawn(process.execPath, [join(dist, options.entry ?? "index.js")], { cwd: root, env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const killer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+  try {
+    await options.during?.(child);
+    const code = await exited;
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseFileCommands(await readOptional(files.output)),
+      state: parseFileCommands(await readOptional(files.state)),
+      summary: await readOptional(files.summary),
+    };
+  } finally {
+    clearTimeout(killer);
+  }
+}
+
+const app = {
+  manifests: "test/e2e/app/",
+  "wait-for": "chaos-e2e/deployment/web\nchaos-e2e/deployment/web-single",
+};
+
+async function podsOf(selector: string) {
+  const pods = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace: "chaos-e2e", labelSelector: selector });
+  return pods.items;
+}
+
+/** spec.replicas of the web Deployment; undefined until the action has applied it. */
+async function replicas(): Promise<number | undefined> {
+  const apps = kc.makeApiClient(AppsV1Api);
+  return apps
+    .readNamespacedDeployment({ name: "web", namespace: "chaos-e2e" })
+    .then((deployment) => deployment.spec?.replicas)
+    .catch(() => undefined);
+}
+
+/** Until every pod of the selector runs and none is terminating: the next run starts from a steady state. */
+async function settled(selector: string, replicas: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const pods = await podsOf(selector);
+    const running = pods.filter((pod) => pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp);
+    if (pods.length === replicas && running.length === replicas) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`pods ${selector} did not settle at ${replicas}`);
+}
+
+describe.skipIf(!haveDist)("the bundled action against the simulated cluster", () => {
+  beforeAll(async () => {
+    sim = await startSimCluster({ nodes: 2 });
+    ({ kc } = await resolveConnection({ kubeconfigContent: sim.kubeconfig, env: {} }));
+    work = await mkdtemp(join(tmpdir(), "chaos-action-e2e-"));
+    const event = {
+      action: "synchronize",
+      number: PR,
+      pull_request: { number: PR, head: { sha: SHA } },
+      repository: { full_name: "acme/shop", html_url: "https://github.test/acme/shop", private: false },
+    };
+    await writeFile(join(work, "event.json"), JSON.stringify(event));
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    github = await startFakeGitHub();
+  });
+
+  afterEach(async () => {
+    await github.close();
+  });
+
+  it("passes the gate when the seed experiment holds: comment created, outputs set, exit 0", async () => {
+    const junit = join(work, "junit-pass.xml");
+    const run = await runAction({
+      inputs: {
+        ...app,
+        experiments: "experiments/terminate-pod.yaml",
+        vars: "namespace=chaos-e2e",
+        "junit-path": junit,
+      },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: "passed", experiments: "1", deviated: "0", failed: "0" });
+    expect(run.outputs["comment-url"]).toMatch(/\/pull\/7#issuecomment-\d+$/);
+    expect(run.outputs.report).toContain("Chaos gate: the system held");
+    expect(run.summary).toBe(run.outputs.report);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toMatch(
+      /^<!-- chaos-action:deploy\/chaos-gate -->\n## ✅ Chaos gate: the system held/,
+    );
+    // The comment names pods by name and the cluster by context, never the API server's address.
+    expect(github.comments[0]?.body).toMatch(/Pod chaos-e2e\/web-/);
+    expect(github.comments[0]?.body).not.toContain(
+      new URL(kc.getCurrentCluster()?.server ?? "http://x").host,
+    );
+    expect(github.requests.every((request) => request.authorization === "token ghs_e2e-token")).toBe(true);
+    expect(await readFile(junit, "utf8")).toContain('tests="1" failures="0" errors="0"');
+    // The kubeconfig input is masked, and so is the token.
+    expect(run.stdout).toContain("::add-mask::ghs_e2e-token");
+    const logged = run.stdout.split("\n").filter((line) => !line.startsWith("::add-mask::"));
+    expect(logged.join("\n")).not.toContain("ghs_e2e-token");
+    expect(logged.join("\n")).not.toMatch(/token: sim-/);
+  }, 60_000);
+
+  it("fails the gate on a deviation and updates the same comment on the second run", async () => {
+    const inputs = { ...app, experiments: "test/e2e/experiments/terminate-only-pod.yaml" };
+    const first = await runAction({ inputs });
+    expect(first.code, first.stdout).toBe(1);
+    expect(first.outputs).toMatchObject({ verdict: "deviated", deviated: "1" });
+    expect(first.stdout).toMatch(
+      /::error::Chaos gate deviated: .*terminate-only-pod.yaml deviated: all-web-single-pods-running/,
+    );
+    const [created] = github.comments;
+    expect(created?.body).toContain("## ❌ Chaos gate: the system deviated from its steady state");
+
+    await settled("app=web-single", 1);
+    const second = await runAction({ inputs });
+    expect(second.code, second.stdout).toBe(1);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.id).toBe(created?.id);
+    expect(second.outputs["comment-url"]).toBe(first.outputs["comment-url"]);
+    expect(github.requests.filter((request) => request.method === "PATCH")).toHaveLength(1);
+    await settled("app=web-single", 1);
+  }, 60_000);
+
+  it("warns about a 403 on the comment and keeps the verdict", async () => {
+    github.options.forbidWrites = true;
+    const run = await runAction({
+      inputs: { ...app, experiments: "test/e2e/experiments/terminate-only-pod.yaml" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("deviated");
+    expect(run.outputs["comment-url"]).toBe("");
+    expect(run.stdout).toMatch(/::warning::GitHub refused POST .*pull-requests: write/);
+    expect(run.summary).toContain("Chaos gate: the system deviated");
+    await settled("app=web-single", 1);
+  }, 60_000);
+
+  it("refuses an invalid experiment with an annotation on its line, touching nothing", async () => {
+    const before = (await podsOf("app=web")).map((pod) => pod.metadata?.uid).sort();
+    const run = await runAction({
+      inputs: { ...app, experiments: "test/e2e/experiments/invalid-missing-url.yaml", "fail-on": "never" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("invalid");
+    expect(run.stdout).toMatch(
+      /::error title=Invalid chaos experiment,file=test\/e2e\/experiments\/invalid-missing-url.yaml,line=\d+(,col=\d+)?::.*url/,
+    );
+    const after = (await podsOf("app=web")).map((pod) => pod.metadata?.uid).sort();
+    expect(after).toEqual(before);
+    // Refused before the cluster was even prepared: no manifest applied, no connection made.
+    expect(run.stdout).not.toContain("Applying manifests");
+  }, 60_000);
+
+  it("on SIGTERM stops the method, runs the rollbacks and restores the cluster", async () => {
+    const journal = join(work, "cancelled.journal.json");
+    const run = await runAction({
+      inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml", "journal-path": journal },
+      during: async (child) => {
+        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(await replicas()).toBe(1);
+        child.kill("SIGTERM");
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("failed");
+    expect(await replicas()).toBe(3);
+    const written = JSON.parse(await readFile(journal, "utf8"));
+    expect(written.status).toBe("interrupted");
+    expect(
+      written.rollbacks.map((entry: { activity: { name: string }; status: string }) => [
+        entry.activity.name,
+        entry.status,
+      ]),
+    ).toEqual([["scale-web-back-to-three", "succeeded"]]);
+
+    // The post step finds nothing left to undo and exits cleanly.
+    const post = await runAction({ inputs: {}, entry: "post.js", state: run.state });
+    expect(post.code, post.stdout).toBe(0);
+    await settled("app=web", 3);
+  }, 60_000);
+
+  it("when the main step is killed, the post step replays the pending undo and deletes the kind cluster", async () => {
+    const killed = await runAction({
+      inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml" },
+      during: async (child) => {
+        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        child.kill("SIGKILL");
+      },
+    });
+    expect(killed.code).toBe(null);
+    expect(await replicas()).toBe(1);
+
+    // A kind stand-in records what the post step asks of it.
+    const bin = await mkdtemp(join(work, "kind-"));
+    const kind = join(bin, "kind");
+    await writeFile(kind, `#!/usr/bin/env bash\necho "$*" >> "${bin}/calls"\n`, { mode: 0o755 });
+    const state = { ...killed.state, "kind-cluster": JSON.stringify({ kind, name: "chaos-e2e" }) };
+    const post = await runAction({ inputs: {}, entry: "post.js", state });
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout).toContain("Undo scale Deployment chaos-e2e/web back to 3 replicas: succeeded");
+    expect(post.stdout).toMatch(/::warning::Replayed 1 pending undo step/);
+    expect(await replicas()).toBe(3);
+    expect(await readFile(join(bin, "calls"), "utf8")).toBe("delete cluster --name chaos-e2e\n");
+    expect(existsSync(killed.state["kubeconfig-file"] ?? "")).toBe(false);
+    await settled("app=web", 3);
+  }, 60_000);
+});
