@@ -17,6 +17,8 @@ await build({
   sourcesContent: false,
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
+  minify: true,
+  keepNames: true,
   logLevel: "warning",
   banner: {
     // CommonJS dependencies bundled into ESM still call require(); give them one.
