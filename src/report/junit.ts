@@ -2,7 +2,8 @@
 // <failure> naming the probe that missed; a run that proved nothing or a file that did not validate
 // is an <error>; a dry run is <skipped>.
 import type { ActivityRun, Journal } from "../engine/journal.ts";
-import { formatTolerance, type ReportInput, type ReportOutcome, redact } from "./markdown.ts";
+import { redact } from "../experiment/redact.ts";
+import { formatTolerance, type ReportInput, type ReportOutcome } from "./markdown.ts";
 
 function xml(value: string): string {
   return (
@@ -82,5 +83,5 @@ export function renderJUnit(
     "</testsuites>",
     "",
   ].join("\n");
-  return redact(document, options.secrets);
+  return redact(document, options.secrets ?? []);
 }

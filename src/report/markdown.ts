@@ -1,7 +1,9 @@
 // The one renderer: run outcomes and their journals → one markdown report, used for the job summary,
 // the PR comment, the CLI and the `report` output alike. Pure: no clock, no environment, no I/O.
+
 import type { ActivityRun, Journal, SteadyState, UndoRun } from "../engine/journal.ts";
 import type { ActivityDefinition, Tolerance } from "../experiment/format.ts";
+import { redact } from "../experiment/redact.ts";
 import type { Verdict } from "../verdict.ts";
 import { describeTarget, targetsOf } from "./targets.ts";
 
@@ -355,15 +357,6 @@ export function sortFailuresFirst(outcomes: readonly ReportOutcome[]): ReportOut
     .map(({ outcome }) => outcome);
 }
 
-export function redact(text: string, secrets: readonly string[] | undefined): string {
-  if (!secrets) return text;
-  // Longest first, so a secret containing another is masked whole.
-  const values = [...new Set(secrets)]
-    .filter((secret) => secret.length >= 3)
-    .sort((a, b) => b.length - a.length);
-  return values.reduce((masked, secret) => masked.split(secret).join("***"), text);
-}
-
 /** Error messages may quote the API server (`connect ECONNREFUSED 10.0.0.1:6443`); public reports do not. */
 function hideServers(text: string, journals: readonly Journal[]): string {
   const hosts = new Set<string>();
@@ -412,7 +405,7 @@ export function renderReport(input: ReportInput, context: ReportContext = {}): s
     lines.push("");
   }
   for (const outcome of sorted) lines.push(...outcomeSection(outcome, context));
-  const text = redact(`${lines.join("\n").trimEnd()}\n`, context.secrets);
+  const text = redact(`${lines.join("\n").trimEnd()}\n`, context.secrets ?? []);
   return context.showServer ? text : hideServers(text, journals);
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { redact } from "../../src/experiment/redact.ts";
 import {
   COMMENT_LIMIT,
   capReport,
   formatDuration,
   formatTolerance,
-  redact,
   renderReport,
 } from "../../src/report/markdown.ts";
 import { invalidOutcome, journal, outcomeOf } from "./journals.ts";
