@@ -2,17 +2,13 @@
 // errors name the input and the allowed values. Reading goes through a getter, so this module never
 // imports @actions/* and tests can feed it the real @actions/core or a plain record.
 
+import { hypothesisStrategyChoices, RollbackStrategy } from "./experiment/format.ts";
+
 export const CLUSTER_MODES = ["existing", "kind", "sim"] as const;
 export const FAIL_ON = ["deviation", "failure", "never"] as const;
 export const COMMENT_MODES = ["always", "on-failure", "never"] as const;
-export const HYPOTHESIS_STRATEGIES = [
-  "default",
-  "before-method-only",
-  "after-method-only",
-  "during-method-only",
-  "continuously",
-] as const;
-export const ROLLBACK_STRATEGIES = ["default", "always", "never", "deviated"] as const;
+export const HYPOTHESIS_STRATEGIES = hypothesisStrategyChoices;
+export const ROLLBACK_STRATEGIES = RollbackStrategy.options;
 
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
 export type FailOn = (typeof FAIL_ON)[number];

@@ -1,6 +1,6 @@
 // Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit.
 import { parseArgs } from "node:util";
-import { HypothesisStrategy, RollbackStrategy } from "./experiment/format.ts";
+import { hypothesisStrategyChoices, RollbackStrategy } from "./experiment/format.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -174,7 +174,7 @@ function parseRun(args: string[]): Command {
     hypothesisStrategy: oneOf(
       "--hypothesis-strategy",
       values["hypothesis-strategy"] === "continously" ? "continuously" : values["hypothesis-strategy"],
-      HypothesisStrategy.options.filter((name) => name !== "skip" && name !== "continously"),
+      hypothesisStrategyChoices,
     ),
     hypothesisFrequency: positiveNumber("--hypothesis-frequency", values["hypothesis-frequency"]),
     failFast: values["fail-fast"],

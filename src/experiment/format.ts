@@ -200,6 +200,11 @@ export const HypothesisStrategy = z
   ])
   .describe("When the steady-state hypothesis runs: before and/or during and/or after the method.");
 
+/** What a flag or an action input may name; the `runtime` block also takes `continously` and `skip`. */
+export const hypothesisStrategyChoices = HypothesisStrategy.options.filter(
+  (name) => name !== "skip" && name !== "continously",
+);
+
 export const RollbackStrategy = z.enum(["default", "always", "never", "deviated"]);
 
 export const Runtime = z.object({
