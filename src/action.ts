@@ -15,7 +15,6 @@ import {
   parseActionInputs,
   readRawInputs,
 } from "./action-inputs.ts";
-import type { RunEvent } from "./engine/events.ts";
 import {
   type Reporter,
   type RunRequest,
@@ -33,6 +32,7 @@ import {
 } from "./report/comment.ts";
 import { renderJUnit } from "./report/junit.ts";
 import { capReport, renderReport } from "./report/markdown.ts";
+import { formatRunEvent } from "./report/progress.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_KIND = "kind-cluster";
@@ -41,25 +41,13 @@ const STATE_CLUSTER = "cluster-request";
 /** GitHub refuses job summaries over 1 MiB. */
 const SUMMARY_LIMIT = 1_000_000;
 
-const VERDICT_ICON = { succeeded: "✔", failed: "✖", interrupted: "⏹" } as const;
-
-/** One log line per finished activity and undo step; the report has the details. */
-function describeEvent(event: RunEvent, file: string): string | undefined {
-  if (event.type === "undo-finished") return `${file}: undo ${event.undo.description}: ${event.undo.status}`;
-  if (event.type === "activity-started") return undefined;
-  const tolerance =
-    event.toleranceMet === undefined ? "" : event.toleranceMet ? ", tolerance met" : ", tolerance missed";
-  const error = event.error ? `: ${event.error}` : "";
-  return `${file}: ${event.phase} ${VERDICT_ICON[event.verdict]} ${event.kind} ${event.name} [${event.target}] ${event.verdict}${tolerance} in ${event.durationSeconds.toFixed(2)} s${error}`;
-}
-
 const reporter: Reporter = {
   info: (message: string) => core.info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
   event: (event, file) => {
-    const line = describeEvent(event, file);
-    if (line) core.info(line);
+    const line = formatRunEvent(event);
+    if (line) core.info(`${file}:${line}`);
   },
 };
 

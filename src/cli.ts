@@ -2,7 +2,6 @@
 // and a verdict table on stderr, and turn the combined verdict into the exit status.
 import packageJson from "../package.json" with { type: "json" };
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./cli-args.ts";
-import type { RunEvent } from "./engine/events.ts";
 import { formatIssue } from "./experiment/errors.ts";
 import {
   type ExperimentOutcome,
@@ -12,6 +11,7 @@ import {
   runExperiments,
   validateExperiments,
 } from "./pipeline.ts";
+import { formatRunEvent } from "./report/progress.ts";
 import { exitCodeOf } from "./verdict.ts";
 
 export interface CliIo {
@@ -23,30 +23,13 @@ export interface CliIo {
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 
-const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■" };
-
-function describeEvent(event: RunEvent): string | undefined {
-  if (event.type === "undo-finished") {
-    const { undo } = event;
-    const error = undo.error ? `: ${undo.error}` : "";
-    return `  undo     ${undo.status === "succeeded" ? "✓" : "✗"} ${undo.description} (${undo.duration.toFixed(2)}s)${error}`;
-  }
-  const phase = event.phase.padEnd(9);
-  const who = `${event.kind} ${event.name} [${event.target}]${event.background ? " (background)" : ""}`;
-  if (event.type === "activity-started") return `  ${phase}▸ ${who}`;
-  const tolerance =
-    event.toleranceMet === undefined ? "" : event.toleranceMet ? ", tolerance met" : ", tolerance NOT met";
-  const error = event.error ? `: ${event.error}` : "";
-  return `  ${phase}${ICON[event.verdict] ?? "?"} ${who} ${event.verdict}${tolerance} in ${event.durationSeconds.toFixed(2)}s${error}`;
-}
-
 function reporterFor(io: CliIo): Reporter {
   return {
     info: (message) => io.stderr(message),
     warn: (message) => io.stderr(message.startsWith("WARNING") ? message : `warning: ${message}`),
     error: (message) => io.stderr(`error: ${message}`),
     event: (event) => {
-      const line = describeEvent(event);
+      const line = formatRunEvent(event, { showStarts: true });
       if (line) io.stderr(line);
     },
   };
