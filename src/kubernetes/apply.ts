@@ -148,6 +148,53 @@ function describe(object: KubernetesObject): string {
 export interface ApplyOptions {
   cwd: string;
   log: { info(message: string): void };
+  time?: Waiting;
+  /** How long a new CustomResourceDefinition may take to be Established (default 60 s). */
+  establishTimeoutSeconds?: number;
+}
+
+const ESTABLISH_POLL_MS = 250;
+
+function isEstablished(object: KubernetesObject): boolean {
+  const conditions = (object as { status?: { conditions?: Array<{ type?: string; status?: string }> } })
+    .status?.conditions;
+  return (conditions ?? []).some((c) => c.type === "Established" && c.status === "True");
+}
+
+/**
+ * A new CustomResourceDefinition's resources are served (discovery, objects) only once the API
+ * server has Established it, a moment after the create: objects of it applied earlier get a 404.
+ */
+async function awaitEstablished(
+  client: KubernetesObjectApi,
+  definition: KubernetesObject,
+  options: ApplyOptions,
+): Promise<void> {
+  const time = options.time ?? realTime;
+  const timeout = options.establishTimeoutSeconds ?? 60;
+  const deadline = time.now() + timeout * 1000;
+  let current = definition;
+  for (;;) {
+    if (isEstablished(current)) {
+      options.log.info(`${describe(definition)} is established`);
+      return;
+    }
+    if (time.now() >= deadline) {
+      throw new ApplyError(
+        `${describe(definition)} was not Established within ${timeout} s, so objects of it cannot be applied yet.`,
+      );
+    }
+    await time.sleep(ESTABLISH_POLL_MS);
+    try {
+      current = await client.read({
+        apiVersion: definition.apiVersion ?? "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: definition.metadata?.name ?? "" },
+      });
+    } catch (error) {
+      throw new ApplyError(`Reading ${describe(definition)} failed: ${apiMessage(error)}.`, { cause: error });
+    }
+  }
 }
 
 /** Server-side applies every object of the manifests, namespaces first; returns what was applied. */
@@ -163,8 +210,9 @@ export async function applyManifests(
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const applied: string[] = [];
   for (const { file, object } of applyOrder(loaded)) {
+    let result: KubernetesObject;
     try {
-      const result = await client.patch(
+      result = await client.patch(
         object,
         undefined,
         undefined,
@@ -172,8 +220,6 @@ export async function applyManifests(
         true,
         PatchStrategy.ServerSideApply,
       );
-      applied.push(describe(result));
-      options.log.info(`Applied ${describe(result)} (${file})`);
     } catch (error) {
       const hint =
         error instanceof ApiException && error.code === 403
@@ -183,6 +229,9 @@ export async function applyManifests(
         cause: error,
       });
     }
+    applied.push(describe(result));
+    options.log.info(`Applied ${describe(result)} (${file})`);
+    if (result.kind === "CustomResourceDefinition") await awaitEstablished(client, result, options);
   }
   return applied;
 }

@@ -126,7 +126,8 @@ define(
     opt("request_timeout", "integer", 60),
   ],
   "Run a command in chosen pods (first container unless container_name is given).",
-  [...perm("list", "pods"), ...perm("create,get", "pods/exec")],
+  // The WebSocket upgrade (a GET) is authorized as `create` since Kubernetes 1.30.
+  [...perm("list", "pods"), ...perm("create", "pods/exec")],
 );
 define(
   "pod",
@@ -280,7 +281,7 @@ define(
   "rollout_deployment",
   [optName, ns],
   "Restart a Deployment's pods like `kubectl rollout restart`.",
-  perm("get,patch", "deployments", apps),
+  perm("patch", "deployments", apps),
 );
 const deploymentProbe = [name, ns, labelSelector];
 define(
@@ -308,7 +309,7 @@ define(
   "deployment_not_fully_available",
   [...deploymentProbe, timeout, opt("raise_on_fully_available", "boolean", true)],
   "Waits (watch, timeout seconds) until the Deployment has fewer ready replicas than wanted.",
-  perm("list,watch", "deployments", apps),
+  perm("watch", "deployments", apps),
 );
 define(
   "deployment",
@@ -317,7 +318,7 @@ define(
   "deployment_fully_available",
   [...deploymentProbe, timeout, opt("raise_on_not_fully_available", "boolean", true)],
   "Waits (watch, timeout seconds) until all the Deployment's replicas are ready.",
-  perm("list,watch", "deployments", apps),
+  perm("watch", "deployments", apps),
 );
 
 // chaosk8s.node
@@ -460,7 +461,7 @@ define(
   "statefulset_not_fully_available",
   [name, ns, labelSelector, timeout, opt("raise_on_fully_available", "boolean", true)],
   "Waits (watch) until the StatefulSet has fewer ready replicas than wanted.",
-  perm("list,watch", "statefulsets", apps),
+  perm("watch", "statefulsets", apps),
 );
 define(
   "statefulset",
@@ -469,7 +470,7 @@ define(
   "statefulset_fully_available",
   [name, ns, labelSelector, timeout, opt("raise_on_not_fully_available", "boolean", true)],
   "Waits (watch) until all the StatefulSet's replicas are ready.",
-  perm("list,watch", "statefulsets", apps),
+  perm("watch", "statefulsets", apps),
 );
 
 // chaosk8s.service
@@ -570,7 +571,7 @@ define(
   "daemon_set_not_fully_available",
   [...dsProbe, timeout],
   "Waits (watch) until the DaemonSet has fewer ready pods than wanted.",
-  perm("list,watch", "daemonsets", apps),
+  perm("watch", "daemonsets", apps),
 );
 define(
   "daemonset",
@@ -579,7 +580,7 @@ define(
   "daemon_set_fully_available",
   [...dsProbe, timeout],
   "Waits (watch) until all the DaemonSet's pods are ready.",
-  perm("list,watch", "daemonsets", apps),
+  perm("watch", "daemonsets", apps),
 );
 
 // chaosk8s.namespace
@@ -599,7 +600,7 @@ define(
   "delete_namespace",
   [name],
   "Delete a namespace and everything in it. Cannot be undone.",
-  perm("delete", "namespaces"),
+  perm("get,delete", "namespaces"),
 );
 define(
   "namespace",
@@ -755,7 +756,8 @@ define(
   "create_custom_object",
   [...gvp, ns, ...body],
   "Create a namespaced custom object (an existing one is returned as is; a new one is deleted by the undo).",
-  custom("create,delete"),
+  // `get`: an existing object (409) is read and returned as is.
+  custom("create,get,delete"),
 );
 define(
   "crd",
@@ -773,7 +775,8 @@ define(
   "create_cluster_custom_object",
   [...gvp, ...body],
   "Create a cluster-scoped custom object (a new one is deleted by the undo).",
-  custom("create,delete"),
+  // `get`: an existing object (409) is read and returned as is.
+  custom("create,get,delete"),
 );
 define(
   "crd",
@@ -804,7 +807,8 @@ for (const [scope, withNs] of [
     `replace_${scope}custom_object`,
     [...gvp, name, ...(withNs ? [ns] : []), opt("force", "boolean", false), ...body],
     "Replace a custom object (its previous content is restored by the undo).",
-    custom("get,update"),
+    // `patch`: the run annotation is added after the replacement.
+    custom("get,update,patch"),
   );
 }
 define(
@@ -900,7 +904,7 @@ define(
   "deployment_is_not_fully_available",
   [name, ns, labelSelector, timeout],
   "Deprecated: deployment_not_fully_available.",
-  perm("list,watch", "deployments", apps),
+  perm("watch", "deployments", apps),
 );
 define(
   "deprecated",
@@ -909,7 +913,7 @@ define(
   "deployment_is_fully_available",
   [name, ns, labelSelector, timeout],
   "Deprecated: deployment_fully_available.",
-  perm("list,watch", "deployments", apps),
+  perm("watch", "deployments", apps),
 );
 {
   const readLogs = entries.find((entry) => entry.signature.func === "read_pod_logs");

@@ -3,7 +3,7 @@
 // gone, is harmless. Pod deletions register nothing: their controllers recreate the pods.
 import { CoreV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { UndoStep } from "../providers/native.ts";
-import { ActivityFailed, callApi, isAlreadyExists } from "./activities/activity-failed.ts";
+import { ActivityFailed, callApi, isAlreadyExists, isConflict } from "./activities/activity-failed.ts";
 import { RUN_ANNOTATION } from "./activities/cluster-context.ts";
 import {
   createObject,
@@ -28,6 +28,9 @@ export const UndoKind = {
   /** data: { ref, fields } — top-level fields (and metadata labels/annotations) before we changed them. */
   restore: "k8s.restore",
 } as const;
+
+/** Replaces tried by a restore before a conflict is reported. */
+const RESTORE_ATTEMPTS = 5;
 
 const noRunAnnotation = { metadata: { annotations: { [RUN_ANNOTATION]: null } } };
 
@@ -77,15 +80,24 @@ export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void>
     case UndoKind.restore: {
       const ref = refOf(step);
       const fields = (step.data.fields ?? {}) as Json;
-      const current = await readObject(kc, ref);
-      const metadata = { ...((current.metadata ?? {}) as Json) };
       const previous = (fields.metadata ?? {}) as Json;
-      for (const key of ["labels", "annotations"]) {
-        if (key in previous) metadata[key] = previous[key];
-      }
       const { metadata: _ignored, ...rest } = fields;
-      await replaceObject(kc, ref, { ...current, ...rest, metadata });
-      return;
+      // Controllers write status (a new resourceVersion) between our read and our replace, most
+      // of all while the change we undo is rolling out: a conflict means read again and retry.
+      for (let attempt = 1; ; attempt++) {
+        const current = await readObject(kc, ref);
+        const metadata = { ...((current.metadata ?? {}) as Json) };
+        for (const key of ["labels", "annotations"]) {
+          if (key in previous) metadata[key] = previous[key];
+        }
+        try {
+          await replaceObject(kc, ref, { ...current, ...rest, metadata });
+          return;
+        } catch (error) {
+          const conflict = error instanceof ActivityFailed && isConflict(error.cause);
+          if (!conflict || attempt >= RESTORE_ATTEMPTS) throw error;
+        }
+      }
     }
     default:
       throw new ActivityFailed(`undo step "${step.description}" has an unknown kind "${step.kind}"`);

@@ -181,9 +181,7 @@ export class ClusterState {
       };
     }
     const nodeIndex = type.plural === "nodes" ? ++this.nodeCount : 0;
-    const stored = this.store.insert(type, applyDefaults(type, candidate, this.random, nodeIndex));
-    if (type.group === "apiextensions.k8s.io") this.registry.defineFromCrd(stored);
-    return stored;
+    return this.store.insert(type, applyDefaults(type, candidate, this.random, nodeIndex));
   }
 
   update(
@@ -410,10 +408,6 @@ export class ClusterState {
     const expectedVersion = apiVersionOf(type);
     const apiVersion = obj.apiVersion === undefined ? expectedVersion : String(obj.apiVersion);
     const kind = obj.kind === undefined ? type.kind : String(obj.kind);
-    if (type.adHoc && kind !== type.kind) {
-      type.kind = kind;
-      type.singular = kind.toLowerCase();
-    }
     if (kind !== type.kind || (apiVersion !== expectedVersion && !apiVersion.startsWith(`${type.group}/`))) {
       throw badRequest(
         `the API version in the data (${apiVersion}) does not match the expected API version (${expectedVersion}) or the kind ${kind} is not ${type.kind}`,

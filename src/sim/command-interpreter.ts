@@ -6,12 +6,33 @@ export interface CommandContext {
   env: Record<string, string>;
   /** Kills the container's main process; the kubelet restarts the container. */
   killMainProcess(): void;
+  /** Waits like `sleep` in the container; rejects when the exec session ends first. */
+  sleep(ms: number): Promise<void>;
 }
 
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
+/** Where a command writes, as it runs: an exec session streams each write to its client. */
+export interface CommandOutput {
+  write(stream: "stdout" | "stderr", text: string): void;
+}
+
+/** Longest `sleep` the simulated shell honours, so a forgotten session cannot hold the cluster for long. */
+export const MAX_SLEEP_SECONDS = 60;
+
+const SLEEP_UNITS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * `sleep` operands as coreutils reads them (`5`, `0.5`, `2m`; several are added up): the seconds,
+ * or the message sleep prints when an operand is not a duration.
+ */
+export function sleepSeconds(operands: string[]): number | string {
+  if (operands.length === 0) return "sleep: missing operand\n";
+  let total = 0;
+  for (const operand of operands) {
+    const match = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(operand);
+    if (!match) return `sleep: invalid time interval '${operand}'\n`;
+    total += Number(match[1]) * SLEEP_UNITS[match[2]!]!;
+  }
+  return total;
 }
 
 /** Splits a command line the way sh does for plain words and quotes (no expansions). */
@@ -84,67 +105,72 @@ function files(ctx: CommandContext): Record<string, string> {
   };
 }
 
-function ok(stdout = ""): CommandResult {
-  return { exitCode: 0, stdout, stderr: "" };
-}
-
-function runScript(script: string, ctx: CommandContext, depth: number): CommandResult {
-  const out: CommandResult = { exitCode: 0, stdout: "", stderr: "" };
+async function runScript(
+  script: string,
+  ctx: CommandContext,
+  out: CommandOutput,
+  depth: number,
+): Promise<number> {
+  let exitCode = 0;
   for (const part of splitScript(script)) {
-    if (part.op === "&&" && out.exitCode !== 0) continue;
-    if (part.op === "||" && out.exitCode === 0) continue;
+    if (part.op === "&&" && exitCode !== 0) continue;
+    if (part.op === "||" && exitCode === 0) continue;
     const words = shellSplit(part.text.trim());
-    if (words[0] === "exit") {
-      out.exitCode = words[1] === undefined ? out.exitCode : Number(words[1]) & 0xff;
-      return out;
-    }
-    const result = runCommand(words, ctx, depth + 1);
-    out.stdout += result.stdout;
-    out.stderr += result.stderr;
-    out.exitCode = result.exitCode;
+    if (words[0] === "exit") return words[1] === undefined ? exitCode : Number(words[1]) & 0xff;
+    exitCode = await runCommand(words, ctx, out, depth + 1);
   }
-  return out;
+  return exitCode;
 }
 
-export function runCommand(argv: string[], ctx: CommandContext, depth = 0): CommandResult {
+/** Runs one command line, writing its output to `out` as it goes; resolves to its exit code. */
+export async function runCommand(
+  argv: string[],
+  ctx: CommandContext,
+  out: CommandOutput,
+  depth = 0,
+): Promise<number> {
   const [command, ...args] = argv;
-  if (!command || depth > 8) return { exitCode: 0, stdout: "", stderr: "" };
+  if (!command || depth > 8) return 0;
   const name = command.split("/").pop()!;
+  const stdout = (text: string, exitCode = 0) => {
+    if (text) out.write("stdout", text);
+    return exitCode;
+  };
+  const stderr = (text: string, exitCode: number) => {
+    if (text) out.write("stderr", text);
+    return exitCode;
+  };
   switch (name) {
     case "sh":
     case "bash":
     case "ash": {
-      if (args[0] === "-c" && args[1] !== undefined) return runScript(args[1], ctx, depth);
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `${name}: only -c 'script' is supported by the simulated shell\n`,
-      };
+      if (args[0] === "-c" && args[1] !== undefined) return runScript(args[1], ctx, out, depth);
+      return stderr(`${name}: only -c 'script' is supported by the simulated shell\n`, 2);
     }
     case "echo": {
       const noNewline = args[0] === "-n";
       const text = (noNewline ? args.slice(1) : args).join(" ");
-      return ok(noNewline ? text : `${text}\n`);
+      return stdout(noNewline ? text : `${text}\n`);
     }
     case "true":
-      return ok();
+      return 0;
     case "false":
-      return { exitCode: 1, stdout: "", stderr: "" };
+      return 1;
     case "exit":
-      return { exitCode: Number(args[0] ?? 0) & 0xff, stdout: "", stderr: "" };
+      return Number(args[0] ?? 0) & 0xff;
     case "hostname":
-      return ok(`${ctx.podName}\n`);
+      return stdout(`${ctx.podName}\n`);
     case "pwd":
-      return ok("/\n");
+      return stdout("/\n");
     case "whoami":
-      return ok("root\n");
+      return stdout("root\n");
     case "env":
     case "printenv": {
       if (name === "printenv" && args[0]) {
         const value = ctx.env[args[0]];
-        return value === undefined ? { exitCode: 1, stdout: "", stderr: "" } : ok(`${value}\n`);
+        return value === undefined ? 1 : stdout(`${value}\n`);
       }
-      return ok(
+      return stdout(
         Object.entries(ctx.env)
           .map(([k, v]) => `${k}=${v}\n`)
           .join(""),
@@ -152,30 +178,31 @@ export function runCommand(argv: string[], ctx: CommandContext, depth = 0): Comm
     }
     case "cat": {
       const table = files(ctx);
-      let stdout = "";
       for (const file of args) {
         const content = table[file];
-        if (content === undefined)
-          return { exitCode: 1, stdout, stderr: `cat: ${file}: No such file or directory\n` };
-        stdout += content;
+        if (content === undefined) return stderr(`cat: ${file}: No such file or directory\n`, 1);
+        stdout(content);
       }
-      return ok(stdout);
+      return 0;
     }
-    case "sleep":
-      return ok();
+    case "sleep": {
+      const seconds = sleepSeconds(args);
+      if (typeof seconds === "string") return stderr(seconds, 1);
+      await ctx.sleep(Math.min(seconds, MAX_SLEEP_SECONDS) * 1000);
+      return 0;
+    }
     case "kill": {
       const pids = args.filter((a) => !a.startsWith("-"));
       if (pids.includes("1")) {
         ctx.killMainProcess();
-        return ok();
+        return 0;
       }
-      return { exitCode: 1, stdout: "", stderr: `sh: kill: (${pids[0] ?? ""}) - No such process\n` };
+      return stderr(`sh: kill: (${pids[0] ?? ""}) - No such process\n`, 1);
     }
     default:
-      return {
-        exitCode: 127,
-        stdout: "",
-        stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": executable file not found in $PATH: unknown\n`,
-      };
+      return stderr(
+        `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": executable file not found in $PATH: unknown\n`,
+        127,
+      );
   }
 }

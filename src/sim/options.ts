@@ -9,6 +9,8 @@ export interface SimTiming {
   jitter: number;
   /** Upper bound for the time a terminating pod stays listed. */
   deleteGraceMs: number;
+  /** Delay from creating a CustomResourceDefinition to its resources being served (Established). */
+  establishMs: number;
 }
 
 export interface SimDenyRule {
@@ -54,4 +56,5 @@ export const defaultTiming: SimTiming = {
   readyMs: 1000,
   jitter: 0.3,
   deleteGraceMs: 2000,
+  establishMs: 200,
 };

@@ -13,8 +13,6 @@ export interface ResourceType {
   custom: boolean;
   /** False for virtual resources that are only created (access reviews). */
   stored: boolean;
-  /** Defined by a request rather than a CRD: its kind is whatever its objects say. */
-  adHoc?: boolean;
 }
 
 export const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -107,14 +105,6 @@ export function groupOfApiVersion(apiVersion: string): { group: string; version:
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-/** Lower-cased naive plural, as chaosk8s derives it: +s, s→ses, y→ies. */
-export function pluralOfKind(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower.endsWith("s")) return `${lower}es`;
-  if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
-
 function kindOfPlural(plural: string): string {
   let singular = plural;
   if (plural.endsWith("ies")) singular = `${plural.slice(0, -3)}y`;
@@ -163,34 +153,6 @@ export class ResourceRegistry {
       groups.set(t.group, versions);
     }
     return [...groups].map(([group, versions]) => ({ group, versions }));
-  }
-
-  /** Custom resources need no declaration: the first request for a group/version/plural defines one. */
-  defineAdHoc(
-    group: string,
-    version: string,
-    plural: string,
-    namespaced: boolean,
-    kind?: string,
-  ): ResourceType {
-    const existing = this.find(group, version, plural);
-    if (existing) return existing;
-    const sibling = this.types.find((t) => t.group === group && t.plural === plural);
-    const type: ResourceType = {
-      group,
-      version,
-      plural,
-      singular: sibling?.singular ?? (kind ?? kindOfPlural(plural)).toLowerCase(),
-      kind: sibling?.kind ?? kind ?? kindOfPlural(plural),
-      namespaced: sibling?.namespaced ?? namespaced,
-      subresources: ["status"],
-      shortNames: sibling?.shortNames ?? [],
-      custom: true,
-      stored: true,
-      adHoc: !sibling,
-    };
-    this.types.push(type);
-    return type;
   }
 
   /** Registers the versions a CustomResourceDefinition declares. */

@@ -10,6 +10,7 @@ import { ApiError } from "./api-errors.ts";
 import { clientCommonName, simCertificates } from "./certificates.ts";
 import { ClusterState } from "./cluster-state.ts";
 import { ControllerManager } from "./controllers/controller-manager.ts";
+import { CrdEstablishingController, establishCrd } from "./controllers/crd-establishing.ts";
 import { DaemonSetController } from "./controllers/daemonset.ts";
 import { DeploymentController } from "./controllers/deployment.ts";
 import { DisruptionController } from "./controllers/disruption.ts";
@@ -32,7 +33,7 @@ import {
   type SimTiming,
 } from "./options.ts";
 import { PodLogs } from "./pod-logs.ts";
-import { groupOfApiVersion, pluralOfKind } from "./resource-types.ts";
+import { groupOfApiVersion } from "./resource-types.ts";
 
 export interface SimCluster {
   url: string;
@@ -65,12 +66,15 @@ function applyAll(state: ClusterState, source: string | object[]): void {
   const rank = (kind: string) => (kind === "Namespace" ? 0 : kind === "CustomResourceDefinition" ? 1 : 2);
   manifests.sort((a, b) => rank(a.kind) - rank(b.kind));
   for (const manifest of manifests) {
-    let type = state.registry.byKind(manifest.apiVersion, manifest.kind);
-    const { group, version } = groupOfApiVersion(manifest.apiVersion);
-    if (!type && group !== "") {
-      type = state.registry.defineAdHoc(group, version, pluralOfKind(manifest.kind), true, manifest.kind);
+    const type = state.registry.byKind(manifest.apiVersion, manifest.kind);
+    if (!type) {
+      const { group } = groupOfApiVersion(manifest.apiVersion);
+      const custom = group !== "" && !state.registry.all().some((t) => t.group === group && !t.custom);
+      throw new ManifestError(
+        `manifests: unknown kind ${manifest.kind} in ${manifest.apiVersion}` +
+          (custom ? "; a custom resource needs its CustomResourceDefinition among the manifests" : ""),
+      );
     }
-    if (!type) throw new ManifestError(`manifests: unknown kind ${manifest.kind} in ${manifest.apiVersion}`);
     const meta = manifest.metadata;
     const namespace = type.namespaced ? String(meta.namespace ?? "default") : undefined;
     if (namespace && !state.get("", "namespaces", undefined, namespace)) {
@@ -83,12 +87,15 @@ function applyAll(state: ClusterState, source: string | object[]): void {
     const body = { ...manifest, metadata: { ...meta, ...(namespace ? { namespace } : {}) } };
     delete (body.metadata as Record<string, unknown>).resourceVersion;
     try {
-      if (typeof meta.name !== "string") state.create(type, namespace, body);
-      else
-        state.patch(type, namespace, meta.name, "application/apply-patch+yaml", body, {
-          fieldManager: "sim-manifests",
-          force: true,
-        });
+      const written =
+        typeof meta.name !== "string"
+          ? state.create(type, namespace, body)
+          : state.patch(type, namespace, meta.name, "application/apply-patch+yaml", body, {
+              fieldManager: "sim-manifests",
+              force: true,
+            }).object;
+      // Manifests describe the cluster as it is: their definitions are already established.
+      if (type.group === "apiextensions.k8s.io") establishCrd(state, written);
     } catch (error) {
       if (error instanceof ApiError) {
         throw new ManifestError(
@@ -128,6 +135,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     new DisruptionController(state),
     new NodeLifecycleController(state, events),
     new NamespaceController(state),
+    new CrdEstablishingController(state),
   ]);
   let deny = [...(options.deny ?? [])];
   const faults = [...(options.faults ?? [])];

@@ -9,7 +9,7 @@ import {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, raw } from "./sim-client.ts";
+import { crdManifest, fastTiming, kubeConfigFor, podManifest, raw, waitFor } from "./sim-client.ts";
 
 let sim: SimCluster;
 let core: CoreV1Api;
@@ -392,7 +392,63 @@ describe("discovery", () => {
 });
 
 describe("custom resources", () => {
-  it("accepts any group/version/plural under /apis as namespaced custom objects", async () => {
+  it("answers 404 for a custom resource without its definition, as a real API server does", async () => {
+    const path = "/apis/undeclared.example.com/v1/namespaces/default/faults";
+    const missing = await raw(plain, "POST", path, {
+      apiVersion: "undeclared.example.com/v1",
+      kind: "Fault",
+      metadata: { name: "f1" },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.json()).toMatchObject({ kind: "Status", reason: "NotFound" });
+    expect((await raw(plain, "GET", path)).status).toBe(404);
+    await expect(
+      startSimCluster({
+        tls: false,
+        manifests: [{ apiVersion: "undeclared.example.com/v1", kind: "Fault", metadata: { name: "f" } }],
+      }),
+    ).rejects.toThrow(
+      /unknown kind Fault in undeclared\.example\.com\/v1; a custom resource needs its CustomResourceDefinition/,
+    );
+  });
+
+  it("serves a CustomResourceDefinition created through the API only once it is Established", async () => {
+    const definition = crdManifest("late.example.com", "widgets", "Widget");
+    const created = await raw(
+      plain,
+      "POST",
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+      definition,
+    );
+    expect(created.status).toBe(201);
+    // Right after the create, as on a real cluster: not in discovery, objects unknown.
+    expect((await raw(plain, "GET", "/apis/late.example.com/v1")).status).toBe(404);
+    expect((await raw(plain, "GET", "/apis/late.example.com/v1/namespaces/default/widgets")).status).toBe(
+      404,
+    );
+    const established = await waitFor(async () => {
+      const crd = (
+        await raw(
+          plain,
+          "GET",
+          "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.late.example.com",
+        )
+      ).json() as { status?: { conditions?: Array<{ type: string; status: string }> } };
+      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") && crd;
+    }, "the definition to be established");
+    expect(established.status?.conditions?.map((c) => c.type)).toEqual(["NamesAccepted", "Established"]);
+    const discovery = (await raw(plain, "GET", "/apis/late.example.com/v1")).json() as {
+      resources: Array<{ name: string; kind: string }>;
+    };
+    expect(discovery.resources.map((r) => r.name)).toContain("widgets");
+    const widget = { apiVersion: "late.example.com/v1", kind: "Widget", metadata: { name: "w" } };
+    expect(
+      (await raw(plain, "POST", "/apis/late.example.com/v1/namespaces/default/widgets", widget)).status,
+    ).toBe(201);
+  });
+
+  it("serves namespaced custom objects once their CustomResourceDefinition exists", async () => {
+    await plain.apply([crdManifest("chaos.example.com", "faults", "Fault")]);
     const body = {
       apiVersion: "chaos.example.com/v1",
       kind: "Fault",
@@ -411,6 +467,8 @@ describe("custom resources", () => {
     expect(listed.items[0]?.kind).toBe("Fault");
     const conflict = await raw(plain, "POST", "/apis/chaos.example.com/v1/namespaces/default/faults", body);
     expect(conflict.status).toBe(409);
+    const wrongPlural = await raw(plain, "GET", "/apis/chaos.example.com/v1/namespaces/default/faultes");
+    expect(wrongPlural.status).toBe(404);
     expect(
       (await raw(plain, "DELETE", "/apis/chaos.example.com/v1/namespaces/default/faults/f1")).status,
     ).toBe(200);

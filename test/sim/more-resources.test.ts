@@ -11,7 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, waitFor } from "./sim-client.ts";
+import { crdManifest, fastTiming, kubeConfigFor, podManifest, waitFor } from "./sim-client.ts";
 
 const sims: SimCluster[] = [];
 
@@ -231,7 +231,12 @@ describe("namespaces", () => {
 
 describe("custom objects", () => {
   it("works through CustomObjectsApi, namespaced and cluster-scoped", async () => {
-    const { custom } = await start({ manifests: [] });
+    const { custom } = await start({
+      manifests: [
+        crdManifest("chaos-mesh.org", "networkchaos", "NetworkChaos", { version: "v1alpha1" }),
+        crdManifest("example.org", "switches", "Switch", { scope: "Cluster" }),
+      ],
+    });
     const created = await custom.createNamespacedCustomObject({
       group: "chaos-mesh.org",
       version: "v1alpha1",

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { ApiException, AppsV1Api, CoreV1Api, Exec, type V1Pod, type V1Status } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, waitFor } from "./sim-client.ts";
+import { fastTiming, kubeConfigFor, podManifest, raw, waitFor } from "./sim-client.ts";
 
 const sims: SimCluster[] = [];
 
@@ -200,6 +200,25 @@ describe("logs and exec", () => {
     ).rejects.toMatchObject({ code: 400 });
   });
 
+  it("validates log options as the API server does: one of sinceSeconds/sinceTime, positive values", async () => {
+    // Raw requests: the typed client has no sinceTime parameter.
+    const { sim } = await start({ tls: false, auth: "none" });
+    const pods = (await raw(sim, "GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb")).json();
+    const name = (pods.items as Array<{ metadata: { name: string } }>)[0]?.metadata.name ?? "";
+    const read = (query: string) => raw(sim, "GET", `/api/v1/namespaces/default/pods/${name}/log?${query}`);
+    const both = await read("sinceSeconds=10&sinceTime=2026-01-01T00:00:00Z");
+    expect(both.status).toBe(422);
+    expect(both.json()).toMatchObject({
+      reason: "Invalid",
+      message: expect.stringContaining("at most one of `sinceTime` or `sinceSeconds` may be specified"),
+    });
+    for (const query of ["sinceSeconds=0", "tailLines=-1", "limitBytes=0"])
+      expect((await read(query)).status, query).toBe(422);
+    const recent = await read("sinceSeconds=3600");
+    expect(recent.status).toBe(200);
+    expect(recent.body).toContain("starting web");
+  });
+
   it("runs commands over the exec WebSocket and reports exit codes on the status channel", async () => {
     const { kc, core } = await start();
     const [pod] = await webPods(core);
@@ -220,6 +239,40 @@ describe("logs and exec", () => {
     expect(unknown.status.details?.causes?.[0]?.message).toBe("127");
     expect(unknown.stderr).toContain("executable file not found");
     expect((await run(kc, name, ["false"])).status.details?.causes?.[0]?.message).toBe("1");
+  });
+
+  it("holds the session open while the command sleeps, and ends it when the client closes", async () => {
+    const { sim, kc, core } = await start();
+    const [pod] = await webPods(core);
+    const name = pod?.metadata?.name ?? "";
+    const started = Date.now();
+    const slept = await run(kc, name, ["sh", "-c", "echo before; sleep 0.3; echo after"]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(slept.stdout).toBe("before\nafter\n");
+    expect(slept.status.status).toBe("Success");
+
+    const out = collector();
+    const socket = await new Exec(kc).exec(
+      "default",
+      name,
+      "web",
+      ["sh", "-c", "echo waiting; sleep 0.3; kill 1"],
+      out.stream,
+      null,
+      null,
+      false,
+    );
+    await waitFor(() => out.text() === "waiting\n", "output before the sleep");
+    socket.close();
+    const execPath = `/api/v1/namespaces/default/pods/${name}/exec`;
+    await waitFor(
+      () => sim.requests.filter((r) => r.path === execPath && r.status === 101).length === 2,
+      "the server to end the session",
+    );
+    // The rest of the script never runs: the container was not killed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await core.readNamespacedPod({ name, namespace: "default" });
+    expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(0);
   });
 
   it("kill 1 restarts the container: restartCount goes up, Ready drops then returns, previous log exists", async () => {
@@ -243,6 +296,16 @@ describe("logs and exec", () => {
     await expect(run(kc, "ghost", ["true"])).rejects.toBeDefined();
     await core.createNamespacedPod({ namespace: "default", body: podManifest("fresh") });
     await expect(run(kc, "fresh", ["true"], "main")).rejects.toBeDefined();
+  });
+
+  it("still execs into a terminating pod whose containers have not stopped yet", async () => {
+    const { kc, core } = await start({ timing: { ...fastTiming, deleteGraceMs: 2000 } });
+    const [pod] = await webPods(core);
+    const name = pod?.metadata?.name ?? "";
+    await core.deleteNamespacedPod({ name, namespace: "default" });
+    const dying = await core.readNamespacedPod({ name, namespace: "default" });
+    expect(dying.metadata?.deletionTimestamp).toBeDefined();
+    expect((await run(kc, name, ["hostname"])).stdout).toBe(`${name}\n`);
   });
 
   it("adds ephemeral containers through the ephemeralcontainers subresource", async () => {

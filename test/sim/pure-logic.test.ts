@@ -1,6 +1,12 @@
 // The simulator's pure pieces: label selectors, patches and the exec command interpreter.
 import { describe, expect, it } from "vitest";
-import { type CommandContext, runCommand, shellSplit } from "../../src/sim/command-interpreter.ts";
+import {
+  type CommandContext,
+  MAX_SLEEP_SECONDS,
+  runCommand,
+  shellSplit,
+  sleepSeconds,
+} from "../../src/sim/command-interpreter.ts";
 import { matchesLabels, parseLabelSelector, selectorFromObject } from "../../src/sim/label-selector.ts";
 import { jsonPatch, mergePatch, strategicMergePatch } from "../../src/sim/patch.ts";
 
@@ -118,7 +124,18 @@ describe("exec command interpreter", () => {
     killMainProcess: () => {
       killed++;
     },
+    sleep: async () => undefined,
   };
+
+  async function run(argv: string[], context = ctx) {
+    const output = { stdout: "", stderr: "" };
+    const exitCode = await runCommand(argv, context, {
+      write: (stream, text) => {
+        output[stream] += text;
+      },
+    });
+    return { exitCode, ...output };
+  }
 
   it("splits words like sh", () => {
     expect(shellSplit(`echo "a b" 'c d' e\\ f ""`)).toEqual(["echo", "a b", "c d", "e f", ""]);
@@ -136,15 +153,36 @@ describe("exec command interpreter", () => {
     [["printenv", "A"], 0, "1\n"],
     [["cat", "/nope"], 1, ""],
     [["curl", "http://x"], 127, ""],
-  ] as Array<[string[], number, string]>)("%j exits %i", (argv, exitCode, stdout) => {
-    const result = runCommand(argv, ctx);
+  ] as Array<[string[], number, string]>)("%j exits %i", async (argv, exitCode, stdout) => {
+    const result = await run(argv);
     expect(result.exitCode).toBe(exitCode);
     expect(result.stdout).toBe(stdout);
   });
 
-  it("kill 1 kills the main process; other pids do not exist", () => {
-    expect(runCommand(["kill", "-9", "1"], ctx).exitCode).toBe(0);
+  it("kill 1 kills the main process; other pids do not exist", async () => {
+    expect((await run(["kill", "-9", "1"])).exitCode).toBe(0);
     expect(killed).toBe(1);
-    expect(runCommand(["kill", "42"], ctx).exitCode).toBe(1);
+    expect((await run(["kill", "42"])).exitCode).toBe(1);
+  });
+
+  it("sleeps for its operands (added up, with units, capped) between the output around it", async () => {
+    const events: string[] = [];
+    const timed: CommandContext = { ...ctx, sleep: async (ms) => void events.push(`sleep ${ms}`) };
+    const exitCode = await runCommand(
+      ["sh", "-c", "echo before; sleep 1.5 2s; echo after; sleep 3600"],
+      timed,
+      { write: (stream, text) => void events.push(`${stream} ${text.trim()}`) },
+    );
+    expect(exitCode).toBe(0);
+    expect(events).toEqual([
+      "stdout before",
+      "sleep 3500",
+      "stdout after",
+      `sleep ${MAX_SLEEP_SECONDS * 1000}`,
+    ]);
+    expect(sleepSeconds(["10s", ".5", "2m"])).toBe(130.5);
+    const invalid = await run(["sleep", "soon"], timed);
+    expect(invalid).toMatchObject({ exitCode: 1, stderr: "sleep: invalid time interval 'soon'\n" });
+    expect((await run(["sleep"], timed)).exitCode).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ export const fastTiming: SimTiming = {
   readyMs: 10,
   jitter: 0,
   deleteGraceMs: 60,
+  establishMs: 10,
 };
 
 export function kubeConfigFor(sim: SimCluster): KubeConfig {
@@ -88,4 +89,24 @@ export function httpsGet(
     req.on("error", reject);
     req.end();
   });
+}
+
+/** A CustomResourceDefinition manifest: custom objects exist only once their definition does. */
+export function crdManifest(
+  group: string,
+  plural: string,
+  kind: string,
+  options: { scope?: "Namespaced" | "Cluster"; version?: string } = {},
+) {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: options.scope ?? "Namespaced",
+      names: { plural, singular: kind.toLowerCase(), kind },
+      versions: [{ name: options.version ?? "v1", served: true, storage: true }],
+    },
+  };
 }

@@ -64,6 +64,11 @@ export function isAlreadyExists(error: unknown): boolean {
   return error instanceof ApiException && error.code === 409;
 }
 
+/** A write based on a stale resourceVersion (409 Conflict), e.g. after a controller's status update. */
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
 /** The one-line failure for an API error; the original stays reachable as `cause`. */
 export function explainApiError(error: unknown, call: ApiCall): Error {
   if (error instanceof ActivityFailed) return error;

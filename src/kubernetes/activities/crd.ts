@@ -1,10 +1,15 @@
 // chaosk8s.crd.actions and chaosk8s.crd.probes: custom objects, answered as the API's JSON.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { PatchStrategy } from "@kubernetes/client-node";
+import {
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  type V1APIResourceList,
+} from "@kubernetes/client-node";
 import { parse } from "yaml";
 import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
-import { ActivityFailed } from "./activity-failed.ts";
+import { ActivityFailed, explainApiError, isNotFound } from "./activity-failed.ts";
 import { type Args, optString, reqString } from "./arguments.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import {
@@ -19,15 +24,6 @@ import {
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
 
 const ACTIONS = "chaosk8s.crd.actions";
-
-/** Kubernetes' naive pluralisation of a kind, as chaosk8s uses it. */
-export function pluralOf(kind: string): string {
-  const singular = kind.toLowerCase();
-  if (singular === "endpoints") return singular;
-  if (singular.endsWith("s")) return `${singular}es`;
-  if (singular.endsWith("y")) return `${singular.slice(0, -1)}ies`;
-  return `${singular}s`;
-}
 
 function kindOf(args: Args, kind = "custom object"): KindInfo {
   return {
@@ -136,20 +132,49 @@ async function applyFrom(args: Args, ctx: NativeContext, format: "json" | "yaml"
     throw new ActivityFailed(
       `apiVersion "${apiVersion}" has no group: apply_from_* creates custom objects only`,
     );
+  const group = apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const served = await servedResource(await kubeConfigOf(ctx), group, version, kind);
   const namespace = ((resource.metadata ?? {}) as Json).namespace;
-  // Chaos Toolkit sends the raw string as the body; we send the parsed object.
+  // Chaos Toolkit sends the raw string as the body, to the plural its naive pluralisation guesses
+  // (NetworkChaos → networkchaoses: a 404 on a real cluster); we send the parsed object to the
+  // resource the API server's discovery names.
   return create(
     {
-      group: apiVersion.slice(0, slash),
-      version: apiVersion.slice(slash + 1),
-      plural: pluralOf(kind),
+      group,
+      version,
+      plural: served.name,
       ns: typeof namespace === "string" ? namespace : "default",
       resource,
     },
     ctx,
-    true,
+    served.namespaced,
     format === "json" ? "apply_from_json" : "apply_from_yaml",
   );
+}
+
+/** The resource (plural, scope) the API server serves a kind as, from its discovery document. */
+async function servedResource(
+  kc: KubeConfig,
+  group: string,
+  version: string,
+  kind: string,
+): Promise<{ name: string; namespaced: boolean }> {
+  const missing = () =>
+    new ActivityFailed(
+      `the cluster serves no kind ${kind} in ${group}/${version}; is its CustomResourceDefinition installed?`,
+    );
+  let list: V1APIResourceList;
+  try {
+    list = await kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version });
+  } catch (error) {
+    if (isNotFound(error)) throw missing();
+    throw explainApiError(error, { verb: "get", resource: `the API discovery of ${group}/${version}` });
+  }
+  // Subresources (`<plural>/status`) are listed with the same kind.
+  const served = list.resources.find((resource) => resource.kind === kind && !resource.name.includes("/"));
+  if (!served) throw missing();
+  return { name: served.name, namespaced: served.namespaced };
 }
 
 async function getObject(args: Args, ctx: NativeContext, namespaced: boolean): Promise<Json> {

@@ -1,11 +1,12 @@
 // chaosk8s.pod.actions and chaosk8s.pod.probes.
 // Pod deletion registers no undo: the pods' controllers recreate them (a bare pod stays deleted).
 import { Writable } from "node:stream";
-import { CoreV1Api, Exec, type KubeConfig, type V1Pod, type V1Status } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from "@kubernetes/client-node";
 import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
 import { ActivityFailed, callApi, isNotFound } from "./activity-failed.ts";
 import { type Args, bool, optArray, optInt, optObject, optString, reqInt, reqString } from "./arguments.ts";
 import { kubeConfigOf, randomOf, recordTouch } from "./cluster-context.ts";
+import { execClient, execFailure } from "./exec-connection.ts";
 import { parseLast } from "./log-window.ts";
 import { formatNameTemplate, listPods, type PodSelection, pythonRegex, selectPods } from "./selection.ts";
 import { splitCommand } from "./shell-words.ts";
@@ -101,19 +102,13 @@ async function execInPod(
   const stderr = collector();
   let status: V1Status | undefined;
   const socket = await callApi({ verb: "create", resource: "pods/exec", namespace, name: podName(pod) }, () =>
-    new Exec(kc).exec(
-      namespace,
-      podName(pod),
-      container,
-      command,
-      stdout.stream,
-      stderr.stream,
-      null,
-      false,
-      (s) => {
+    execClient(kc)
+      .exec(namespace, podName(pod), container, command, stdout.stream, stderr.stream, null, false, (s) => {
         status = s;
-      },
-    ),
+      })
+      .catch((error: unknown) => {
+        throw execFailure(error);
+      }),
   );
   // The command's deadline (request_timeout), on the injected clock; the run's abort ends it too.
   const finished = new AbortController();

@@ -182,7 +182,8 @@ export class ApiHandler {
       const pod = this.config.state.store.get(target.type, target.namespace, target.name);
       if (!pod) throw notFound(target.type, target.name);
       const container = containerOf(pod, url.searchParams.get("container"));
-      if (pod.status?.phase !== "Running" || pod.metadata.deletionTimestamp) {
+      // A terminating pod's containers run until its grace period ends: exec still reaches them.
+      if (pod.status?.phase !== "Running") {
         throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
       }
       const command = url.searchParams.getAll("command");

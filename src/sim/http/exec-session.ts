@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { ApiError } from "../api-errors.ts";
-import { type CommandContext, runCommand } from "../command-interpreter.ts";
+import { type CommandContext, type CommandOutput, runCommand } from "../command-interpreter.ts";
 
 const supportedProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
@@ -10,7 +10,11 @@ export interface ExecRequest {
   command: string[];
   stdout: boolean;
   stderr: boolean;
-  context: CommandContext;
+  context: Omit<CommandContext, "sleep">;
+}
+
+class SessionEnded extends Error {
+  override name = "SessionEnded";
 }
 
 /** Exit status on the error channel (3), the way the kubelet reports it. */
@@ -36,6 +40,9 @@ export class ExecServer {
     handleProtocols: (protocols) => supportedProtocols.find((p) => protocols.has(p)) ?? false,
   });
 
+  /** Sessions still running, ended when the server closes so that no `sleep` outlives it. */
+  private readonly sessions = new Set<AbortController>();
+
   hasSupportedProtocol(req: IncomingMessage): boolean {
     const offered = String(req.headers["sec-websocket-protocol"] ?? "")
       .split(",")
@@ -45,12 +52,45 @@ export class ExecServer {
 
   run(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest, onClose: () => void): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on("close", onClose);
-      const result = runCommand(exec.command, exec.context);
-      if (exec.stdout && result.stdout) ws.send(frame(1, result.stdout));
-      if (exec.stderr && result.stderr) ws.send(frame(2, result.stderr));
-      ws.send(frame(3, statusMessage(exec.command, result.exitCode)));
-      ws.close(1000);
+      const ended = new AbortController();
+      this.sessions.add(ended);
+      ws.on("close", () => {
+        ended.abort();
+        this.sessions.delete(ended);
+        onClose();
+      });
+      const open = () => !ended.signal.aborted && ws.readyState === ws.OPEN;
+      const out: CommandOutput = {
+        write: (stream, text) => {
+          const wanted = stream === "stdout" ? exec.stdout : exec.stderr;
+          if (wanted && open()) ws.send(frame(stream === "stdout" ? 1 : 2, text));
+        },
+      };
+      const sleep = (ms: number) =>
+        new Promise<void>((resolve, reject) => {
+          const stop = () => {
+            clearTimeout(timer);
+            reject(new SessionEnded());
+          };
+          const timer = setTimeout(() => {
+            ended.signal.removeEventListener("abort", stop);
+            resolve();
+          }, ms);
+          if (ended.signal.aborted) stop();
+          else ended.signal.addEventListener("abort", stop, { once: true });
+        });
+      runCommand(exec.command, { ...exec.context, sleep }, out).then(
+        (exitCode) => {
+          if (!open()) return;
+          ws.send(frame(3, statusMessage(exec.command, exitCode)));
+          ws.close(1000);
+        },
+        (error: unknown) => {
+          // The client went away mid-command: nothing is left to tell it.
+          if (error instanceof SessionEnded) return;
+          if (open()) ws.close(1011, "internal error");
+        },
+      );
     });
   }
 
@@ -71,6 +111,8 @@ export class ExecServer {
   }
 
   close(): void {
+    for (const session of this.sessions) session.abort();
+    this.sessions.clear();
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
   }

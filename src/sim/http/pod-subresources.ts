@@ -1,4 +1,4 @@
-import { badRequest } from "../api-errors.ts";
+import { badRequest, invalid } from "../api-errors.ts";
 import type { KubeObject } from "../object-store.ts";
 import type { PodLogs } from "../pod-logs.ts";
 import { podContainers } from "../pod-status.ts";
@@ -24,8 +24,36 @@ export function containerOf(pod: KubeObject, requested: string | null): string {
   return names[0]!;
 }
 
+const podLogOptions = { group: "", kind: "PodLogOptions", plural: "pods" };
+
+/** The API server's validation of the log query (422 before the kubelet is asked). */
+function checkLogOptions(pod: KubeObject, query: URLSearchParams): void {
+  const causes: Array<{ field: string; message: string; reason?: string }> = [];
+  const tailLines = queryNumber(query, "tailLines");
+  const limitBytes = queryNumber(query, "limitBytes");
+  const sinceSeconds = queryNumber(query, "sinceSeconds");
+  if (tailLines !== undefined && tailLines < 0)
+    causes.push({
+      field: "tailLines",
+      message: `Invalid value: ${tailLines}: must be greater than or equal to 0`,
+    });
+  if (limitBytes !== undefined && limitBytes < 1)
+    causes.push({ field: "limitBytes", message: `Invalid value: ${limitBytes}: must be greater than 0` });
+  if (sinceSeconds !== undefined && query.get("sinceTime")) {
+    causes.push({
+      field: "",
+      message: "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified",
+      reason: "FieldValueForbidden",
+    });
+  } else if (sinceSeconds !== undefined && sinceSeconds < 1) {
+    causes.push({ field: "sinceSeconds", message: `Invalid value: ${sinceSeconds}: must be greater than 0` });
+  }
+  if (causes.length > 0) throw invalid(podLogOptions, pod.metadata.name, causes);
+}
+
 /** `pods/log`: the errors a kubelet gives for waiting containers and missing previous instances. */
 export function podLog(logs: PodLogs, pod: KubeObject, query: URLSearchParams): string {
+  checkLogOptions(pod, query);
   const container = containerOf(pod, query.get("container"));
   const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
   const previous = queryBool(query, "previous");

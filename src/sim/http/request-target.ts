@@ -14,7 +14,7 @@ export function notFoundPath(): ApiError {
   return new ApiError(404, "the server could not find the requested resource", "NotFound", {});
 }
 
-/** Maps a URL path onto what it addresses; custom resources under /apis are defined on first use. */
+/** Maps a URL path onto what it addresses. */
 export function parseTarget(path: string, registry: ResourceRegistry): RequestTarget {
   const segments = path
     .split("/")
@@ -44,7 +44,6 @@ export function parseTarget(path: string, registry: ResourceRegistry): RequestTa
     if (!registry.all().some((t) => t.group === group && t.version === version)) throw notFoundPath();
     return { kind: "group-version", group, version };
   }
-  const custom = group !== "";
   const known = (plural: string) => registry.find(group, version, plural);
   let namespace: string | undefined;
   if (rest[0] === "namespaces" && rest.length >= 3) {
@@ -56,11 +55,9 @@ export function parseTarget(path: string, registry: ResourceRegistry): RequestTa
   }
   const [plural, name, subresource, ...extra] = rest as [string, string?, string?, ...string[]];
   if (extra.length > 0) throw notFoundPath();
-  let type = known(plural);
-  if (!type) {
-    if (!custom || registry.all().some((t) => t.group === group && !t.custom)) throw notFoundPath();
-    type = registry.defineAdHoc(group, version, plural, namespace !== undefined);
-  }
+  // As on a real server, a custom resource exists only once its CustomResourceDefinition does.
+  const type = known(plural);
+  if (!type) throw notFoundPath();
   if (type.namespaced === false && namespace !== undefined) throw notFoundPath();
   if (subresource !== undefined && !type.subresources.includes(subresource)) throw notFoundPath();
   return { kind: "resource", type, namespace, name, subresource };

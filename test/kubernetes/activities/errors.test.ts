@@ -34,6 +34,27 @@ describe("activity failures", () => {
     }
   });
 
+  it("a refused exec upgrade names the refusal, with the API server's message", async () => {
+    h.sim.setDeny([{ verb: "create", resource: "pods", subresource: "exec" }]);
+    try {
+      const failure = await errorOf(
+        h.run("chaosk8s.pod.actions", "exec_in_pods", { cmd: "true", label_selector: "app=web" }),
+      );
+      expect(failure.message).toMatch(
+        /^forbidden: the cluster does not allow verb "create" on resource "pods\/exec" \(API group ""\) in namespace "default"; grant it with an RBAC rule: pods "web-[a-z0-9-]+" is forbidden: User "sim-user" cannot create resource "pods\/exec"/,
+      );
+    } finally {
+      h.sim.setDeny([]);
+    }
+    h.sim.addFault({ path: "/exec", status: 400, times: 1, message: 'container "main" is waiting to start' });
+    const waiting = await errorOf(
+      h.run("chaosk8s.pod.actions", "exec_in_pods", { cmd: "true", label_selector: "app=web" }),
+    );
+    expect(waiting.message).toMatch(
+      /^failed to create pods\/exec "default\/web-[a-z0-9-]+": HTTP 400 BadRequest: container "main" is waiting to start$/,
+    );
+  });
+
   it("403 on a watch, and on a patch of an apps resource", async () => {
     h.sim.setDeny([
       { verb: "watch", resource: "deployments", group: "apps" },

@@ -1,6 +1,7 @@
 // chaosk8s.namespace, .secret, .networking, .crd and .event against the simulated cluster.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeUndo } from "../../../src/kubernetes/undo.ts";
+import { crdManifest } from "../../sim/sim-client.ts";
 import { errorOf, type Harness, startHarness } from "./harness.ts";
 
 const secret = {
@@ -19,7 +20,17 @@ const ingress = {
 describe("object modules", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ nodes: 1, manifests: [secret, ingress] });
+    h = await startHarness({
+      nodes: 1,
+      manifests: [
+        secret,
+        ingress,
+        crdManifest("chaos.example.com", "experiments", "Experiment"),
+        crdManifest("chaos.example.com", "policies", "Policy"),
+        crdManifest("infra.example.com", "zones", "Zone", { scope: "Cluster" }),
+        crdManifest("chaos-mesh.org", "networkchaos", "NetworkChaos", { version: "v1alpha1" }),
+      ],
+    });
     await h.sim.settled();
   });
   afterAll(async () => {
@@ -235,6 +246,47 @@ describe("object modules", () => {
     expect((await errorOf(h.run(A, "apply_from_json", { resource: "{}" }))).message).toBe(
       "missing apiVersion in resource",
     );
+  });
+
+  it("crd: apply_from_* creates where discovery serves the kind, whatever its plural and scope", async () => {
+    const A = "chaosk8s.crd.actions";
+    // A naive plural would be networkchaoses, which a real API server answers with 404.
+    await h.run(A, "apply_from_yaml", {
+      resource: "apiVersion: chaos-mesh.org/v1alpha1\nkind: NetworkChaos\nmetadata: {name: delay}\n",
+    });
+    expect(get("NetworkChaos", "default", "delay")).toBeDefined();
+    await h.run(A, "apply_from_json", {
+      resource: JSON.stringify({
+        apiVersion: "infra.example.com/v1",
+        kind: "Zone",
+        metadata: { name: "z9" },
+      }),
+    });
+    expect(get("Zone", undefined, "z9")).toBeDefined();
+    expect(h.undo.steps.at(-1)?.data.ref).toMatchObject({ plural: "zones", name: "z9" });
+    expect(h.undo.steps.at(-1)?.data.ref).not.toHaveProperty("namespace");
+    const unknown = await errorOf(
+      h.run(A, "apply_from_json", {
+        resource: JSON.stringify({
+          apiVersion: "nope.example.com/v1",
+          kind: "Thing",
+          metadata: { name: "t" },
+        }),
+      }),
+    );
+    expect(unknown.message).toBe(
+      "the cluster serves no kind Thing in nope.example.com/v1; is its CustomResourceDefinition installed?",
+    );
+    const wrongKind = await errorOf(
+      h.run(A, "apply_from_json", {
+        resource: JSON.stringify({
+          apiVersion: "infra.example.com/v1",
+          kind: "Region",
+          metadata: { name: "r" },
+        }),
+      }),
+    );
+    expect(wrongKind.message).toMatch(/^the cluster serves no kind Region in infra\.example\.com\/v1/);
   });
 
   it("event: get_events answers the events.k8s.io EventList", async () => {

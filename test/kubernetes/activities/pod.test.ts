@@ -136,6 +136,26 @@ describe("chaosk8s.pod", () => {
     expect((await errorOf(h.run(ACTIONS, "exec_in_pods", { cmd: "" }))).message).toMatch(/"cmd"/);
   });
 
+  it("exec_in_pods ends a command that outlives request_timeout and reports it", async () => {
+    // The harness clock runs 20 times faster: request_timeout 2 is 100 ms here, the sleep 60 s.
+    const started = Date.now();
+    const results = (await h.run(ACTIONS, "exec_in_pods", {
+      cmd: "sh -c 'echo started; sleep 60; echo never'",
+      label_selector: "app=web",
+      request_timeout: 2,
+    })) as Array<Record<string, unknown>>;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(results).toEqual([
+      expect.objectContaining({ exit_code: 1, stdout: "started\n", stderr: "timed out after 2s" }),
+    ]);
+    const quick = (await h.run(ACTIONS, "exec_in_pods", {
+      cmd: "sh -c 'sleep 0.05; echo done'",
+      label_selector: "app=web",
+      request_timeout: 2,
+    })) as Array<Record<string, unknown>>;
+    expect(quick[0]).toMatchObject({ exit_code: 0, stdout: "done\n", stderr: "" });
+  });
+
   it("read_pod_logs returns logs by pod name, with the name template and `last`", async () => {
     const logs = await webPods();
     expect(Object.keys(logs).length).toBeGreaterThanOrEqual(4);

@@ -2,7 +2,6 @@
 import { ApiException, type V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { explainApiError } from "../../../src/kubernetes/activities/activity-failed.ts";
-import { pluralOf } from "../../../src/kubernetes/activities/crd.ts";
 import { planDrain } from "../../../src/kubernetes/activities/node.ts";
 
 const pod = (name: string, extra: Partial<V1Pod> = {}): V1Pod => ({
@@ -31,15 +30,6 @@ describe("planDrain", () => {
     expect(plan.evict.map((p) => p.metadata?.name)).toEqual(["rs", "done"]);
     expect(plan.unmanaged.map((u) => u.pod.metadata?.name)).toEqual(["bare"]);
     expect(planDrain(pods, "n1", true).evict.map((p) => p.metadata?.name)).toEqual(["rs", "done", "scratch"]);
-  });
-});
-
-describe("pluralOf", () => {
-  it("pluralises kinds naively, as chaosk8s does", () => {
-    expect(pluralOf("Experiment")).toBe("experiments");
-    expect(pluralOf("Policy")).toBe("policies");
-    expect(pluralOf("Ingress")).toBe("ingresses");
-    expect(pluralOf("Endpoints")).toBe("endpoints");
   });
 });
 

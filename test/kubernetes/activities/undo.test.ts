@@ -127,6 +127,37 @@ describe("executeUndo", () => {
     ).toBe(true);
   });
 
+  it("a restore that meets a conflict (a controller wrote in between) reads again and retries", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 1)] });
+    const harness = h;
+    const ref = {
+      group: "apps",
+      version: "v1",
+      plural: "deployments",
+      kind: "Deployment",
+      namespace: "default",
+      name: "web",
+    };
+    const restore = step("k8s.restore", {
+      ref,
+      fields: { metadata: { labels: { app: "web", restored: "yes" }, annotations: null } },
+    });
+    const path = "/apis/apps/v1/namespaces/default/deployments/web";
+    harness.sim.addFault({ method: "PUT", path, status: 409, times: 2 });
+    await executeUndo(restore, harness.kc);
+    const labels = () =>
+      (harness.sim.get("Deployment", "default", "web") as { metadata: { labels: Record<string, string> } })
+        .metadata.labels;
+    expect(labels().restored).toBe("yes");
+    const puts = harness.sim.requests.filter((r) => r.method === "PUT" && r.path === path);
+    expect(puts.map((r) => r.status)).toEqual([409, 409, 200]);
+
+    harness.sim.addFault({ method: "PUT", path, status: 409, times: 10 });
+    expect((await errorOf(executeUndo(restore, harness.kc))).message).toMatch(
+      /^conflict while trying to update deployments\.apps "default\/web"/,
+    );
+  });
+
   it("fails clearly on an unknown kind, a missing reference, or an API refusal", async () => {
     h = await startHarness({ manifests: [] });
     expect((await errorOf(executeUndo(step("k8s.teleport", {}), h.kc))).message).toBe(
