@@ -262,7 +262,7 @@ export async function runExperiments(request: RunRequest): Promise<RunResult> {
         });
         continue;
       }
-      outcomes.push(await runOne(item, journalPath, request, registry, undoFile, clusterFor));
+      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, undoFile, clusterFor));
     }
   } finally {
     await cluster?.close();
@@ -344,7 +344,8 @@ async function runOne(
     },
     timeoutSeconds: request.timeoutSeconds,
     signal: request.signal,
-    execute: createExecutor({ registry }),
+    // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
+    execute: createExecutor({ registry, env: request.env }),
     undo: { registry: undoLog, replay: () => undoLog.replay() },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => cluster.gate(substituted, k8sActivities, request, registry) : undefined,

@@ -8,6 +8,7 @@ import { isoTime } from "./clock.ts";
 import { errorMessage } from "./error-message.ts";
 import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
 import type { ActivityRun } from "./journal.ts";
+import { substituteProvider } from "./provider-substitution.ts";
 
 /** The reason the whole run was stopped: an interruption (signal) or the run's timeout. */
 export class RunStopped extends Error {
@@ -30,7 +31,7 @@ export interface ActivityEnvironment {
   clock: Clock;
   /** The run's signal: aborted with a RunStopped. */
   signal: AbortSignal;
-  /** Applies to activities without their own `timeout`. */
+  /** Applies to every activity (an activity's own `timeout` is ignored, as by Chaos Toolkit). */
   defaultTimeoutSeconds: number | undefined;
   call: Omit<ProviderCall, "activity" | "signal">;
   emit: (event: RunEvent) => void;
@@ -98,7 +99,8 @@ async function execute(
   env: ActivityEnvironment,
   touched: unknown[],
 ): Promise<unknown> {
-  const timeoutSeconds = activity.timeout ?? env.defaultTimeoutSeconds;
+  // Chaos Toolkit validates an activity's own `timeout` but never applies it; so do we.
+  const timeoutSeconds = env.defaultTimeoutSeconds;
   const timeout = new AbortController();
   const timer = new AbortController();
   if (timeoutSeconds !== undefined) {
@@ -114,7 +116,7 @@ async function execute(
   }
   const signal = AbortSignal.any([env.signal, timeout.signal]);
   try {
-    const provider = env.substitute(activity.provider) as ActivityDefinition["provider"];
+    const provider = substituteProvider(activity.provider, env.substitute);
     const running = Promise.resolve().then(() =>
       env.execute(provider, {
         ...env.call,

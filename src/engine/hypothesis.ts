@@ -6,6 +6,7 @@ import { type ActivityEnvironment, runActivity } from "./activity.ts";
 import { errorMessage } from "./error-message.ts";
 import type { RunPhase } from "./events.ts";
 import type { SteadyState } from "./journal.ts";
+import { substituteProvider } from "./provider-substitution.ts";
 import type { ResolvedProbe } from "./refs.ts";
 import { withinTolerance } from "./tolerance.ts";
 
@@ -33,7 +34,7 @@ export async function runHypothesis(
   const toleranceContext = {
     substitute: env.substitute,
     runProbe: (probe: ProbeTolerance) =>
-      env.execute(env.substitute(probe.provider) as ProbeTolerance["provider"], {
+      env.execute(substituteProvider(probe.provider, env.substitute), {
         ...env.call,
         activity: probe.name,
         signal: env.signal,

@@ -1,11 +1,11 @@
-// JSONPath as Chaos Toolkit users write it: the jsonpath2 dialect (`$` required, `=` for equality,
-// `and`/`or`/`not`, `contains`, double-quoted strings, functions such as `length()`), with the common
-// Goessner/RFC 9535 spellings accepted too (`==`, `&&`, `||`, `!`, single quotes).
+// JSONPath as Chaos Toolkit evaluates it: the jsonpath2 dialect (`$` required, `=` for equality,
+// `and`/`or`/`not`, `contains`, double-quoted strings, functions such as `length()`). The
+// Goessner/RFC 9535 spellings jsonpath2 does not parse (`==`, `&&`, `||`, `!`, single quotes, `?`
+// without parentheses) are errors that name the jsonpath2 spelling, as Chaos Toolkit rejects them.
 //
-// Filters: jsonpath2 tests the current node itself (`$.items[*][?(@.status = "ok")]`), the standard
-// dialect tests each element of an array (`$.items[?(@.status == "ok")]`). A filter applied to an
-// array therefore tests its elements; applied to anything else, it tests the node itself. Both
-// spellings of the example above select the same items.
+// Filters: jsonpath2 tests the current node itself, so elements are filtered with
+// `$.items[*][?(@.status = "ok")]`; `$.items[?(@.status = "ok")]` tests the list, which has no
+// `status`, and selects nothing.
 //
 // Precedence follows jsonpath2's grammar: `and` binds looser than `or`.
 import { isPlainObject, pyEquals, pyTruthy } from "./python-values.ts";
@@ -49,8 +49,9 @@ type FunctionName = (typeof FUNCTIONS)[number];
 const isFunctionName = (name: string): name is FunctionName =>
   (FUNCTIONS as readonly string[]).includes(name);
 
-const ID_START = /[\p{L}_]/u;
-const ID_PART = /[\p{L}\p{N}_-]/u;
+// jsonpath2's ID token: ASCII letters, digits and `_`; other names are quoted (`$["app-name"]`).
+const ID_START = /[A-Za-z_]/;
+const ID_PART = /[A-Za-z0-9_]/;
 
 class Parser {
   private pos = 0;
@@ -122,7 +123,11 @@ class Parser {
     const start = this.pos;
     this.pos++;
     while (this.pos < this.text.length && ID_PART.test(this.peek())) this.pos++;
-    return this.text.slice(start, this.pos);
+    const name = this.text.slice(start, this.pos);
+    if (this.peek() === "-" || /\p{L}/u.test(this.peek())) {
+      this.fail(`jsonpath2 names are ASCII letters, digits and _: quote this one, as in ["${name}..."]`);
+    }
+    return name;
   }
 
   private bareword(): Selector {
@@ -183,7 +188,11 @@ class Parser {
     if (c === "?") {
       this.pos++;
       this.skipSpace();
-      return { type: "filter", expression: this.expression() };
+      if (this.peek() !== "(") this.fail("expected `(` after `?` (jsonpath2 filters are written `?(...)`)");
+      this.pos++;
+      const expression = this.expression();
+      this.expect(")");
+      return { type: "filter", expression };
     }
     if (c === "$" || c === "@") return { type: "path", path: this.pathExpression() };
     if (c === ":" || c === "-" || /[0-9]/.test(c)) return this.indexOrSlice();
@@ -225,6 +234,7 @@ class Parser {
 
   private string(): string {
     const quote = this.peek();
+    if (quote === "'") this.fail('jsonpath2 strings are double-quoted ("...")');
     const start = this.pos;
     this.pos++;
     let out = "";
@@ -264,18 +274,25 @@ class Parser {
     }
   }
 
-  // expression := or ( ("and" | "&&") expression )?
+  /** Fails on another dialect's spelling of a jsonpath2 operator. */
+  private rejectSpelling(token: string, jsonpath2: string): void {
+    if (this.startsWith(token)) this.fail(`jsonpath2 writes \`${jsonpath2}\`, not \`${token}\``);
+  }
+
+  // expression := or ( "and" expression )?
   private expression(): Expression {
     const left = this.orExpression();
     this.skipSpace();
-    if (this.keyword("and") || this.eat("&&")) return { type: "and", left, right: this.expression() };
+    this.rejectSpelling("&&", "and");
+    if (this.keyword("and")) return { type: "and", left, right: this.expression() };
     return left;
   }
 
   private orExpression(): Expression {
     const left = this.notExpression();
     this.skipSpace();
-    if (this.keyword("or") || this.eat("||")) return { type: "or", left, right: this.orExpression() };
+    this.rejectSpelling("||", "or");
+    if (this.keyword("or")) return { type: "or", left, right: this.orExpression() };
     return left;
   }
 
@@ -287,9 +304,8 @@ class Parser {
 
   private notExpression(): Expression {
     this.skipSpace();
-    if (this.keyword("not") || (this.peek() === "!" && this.peek(1) !== "=" && this.eat("!"))) {
-      return { type: "not", expression: this.notExpression() };
-    }
+    if (this.peek() === "!" && this.peek(1) !== "=") this.rejectSpelling("!", "not");
+    if (this.keyword("not")) return { type: "not", expression: this.notExpression() };
     if (this.eat("(")) {
       const inner = this.expression();
       this.expect(")");
@@ -304,8 +320,8 @@ class Parser {
   }
 
   private comparison(): Comparison | undefined {
+    this.rejectSpelling("==", "=");
     for (const [token, operator] of [
-      ["==", "="],
       ["!=", "!="],
       ["<=", "<="],
       [">=", ">="],
@@ -420,12 +436,11 @@ function select(selector: Selector, node: unknown, root: unknown): unknown[] {
       return i >= 0 && i < node.length ? [node[i]] : [];
     }
     case "slice":
-      return Array.isArray(node) ? slice(node, selector) : [];
+      return Array.isArray(node) ? jsonpath2Slice(node, selector) : [];
     case "wildcard":
       if (Array.isArray(node)) return [...node];
       return isPlainObject(node) ? Object.values(node) : [];
     case "filter":
-      if (Array.isArray(node)) return node.filter((item) => test(selector.expression, root, item));
       return test(selector.expression, root, node) ? [node] : [];
     case "path":
       return evaluatePath(selector.path, root, node).flatMap((key) => {
@@ -439,7 +454,28 @@ function select(selector: Selector, node: unknown, root: unknown): unknown[] {
   }
 }
 
-// Python slice semantics: negative bounds count from the end, a negative step walks backwards.
+// jsonpath2's slice, which is not Python's: a negative start counts from the end (clamped to 0), a
+// negative end too (unclamped), then `range(start ?? 0, end ?? len, step)` is read index by index, a
+// negative index counting from the end. So `[::-1]` is range(0, len, -1): nothing.
+function jsonpath2Slice(
+  list: unknown[],
+  { start, end, step = 1 }: { start?: number; end?: number; step?: number },
+): unknown[] {
+  const n = list.length;
+  const from = start === undefined ? 0 : start < 0 ? (Math.abs(start) < n ? start + n : 0) : start;
+  const to = end === undefined ? n : end < 0 ? end + n : end;
+  const out: unknown[] = [];
+  // Indices from n on, or below -n, select nothing: skip them rather than walk a huge range.
+  let i = step > 0 || from < n ? from : from - Math.ceil((from - n + 1) / -step) * -step;
+  const stop = step > 0 ? Math.min(to, n) : Math.max(to, -n - 1);
+  for (; step > 0 ? i < stop : i > stop; i += step) {
+    const index = i < 0 ? i + n : i;
+    if (index >= 0 && index < n) out.push(list[index]);
+  }
+  return out;
+}
+
+// Python slice semantics (for substring()): negative bounds count from the end, a negative step walks backwards.
 function slice(
   list: unknown[],
   { start, end, step = 1 }: { start?: number; end?: number; step?: number },
@@ -467,9 +503,9 @@ function call(name: FunctionName, args: Operand[], node: unknown, root: unknown)
   };
   switch (name) {
     case "length":
+      // jsonpath2: a string or a list; a mapping has no length().
       if (typeof node === "string") return [Array.from(node).length];
-      if (Array.isArray(node)) return [node.length];
-      return isPlainObject(node) ? [Object.keys(node).length] : [];
+      return Array.isArray(node) ? [node.length] : [];
     case "keys":
       if (Array.isArray(node)) return [node.map((_, i) => i)];
       return isPlainObject(node) ? [Object.keys(node)] : [];

@@ -4,6 +4,7 @@
 // exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
 import os from "node:os";
 import type {
+  Activity,
   ActivityDefinition,
   Experiment,
   HypothesisStrategy,
@@ -20,7 +21,13 @@ import type { RunEvent } from "./events.ts";
 import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
 import type { ActivityRun, ChaosActionInfo, Journal, JournalStatus, UndoRun } from "./journal.ts";
 import { redactSecrets } from "./redact.ts";
-import { activityTable, type ResolvedProbe, resolveActivities, resolveProbes } from "./refs.ts";
+import {
+  type ActivityTable,
+  activityTable,
+  type ResolvedProbe,
+  resolveActivities,
+  resolveProbes,
+} from "./refs.ts";
 import { type FailureCause, hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
 import { verdictOf } from "./verdict.ts";
 
@@ -54,7 +61,7 @@ export interface RunInput {
   strategies?: RunStrategies;
   /** The whole run, rollbacks included; the undo replay always runs to its end. */
   timeoutSeconds?: number;
-  /** For activities without their own `timeout`. */
+  /** For every activity (their own `timeout` is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
   /** Aborted on SIGINT/SIGTERM; the reason (e.g. "SIGINT") is named in the journal. */
   signal?: AbortSignal;
@@ -129,9 +136,27 @@ function interruptMessage(reason: unknown): string {
   return "interrupted";
 }
 
+/** A method or rollback activity, its ref resolved. */
+interface Step {
+  activity: ActivityDefinition;
+  /**
+   * Chaos Toolkit reads `background` on the entry as written: a `ref` runs in the foreground even
+   * when the activity it names is a background one.
+   */
+  background: boolean;
+}
+
+function steps(entries: readonly Activity[], table: ActivityTable, where: string): Step[] {
+  const resolved = resolveActivities(entries, table, where);
+  return entries.map((entry, index) => ({
+    activity: resolved[index]!,
+    background: !("ref" in entry) && entry.background === true,
+  }));
+}
+
 /** Runs activities in order, background ones concurrently; journal entries in start order. */
 async function runActivities(
-  activities: readonly ActivityDefinition[],
+  activities: readonly Step[],
   env: ActivityEnvironment,
   phase: "method" | "rollbacks",
   shouldStop: () => boolean,
@@ -139,18 +164,16 @@ async function runActivities(
 ): Promise<ActivityRun[]> {
   const slots: Array<{ run?: ActivityRun }> = [];
   const background: Promise<void>[] = [];
-  for (const activity of activities) {
+  for (const { activity, background: inBackground } of activities) {
     if (env.signal.aborted || shouldStop()) break;
     const slot: { run?: ActivityRun } = {};
     slots.push(slot);
-    const task = runActivity(activity, env, phase, { background: activity.background === true }).then(
-      (result) => {
-        if (!result) return;
-        slot.run = result.run;
-        onResult(activity, result);
-      },
-    );
-    if (activity.background) background.push(task);
+    const task = runActivity(activity, env, phase, { background: inBackground }).then((result) => {
+      if (!result) return;
+      slot.run = result.run;
+      onResult(activity, result);
+    });
+    if (inBackground) background.push(task);
     else await task;
   }
   await Promise.all(background);
@@ -285,13 +308,13 @@ class ExperimentRun {
       );
     }
     try {
-      let rollbacks: ActivityDefinition[] | undefined;
+      let rollbacks: Step[] | undefined;
       try {
         const { experiment } = input;
         const table = activityTable(experiment);
         const probes = resolveProbes(experiment["steady-state-hypothesis"]?.probes ?? [], table);
-        const method = resolveActivities(experiment.method, table, "the method");
-        rollbacks = resolveActivities(experiment.rollbacks ?? [], table, "the rollbacks");
+        const method = steps(experiment.method, table, "the method");
+        rollbacks = steps(experiment.rollbacks ?? [], table, "the rollbacks");
         if (await this.passesGate()) await this.experimentPhases(probes, method);
         else rollbacks = undefined;
       } catch (error) {
@@ -320,7 +343,7 @@ class ExperimentRun {
     }
   }
 
-  private async experimentPhases(probes: ResolvedProbe[], method: ActivityDefinition[]): Promise<void> {
+  private async experimentPhases(probes: ResolvedProbe[], method: Step[]): Promise<void> {
     const phases = hypothesisPhases(this.hypothesisStrategy);
     const withHypothesis = probes.length > 0;
     if (withHypothesis && phases.before) {
@@ -361,7 +384,7 @@ class ExperimentRun {
   }
 
   /** The method, with the hypothesis running alongside when `duringProbes` is not empty. */
-  private async method(method: ActivityDefinition[], duringProbes: ResolvedProbe[]): Promise<void> {
+  private async method(method: Step[], duringProbes: ResolvedProbe[]): Promise<void> {
     const { input, outcome } = this;
     const methodDone = new AbortController();
     let failFastTripped = false;
@@ -398,7 +421,7 @@ class ExperimentRun {
     }
   }
 
-  private async rollbacks(rollbacks: ActivityDefinition[]): Promise<void> {
+  private async rollbacks(rollbacks: Step[]): Promise<void> {
     const { outcome } = this;
     const decision = { status: outcome.status, deviated: outcome.deviated, cause: outcome.cause };
     if (!shouldRunRollbacks(this.rollbackStrategy, decision)) return;

@@ -47,5 +47,8 @@ export function shouldRunRollbacks(strategy: RollbackStrategy, outcome: Rollback
       if (outcome.status === "interrupted") return false;
       if (outcome.status === "failed") return outcome.cause === "action";
       return true;
+    default:
+      // An unknown strategy from the experiment's `runtime` block: Chaos Toolkit plays none.
+      return false;
   }
 }

@@ -9,7 +9,9 @@ import type {
   RegexTolerance,
   Tolerance,
 } from "../experiment/format.ts";
+import { textOf } from "../providers/response-text.ts";
 import { parseJsonPath, queryJsonPath } from "./jsonpath.ts";
+import { compareDecimals, decimalFromNumber, decimalFromString, type PyDecimal } from "./py-decimal.ts";
 import { compilePythonRegex } from "./pyregex.ts";
 import {
   isPlainObject,
@@ -53,6 +55,9 @@ export async function withinTolerance(
   if (typeof tolerance === "string") {
     const substituted = ctx.substitute(tolerance);
     if (typeof substituted === "string") return pyEquals(output, substituted);
+    // chaoslib's within_tolerance has no rule for what a variable may also hold (a float, None,
+    // bytes, a mapping of another type) and answers None: not met.
+    if (!hasToleranceRule(substituted)) return false;
     return withinTolerance(substituted, output, ctx);
   }
   if (Array.isArray(tolerance)) return withinList(tolerance, output);
@@ -73,6 +78,14 @@ export async function withinTolerance(
   throw new ToleranceError(
     `a tolerance must be a boolean, an integer, a string, a list or an object, not ${pyTypeName(tolerance)}`,
   );
+}
+
+const TOLERANCE_TYPES = ["regex", "jsonpath", "range", "probe"];
+
+function hasToleranceRule(tolerance: unknown): boolean {
+  if (typeof tolerance === "boolean" || Array.isArray(tolerance)) return true;
+  if (typeof tolerance === "number") return Number.isInteger(tolerance);
+  return isPlainObject(tolerance) && TOLERANCE_TYPES.includes(tolerance.type as string);
 }
 
 function withinList(tolerance: unknown[], output: unknown): boolean {
@@ -97,15 +110,16 @@ function describe(value: unknown): string {
   return `a ${pyTypeName(value)} (${json.length > 80 ? `${json.slice(0, 77)}...` : json})`;
 }
 
-// chaoslib: `value = value.get(target, value)`, which only works on an object.
-function targeted(output: unknown, target: string | undefined, kind: string): unknown {
-  if (!target) return output;
+// chaoslib: `if target: value = value.get(target, value)`, which only works on an object.
+function targeted(output: unknown, target: unknown, kind: string): unknown {
+  if (!pyTruthy(target)) return output;
   if (!isPlainObject(output)) {
     throw new ToleranceError(
-      `${kind} tolerance has target "${target}", but the probe returned ${describe(output)}, not an object`,
+      `${kind} tolerance has target ${JSON.stringify(target)}, but the probe returned ${describe(output)}, not an object`,
     );
   }
-  return Object.hasOwn(output, target) ? output[target] : output;
+  // Keys read from JSON or YAML are strings: a target of another type finds none.
+  return typeof target === "string" && Object.hasOwn(output, target) ? output[target] : output;
 }
 
 function withinRegex(tolerance: RegexTolerance, output: unknown, ctx: ToleranceContext): boolean {
@@ -113,7 +127,8 @@ function withinRegex(tolerance: RegexTolerance, output: unknown, ctx: ToleranceC
   if (typeof pattern !== "string") {
     throw new ToleranceError(`regex tolerance pattern must be a string, got ${describe(pattern)}`);
   }
-  const value = targeted(output, tolerance.target, "regex");
+  const targetedValue = targeted(output, tolerance.target, "regex");
+  const value = typeof targetedValue === "string" ? targetedValue : (textOf(targetedValue) ?? targetedValue);
   if (typeof value !== "string") {
     const hint = isPlainObject(value)
       ? ` (set "target" to one of its keys: ${Object.keys(value).join(", ")})`
@@ -153,31 +168,34 @@ function withinJsonPath(tolerance: JsonPathTolerance, output: unknown, ctx: Tole
     const expect = ctx.substitute(tolerance.expect);
     return pyEquals(values, Array.isArray(expect) ? expect : [expect]);
   }
-  if (tolerance.count !== undefined) return values.length === tolerance.count;
+  // Python `len(values) == count`: a count of another type (`"2"`) never matches, `true` is 1.
+  if (tolerance.count !== undefined) return pyEquals(values.length, tolerance.count);
   return values.length > 0;
 }
 
-// Python's Decimal() string syntax: surrounding spaces, underscores between digits, inf/nan words.
-const DECIMAL = /^\s*[+-]?((\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?|inf(inity)?|s?nan\d*)\s*$/i;
-
-function toDecimal(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "boolean") return Number(value);
-  if (typeof value === "string") {
-    if (!DECIMAL.test(value) || !/\d|inf|nan/i.test(value)) return undefined;
-    const text = value.trim().replace(/_/g, "").toLowerCase();
-    if (text.includes("nan")) return Number.NaN;
-    if (text.includes("inf")) return text.startsWith("-") ? -Infinity : Infinity;
-    return Number(text);
-  }
+// Python `Decimal(value)`: a string that is not a number is InvalidOperation (not within range).
+function toDecimal(value: unknown): PyDecimal | undefined {
+  if (typeof value === "number") return decimalFromNumber(value);
+  if (typeof value === "boolean") return decimalFromNumber(Number(value));
+  if (typeof value === "string") return decimalFromString(value);
   throw new ToleranceError(`range tolerance needs a number, but the probe returned ${describe(value)}`);
 }
 
 function withinRange(tolerance: RangeTolerance, output: unknown): boolean {
   const value = toDecimal(targeted(output, tolerance.target, "range"));
-  if (value === undefined || Number.isNaN(value)) return false;
-  const [low, high] = tolerance.range;
-  return low <= value && value <= high;
+  if (value === undefined) return false;
+  // Bounds may be booleans: Python counts bool as a number.
+  const [low, high] = tolerance.range.map((bound) => decimalFromNumber(Number(bound))) as [
+    PyDecimal,
+    PyDecimal,
+  ];
+  const lower = compareDecimals(low, value);
+  const upper = lower !== undefined && lower <= 0 ? compareDecimals(value, high) : 0;
+  if (lower === undefined || upper === undefined) {
+    // Decimal raises InvalidOperation when it orders a NaN.
+    throw new ToleranceError(`range tolerance cannot compare NaN with [${tolerance.range.join(", ")}]`);
+  }
+  return lower <= 0 && upper <= 0;
 }
 
 async function withinProbe(

@@ -61,7 +61,12 @@ export const HttpProvider = z
     timeout: substitutable(z.union([z.number().positive(), z.tuple([z.number(), z.number()])]))
       .optional()
       .describe("Seconds, or [connect, read] seconds."),
-    expected_status: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    expected_status: z
+      .unknown()
+      .optional()
+      .describe(
+        "Ignored, as by Chaos Toolkit since 0.9.1: a 4xx/5xx is an output; judge it with a tolerance.",
+      ),
     verify_tls: z.boolean().optional().describe("Verify the server's TLS certificate (default true)."),
     max_retries: z
       .number()
@@ -95,13 +100,13 @@ export const JsonPathTolerance = z.object({
   type: z.literal("jsonpath"),
   path: z.string().min(1),
   target: z.string().optional(),
-  count: z.number().int().nonnegative().optional(),
+  count: z.number().int().nonnegative().optional().describe("How many values the path must match."),
   expect: z.unknown().optional(),
 });
 
 export const RangeTolerance = z.object({
   type: z.literal("range"),
-  range: z.tuple([z.number(), z.number()]),
+  range: z.tuple([z.union([z.number(), z.boolean()]), z.union([z.number(), z.boolean()])]),
   target: z.string().optional(),
 });
 
@@ -122,7 +127,10 @@ export const ActivityDefinition = z.object({
   provider: Provider,
   pauses: Pauses.optional(),
   background: z.boolean().optional().describe("Run concurrently; awaited at the end of the method."),
-  timeout: z.number().positive().optional(),
+  timeout: z
+    .number()
+    .optional()
+    .describe("Ignored, as by Chaos Toolkit; a process or http provider's own `timeout` is applied."),
   get tolerance() {
     return Tolerance.optional();
   },

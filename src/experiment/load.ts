@@ -63,10 +63,38 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
   return parseExperimentText(text, file, format);
 }
 
+// The plain scalars PyYAML's resolver reads as booleans, decimal integers and floats; the `yaml`
+// package's YAML 1.1 schema is wider (`y`/`n` as booleans, `1e3` and `09` as numbers), where PyYAML
+// keeps strings.
+const PYYAML_TESTS = {
+  true: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
+  false: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+  int: /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  float: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/,
+  floatExp: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/,
+};
+
+function pyyamlTest(tag: Exclude<Tags[number], string>): RegExp | undefined {
+  const { test } = tag as { test?: RegExp };
+  if (!test) return undefined;
+  if (tag.tag === "tag:yaml.org,2002:bool") return test.test("true") ? PYYAML_TESTS.true : PYYAML_TESTS.false;
+  if (tag.tag === "tag:yaml.org,2002:int" && test.test("12") && !test.test("1:2")) return PYYAML_TESTS.int;
+  if (tag.tag === "tag:yaml.org,2002:float" && !test.test(".inf") && !test.test("1:2.5")) {
+    return test.test("1.5") ? PYYAML_TESTS.float : PYYAML_TESTS.floatExp;
+  }
+  return undefined;
+}
+
 // PyYAML turns unquoted dates into date objects, whose str() is the same text; keeping the text means
 // nothing downstream ever meets a Date.
-const withoutTimestamps = (tags: Tags): Tags =>
-  tags.filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:timestamp");
+export const pyyamlTags = (tags: Tags): Tags =>
+  tags
+    .filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:timestamp")
+    .map((tag) => {
+      if (typeof tag === "string") return tag;
+      const test = pyyamlTest(tag);
+      return test ? ({ ...tag, test } as typeof tag) : tag;
+    });
 
 /** Parses experiment source text; pure (no file system). */
 export function parseExperimentText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
@@ -77,7 +105,7 @@ export function parseExperimentText(text: string, file: string, format: Experime
     version: format === "yaml" ? "1.1" : "1.2",
     uniqueKeys: false,
     prettyErrors: false,
-    ...(format === "yaml" ? { customTags: withoutTimestamps } : {}),
+    ...(format === "yaml" ? { customTags: pyyamlTags } : {}),
   });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);

@@ -316,6 +316,16 @@ class Validator {
         type: (v, p) => this.activityType(v, p, where),
         provider: (v, p) => this.provider(v, p, { name: name ?? "(unnamed)", type: value.type, where }),
         pauses: (v, p) => this.pauses(v, p),
+        timeout: (v, p) => {
+          if (typeof v !== "number") {
+            this.error(p, `activity timeout must be a number, got ${describeValue(v)}`);
+          } else {
+            this.warn(
+              p,
+              "an activity's `timeout` is not applied (Chaos Toolkit ignores it too); set `timeout` on a process or http provider instead",
+            );
+          }
+        },
         tolerance: (v, p) => {
           if (where === "hypothesis") this.tolerance(v, p);
           else
@@ -335,8 +345,9 @@ class Validator {
   activityType(value: unknown, path: PathSegment[], where: Where) {
     if (value === "probe" || (value === "action" && where !== "hypothesis" && where !== "tolerance")) return;
     if (value === "action") {
+      // Chaos Toolkit runs it all the same.
       const role = where === "hypothesis" ? "a steady-state hypothesis" : "a tolerance";
-      this.error(path, `${role} can only run probes, got an action`);
+      this.warn(path, `${role} should only run probes, and this is an action: it runs on every check`);
     } else if (typeof value === "string" && value !== "") {
       this.error(path, `'${value}' is not a supported activity type (expected probe or action)`);
     } else {
@@ -437,6 +448,13 @@ class Validator {
       this.object(value, format.HttpProvider, path, "an http provider", {
         missing: { url: "a HTTP activity must have a URL" },
         invalid: { headers: "a HTTP activity expects headers as a mapping" },
+        fields: {
+          expected_status: (_v, p) =>
+            this.warn(
+              p,
+              "`expected_status` is ignored (as by Chaos Toolkit): a 4xx/5xx response is the probe's output; check its status with a tolerance",
+            ),
+        },
       });
     }
   }
@@ -533,17 +551,21 @@ class Validator {
       this.object(value, format.RegexTolerance, path, "a regex tolerance", {
         missing: { pattern: "hypothesis regex probe tolerance must have a `pattern` key" },
         invalid: { pattern: "hypothesis probe tolerance pattern has an invalid type" },
+        lenient: ["target"],
         fields: { pattern: (v, p) => this.regexPattern(v, p) },
       });
     } else if (type === "jsonpath") {
       this.object(value, format.JsonPathTolerance, path, "a jsonpath tolerance", {
         missing: { path: "hypothesis jsonpath probe tolerance must have a `path` key" },
         nullKept: ["expect"],
+        // Chaos Toolkit checks neither: a count that is not an integer never matches.
+        lenient: ["count", "target"],
         fields: { path: (v, p) => this.jsonPath(v, p) },
       });
     } else if (type === "range") {
       this.object(value, format.RangeTolerance, path, "a range tolerance", {
         missing: { range: "hypothesis range probe tolerance must have a `range` key" },
+        lenient: ["target"],
         fields: { range: (v, p) => this.range(v, p) },
       });
     } else {
@@ -605,7 +627,8 @@ class Validator {
       return;
     }
     (["lower", "upper"] as const).forEach((bound, index) => {
-      if (typeof value[index] !== "number") {
+      // Python's `isinstance(x, Number)`, which bool passes.
+      if (typeof value[index] !== "number" && typeof value[index] !== "boolean") {
         this.error(
           [...path, index],
           `hypothesis range ${bound} boundary must be a number, got ${describeValue(value[index])}`,
@@ -662,7 +685,14 @@ class Validator {
     const strategy =
       (kind: "hypothesis" | "rollbacks", schema: z.ZodType) => (v: unknown, p: PathSegment[]) => {
         this.object(v, z.object({ strategy: schema.optional() }), p, `the ${kind} runtime`, {
-          invalid: { strategy: `unknown ${kind === "hypothesis" ? "hypothesis" : "rollback"} strategy` },
+          invalid: {
+            strategy:
+              kind === "hypothesis"
+                ? "unknown hypothesis strategy"
+                : "unknown rollback strategy, so no rollbacks are played (as by Chaos Toolkit)",
+          },
+          // Chaos Toolkit fails on an unknown hypothesis strategy, and plays no rollbacks for an unknown one.
+          lenient: kind === "rollbacks" ? ["strategy"] : [],
         });
       };
     this.object(value, format.Runtime, path, "runtime", {
@@ -683,7 +713,10 @@ class Validator {
         const hint = names.length > 0 ? ` (known activities: ${names.map((n) => `'${n}'`).join(", ")})` : "";
         this.error(path, `referenced activity '${ref}' could not be found in the experiment${hint}`);
       } else if (where === "hypothesis" && target.type === "action") {
-        this.error(path, `a steady-state hypothesis can only run probes, but '${ref}' is an action`);
+        this.warn(
+          path,
+          `a steady-state hypothesis should only run probes, but '${ref}' is an action: it runs on every check`,
+        );
       }
     }
   }

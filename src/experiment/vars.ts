@@ -7,6 +7,7 @@ import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { ConversionError, convertToType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
+import { pyyamlTags } from "./load.ts";
 
 export interface VarOverrides {
   /** Configuration values by key; they replace the experiment's definitions. */
@@ -46,7 +47,7 @@ export function parseVarFileText(text: string, file: string): Partial<VarOverrid
   if (ext === ".json" || ext === ".yaml" || ext === ".yml") {
     let data: unknown;
     try {
-      data = ext === ".json" ? JSON.parse(text) : parseYaml(text, { version: "1.1" });
+      data = ext === ".json" ? JSON.parse(text) : parseYaml(text, { version: "1.1", customTags: pyyamlTags });
     } catch (error) {
       throw new VarsError(`--var-file ${file}: cannot parse it: ${(error as Error).message.split("\n")[0]}`);
     }

@@ -23,13 +23,23 @@ export interface ProviderCall {
 
 export type ProviderExecutor = (provider: Provider, call: ProviderCall) => Promise<unknown>;
 
-export function createExecutor(options: { registry: NativeRegistry }): ProviderExecutor {
+export function createExecutor(options: {
+  registry: NativeRegistry;
+  /**
+   * The environment of process providers (default: this process's). Chaos Toolkit loads `.env` var
+   * files into its own environment, so their variables reach the processes it runs.
+   */
+  env?: NodeJS.ProcessEnv;
+}): ProviderExecutor {
   return (provider, call) => {
     switch (provider.type) {
       case "http":
         return runHttpProvider(provider, { signal: call.signal });
       case "process":
-        return runProcessProvider(provider, { signal: call.signal });
+        return runProcessProvider(provider, {
+          signal: call.signal,
+          ...(options.env ? { env: options.env } : {}),
+        });
       case "python":
         return runPythonProvider(provider, call, options.registry);
     }

@@ -41,20 +41,18 @@ export function resolveExecutable(name: string, searchPath = process.env.PATH ??
 
 const kept = (value: unknown): boolean => value !== null && value !== undefined && value !== "";
 
-/** The argv of list or (deprecated) mapping arguments: Python `str()` of each item, `None` and "" dropped. */
+/**
+ * The argv of list or (deprecated) mapping arguments, a mapping read as its keys and values in
+ * turn: Python `str()` of each item, `None` and "" dropped.
+ */
 export function processArgv(args: unknown[] | Record<string, unknown>): string[] {
-  if (Array.isArray(args)) return args.filter(kept).map((item) => pythonStr(item));
-  const argv: string[] = [];
-  for (const [key, value] of Object.entries(args)) {
-    argv.push(key);
-    if (kept(value)) argv.push(pythonStr(value));
-  }
-  return argv;
+  const items = Array.isArray(args) ? args : Object.entries(args).flat();
+  return items.filter(kept).map((item) => pythonStr(item));
 }
 
 export async function runProcessProvider(
   provider: ProcessProvider,
-  options: { signal: AbortSignal },
+  options: { signal: AbortSignal; env?: NodeJS.ProcessEnv },
 ): Promise<ProcessOutput> {
   const executable = resolveExecutable(provider.path);
   if (executable === undefined) {
@@ -71,7 +69,7 @@ export async function runProcessProvider(
   return new Promise((resolve, reject) => {
     // Its own process group, so that a shell's children die with it on timeout or interruption.
     const child = spawn(command, argv, {
-      env: { ...process.env, ...provider.env },
+      env: { ...(options.env ?? process.env), ...provider.env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

@@ -388,11 +388,42 @@ describe("background activities", () => {
     expect(Math.max(...journal.run.map((r) => Date.parse(r.end)))).toBeLessThanOrEqual(after);
   });
 
+  it("a ref runs in the foreground even when it names a background activity (Chaos Toolkit reads the entry)", async () => {
+    const h = harness();
+    const journal = await h.run(
+      experiment({
+        method: [
+          action("release", "open", { value: "go" }),
+          action("bg", "wait", { value: "go" }, { background: true }),
+          { ref: "bg" },
+        ],
+      }),
+    );
+    expect(journal.run.map((r) => r.activity.name)).toEqual(["release", "bg", "bg"]);
+    const started = h.events.flatMap((e) => (e.type === "activity-started" ? [e.background] : []));
+    expect(started).toEqual([false, true, false]);
+  });
+
   it("a failing background action fails the run", async () => {
     const h = harness();
     const journal = await h.run(experiment({ method: [action("bg", "fail", {}, { background: true })] }));
     expect(journal.status).toBe("failed");
     expect(journal.chaos_action.reason).toBe("failed: action 'bg' failed: it failed");
+  });
+});
+
+describe("rollback strategy from the runtime block", () => {
+  it("an unknown strategy in the runtime block plays no rollbacks, as Chaos Toolkit", async () => {
+    const h = harness();
+    const journal = await h.run(
+      experiment({
+        method: [action("a", "value")],
+        rollbacks: [action("r", "value")],
+        runtime: { rollbacks: { strategy: "on-failure" as "always" } },
+      }),
+    );
+    expect(journal.status).toBe("completed");
+    expect(journal.rollbacks).toEqual([]);
   });
 });
 
@@ -617,7 +648,7 @@ describe("timeouts", () => {
     expect(journal.chaos_action.reason).toBe("failed: the run did not finish within its timeout of 30s");
   });
 
-  it("an activity's timeout (its own, or the default) fails that activity", async () => {
+  it("the default activity timeout fails an activity; an activity's own `timeout` is ignored, as by Chaos Toolkit", async () => {
     const h = harness();
     const clock = new ManualClock();
     const pending = h.run(
@@ -626,11 +657,13 @@ describe("timeouts", () => {
     );
     await until(() => h.world.count("hang") === 1, "the first activity");
     await clock.advance(2000);
+    expect(h.world.count("hang")).toBe(1);
+    await clock.advance(3000);
     await until(() => h.world.count("hang") === 2, "the second activity");
     await clock.advance(5000);
     const journal = await pending;
     expect(journal.run.map((r) => [r.status, r.exception?.[0], r.duration])).toEqual([
-      ["failed", "activity 'slow-probe' took too long to complete (timeout: 2s)", 2],
+      ["failed", "activity 'slow-probe' took too long to complete (timeout: 5s)", 5],
       ["failed", "activity 'stuck' took too long to complete (timeout: 5s)", 5],
     ]);
     expect(journal.chaos_action.reason).toBe(

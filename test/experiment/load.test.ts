@@ -98,6 +98,18 @@ describe("parsing", () => {
     expect(data).toEqual({ a: true, b: false, c: "2024-01-02", d: "010", e: 1000 });
   });
 
+  it("keeps as strings the plain scalars PyYAML does not resolve (y/n, exponents without a dot or sign, 09, -.5)", () => {
+    const { data } = parseExperimentText(
+      "s: [y, N, 1e3, 1.5e3, '1', 09, -.5]\nn: [1.5e+3, 1.5E-3, .5, 010, 0x1F, 1:30, 08.5, .inf]\n",
+      "x.yaml",
+      "yaml",
+    );
+    expect(data).toEqual({
+      s: ["y", "N", "1e3", "1.5e3", "1", "09", "-.5"],
+      n: [1500, 0.0015, 0.5, 8, 31, 90, 8.5, Number.POSITIVE_INFINITY],
+    });
+  });
+
   it("reads JSON strictly and keeps the last of duplicate keys, with a warning", () => {
     const loaded = parseExperimentText('{"a": 1,\n "a": 2}', "x.json", "json");
     expect(loaded.data).toEqual({ a: 2 });

@@ -88,13 +88,38 @@ describe("validateExperiment", () => {
     expect(result.lines).toEqual([]);
   });
 
-  it("refuses a hypothesis ref to an action but accepts one to a probe of the same name in the hypothesis", () => {
-    const bad = check(
+  it("accepts actions in the hypothesis, as Chaos Toolkit runs them, with a warning", () => {
+    const viaRef = check(
       `${head}steady-state-hypothesis:\n  title: h\n  probes:\n    - ref: ma\n      tolerance: 0\nmethod:\n${echo("ma")}`,
     );
-    expect(bad.lines).toEqual([
-      "x.yaml:6:7 steady-state-hypothesis.probes[0].ref: a steady-state hypothesis can only run probes, but 'ma' is an action",
+    expect(viaRef.valid).toBe(true);
+    expect(viaRef.lines).toEqual([
+      "x.yaml:6:7 steady-state-hypothesis.probes[0].ref: warning: a steady-state hypothesis should only run probes, but 'ma' is an action: it runs on every check",
     ]);
+    const inline = check(
+      `${head}steady-state-hypothesis:\n  title: h\n  probes:\n  - type: action\n    name: p\n    tolerance: 0\n    provider:\n      type: process\n      path: echo\nmethod: []\n`,
+    );
+    expect(inline.valid).toBe(true);
+    expect(inline.lines).toEqual([
+      "x.yaml:6:5 steady-state-hypothesis.probes[0].type: warning: a steady-state hypothesis should only run probes, and this is an action: it runs on every check",
+    ]);
+  });
+
+  it("accepts what Chaos Toolkit does not check: an activity timeout of any number (ignored), odd jsonpath counts and targets, bool range bounds", () => {
+    const tolerance = (t: string) =>
+      `${head}steady-state-hypothesis:\n  title: h\n  probes:\n  - type: probe\n    name: p\n    tolerance: ${t}\n    provider:\n      type: process\n      path: echo\nmethod: []\n`;
+    const timeout = check(`${head}method:\n${echo("a")}    timeout: 0\n`);
+    expect(timeout.valid).toBe(true);
+    expect(timeout.lines[0]).toMatch(/method\[0\]\.timeout: warning: an activity's `timeout` is not applied/);
+    const count = check(tolerance('{type: jsonpath, path: "$.a", count: "2", target: 1}'));
+    expect(count.valid).toBe(true);
+    expect(count.lines).toHaveLength(2);
+    expect(check(tolerance("{type: range, range: [false, 10]}")).lines).toEqual([]);
+    const status = check(
+      `${head}method:\n  - type: probe\n    name: h\n    provider:\n      type: http\n      url: http://127.0.0.1/\n      expected_status: 200\n`,
+    );
+    expect(status.valid).toBe(true);
+    expect(status.lines[0]).toMatch(/expected_status: warning: `expected_status` is ignored/);
   });
 
   it("warns that tolerances outside the hypothesis are ignored, without validating them", () => {

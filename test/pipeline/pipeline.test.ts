@@ -318,3 +318,21 @@ method:
     });
   });
 });
+
+describe("var files", () => {
+  it("put the variables of a .env file into the environment of process activities", async () => {
+    await writeFile(join(dir, "vars.env"), "GREETING=hello-from-dotenv\n");
+    const file = await write(
+      "dotenv.yaml",
+      `title: env
+description: a process sees .env variables
+method:
+  - {type: probe, name: show, provider: {type: process, path: sh, arguments: ["-c", "echo $GREETING"]}}
+`,
+    );
+    const result = await runExperiments(
+      request([file], { journalPath: "dotenv.json", varFiles: ["vars.env"] }),
+    );
+    expect(result.outcomes[0]!.journal!.run[0]!.output).toMatchObject({ stdout: "hello-from-dotenv\n" });
+  });
+});

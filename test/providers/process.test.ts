@@ -30,6 +30,8 @@ describe("process provider", () => {
       "-n",
       "3",
     ]);
+    // chaoslib chains keys and values before dropping None and "": an empty key goes too.
+    expect(processArgv({ "": "x", "-v": "" })).toEqual(["x", "-v"]);
   });
 
   it("string arguments go through /bin/sh", async () => {
@@ -53,6 +55,14 @@ describe("process provider", () => {
     });
     expect(out.stdout.startsWith("v:")).toBe(true);
     expect(out.stdout.length).toBeGreaterThan(3);
+  });
+
+  it("runs in the environment it is given (the run's, .env var files included)", async () => {
+    const out = await runProcessProvider(
+      { type: "process", path: "sh", arguments: ["-c", 'echo "$FROM_DOTENV"'] },
+      { signal: new AbortController().signal, env: { ...process.env, FROM_DOTENV: "yes" } },
+    );
+    expect(out.stdout).toBe("yes\n");
   });
 
   it("times out and kills the process (and its shell's children)", async () => {
