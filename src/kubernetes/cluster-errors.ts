@@ -283,6 +283,7 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
       `Cannot reach ${where}: ${network.message}. Check that the cluster is running and that this address is right.`,
     );
   }
-  const message = err instanceof Error ? err.message : String(err);
+  // `fetch failed` says nothing by itself; the innermost cause says why (e.g. "bad port").
+  const message = [...new Set(chain.map((e) => e.message).filter(Boolean))].join(": ") || String(err);
   return new ClusterError("api", `Request to ${where} failed: ${message}`);
 }

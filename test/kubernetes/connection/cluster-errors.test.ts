@@ -160,6 +160,13 @@ describe("explainClusterError", () => {
     expect(explainClusterError(original, {})).toBe(original);
     expect(explainClusterError("boom", {}).message).toBe("Request to the Kubernetes API server failed: boom");
   });
+
+  it("says why a bare `fetch failed` failed, from its causes", () => {
+    const failed = new TypeError("fetch failed", { cause: new Error("bad port") });
+    expect(explainClusterError(failed, {}).message).toBe(
+      "Request to the Kubernetes API server failed: fetch failed: bad port",
+    );
+  });
 });
 
 async function closedPort(): Promise<number> {
