@@ -24,6 +24,7 @@ export interface RunCommand {
   namespaces?: string[];
   maxAffected?: string;
   timeoutSeconds?: number;
+  activityTimeoutSeconds?: number;
   undoFile?: string;
 }
 
@@ -70,6 +71,7 @@ run options:
   --rollback-strategy S         default | always | never | deviated
   --dry-run                     validate, resolve and print what would run and what it would touch
   --timeout SECONDS             limit for each experiment's whole run
+  --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --cluster auto|sim            auto: kubeconfig / KUBERNETES_* / in-cluster; sim: the built-in simulated cluster
   --sim-manifests PATH          manifests loaded into the simulated cluster (repeatable; default: a demo app)
   --kubeconfig PATH             kubeconfig file (beats every other source)
@@ -150,6 +152,7 @@ function parseRun(args: string[]): Command {
       "rollback-strategy": { type: "string" },
       "dry-run": { type: "boolean", default: false },
       timeout: { type: "string" },
+      "activity-timeout": { type: "string" },
       cluster: { type: "string", default: "auto" },
       "sim-manifests": { type: "string", multiple: true, default: [] },
       kubeconfig: { type: "string" },
@@ -181,6 +184,7 @@ function parseRun(args: string[]): Command {
     rollbackStrategy: oneOf("--rollback-strategy", values["rollback-strategy"], RollbackStrategy.options),
     dryRun: values["dry-run"],
     timeoutSeconds: positiveNumber("--timeout", values.timeout),
+    activityTimeoutSeconds: positiveNumber("--activity-timeout", values["activity-timeout"]),
     cluster,
     simManifests: values["sim-manifests"],
     kubeconfig: values.kubeconfig,

@@ -85,6 +85,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
       namespaces: command.namespaces,
       maxAffected: command.maxAffected,
       timeoutSeconds: command.timeoutSeconds,
+      activityTimeoutSeconds: command.activityTimeoutSeconds,
       undoFile: command.undoFile,
       signal: interrupt.signal,
       reporter: reporterFor(io),

@@ -19,6 +19,7 @@ import {
   formatGuardRefusal,
   formatTargets,
   guardRules,
+  UnresolvedTargetsError,
 } from "./kubernetes/guard.ts";
 import type { SignatureWithPermissions } from "./kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "./kubernetes/scope.ts";
@@ -196,7 +197,7 @@ export async function createCluster(
         throw new MissingPermissionsError(missing, info?.source.user);
       }
       const targets = await resolveAll(experiment, activities, registry, (message) => {
-        throw new Error(message);
+        throw new UnresolvedTargetsError(message);
       });
       const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
       if (violations.length > 0) throw new BlastRadiusRefusal(violations);

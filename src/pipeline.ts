@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type Cluster, type ClusterRequest, createCluster } from "./cluster.ts";
-import type { RunEvent } from "./engine/events.ts";
+import { activityTarget, type RunEvent } from "./engine/events.ts";
 import type { Journal, UndoRun } from "./engine/journal.ts";
 import { runExperiment } from "./engine/run.ts";
 import { replayUndoFile } from "./engine/undo.ts";
@@ -62,6 +62,8 @@ export interface RunRequest {
   namespaces?: string[];
   maxAffected?: string;
   timeoutSeconds?: number;
+  /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
+  activityTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted (RUNNER_TEMP in the action). */
   undoFile?: string;
   /** Aborted on SIGINT/SIGTERM/cancellation: the method stops, rollbacks and undo run. */
@@ -143,9 +145,9 @@ async function prepare(
     const resolved = resolveExperiment(loaded, { env, vars });
     return { file, experiment, resolved, issues: [...issues] };
   } catch (error) {
-    if (error instanceof ExperimentLoadError || error instanceof ExperimentInvalidError) {
-      return errorOutcome(file, error);
-    }
+    // A load error names the path it read; the messages name the file as discovery found it.
+    if (error instanceof ExperimentLoadError) return invalid(file, [{ ...error.toIssue(), file }]);
+    if (error instanceof ExperimentInvalidError) return errorOutcome(file, error);
     throw error;
   }
 }
@@ -311,10 +313,12 @@ async function runOne(
 
   if (request.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
-    reporter.info(describePlan(experiment));
+    reporter.info(redact(describePlan(substituted), secrets));
     try {
-      if (needsCluster)
-        reporter.info(await (await clusterFor()).plan(substituted, k8sActivities, request, registry));
+      if (needsCluster) {
+        const plan = await (await clusterFor()).plan(substituted, k8sActivities, request, registry);
+        reporter.info(redact(plan, secrets));
+      }
     } catch (error) {
       return failed(error);
     }
@@ -343,19 +347,14 @@ async function runOne(
       failFast: request.failFast,
     },
     timeoutSeconds: request.timeoutSeconds,
+    activityTimeoutSeconds: request.activityTimeoutSeconds,
     signal: request.signal,
     // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
     execute: createExecutor({ registry, env: request.env }),
     undo: { registry: undoLog, replay: () => undoLog.replay() },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => cluster.gate(substituted, k8sActivities, request, registry) : undefined,
-    onEvent: (event) =>
-      reporter.event?.(
-        event.type === "activity-finished" && event.error
-          ? { ...event, error: redact(event.error, secrets) }
-          : event,
-        file,
-      ),
+    onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
     version: request.version,
     commit: request.commit,
   });
@@ -388,11 +387,32 @@ async function noClusterUndoLog(file: string, runId: string) {
   });
 }
 
+/** Progress is printed as it happens: an activity's error or an undo step may quote a secret. */
+function redactEvent(event: RunEvent, secrets: readonly string[]): RunEvent {
+  if (event.type === "undo-finished") {
+    const { undo } = event;
+    return {
+      ...event,
+      undo: {
+        ...undo,
+        description: redact(undo.description, secrets),
+        ...(undo.error === undefined ? {} : { error: redact(undo.error, secrets) }),
+      },
+    };
+  }
+  return event.type === "activity-finished" && event.error
+    ? { ...event, error: redact(event.error, secrets) }
+    : event;
+}
+
+/** Each activity of the substituted experiment and what it acts on; the caller redacts secrets. */
 function describePlan(experiment: Experiment): string {
   const lines: string[] = [];
   const hypothesis = experiment["steady-state-hypothesis"];
   const name = (activity: Experiment["method"][number]) =>
-    "ref" in activity ? `ref ${activity.ref}` : `${activity.type} ${activity.name}`;
+    "ref" in activity
+      ? `ref ${activity.ref}`
+      : `${activity.type} ${activity.name} [${activityTarget(activity)}]${activity.background ? " (background)" : ""}`;
   if (hypothesis) {
     lines.push(`  steady-state hypothesis "${hypothesis.title}":`);
     for (const probe of hypothesis.probes ?? []) lines.push(`    - ${name(probe)}`);

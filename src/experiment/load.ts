@@ -19,6 +19,7 @@ import {
 import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
 import { findJsonSyntaxError } from "./json-syntax.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { unclosedOpeningBefore } from "./yaml-syntax.ts";
 
 export type ExperimentFormat = "yaml" | "json";
 
@@ -117,7 +118,7 @@ export function parseExperimentText(text: string, file: string, format: Experime
     data = parseJson(source, file, position);
   } else {
     const error = doc.errors[0];
-    if (error) throw yamlLoadError(file, error, position);
+    if (error) throw yamlLoadError(file, error, source, position);
     const tagProblem = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
     if (tagProblem) {
       const tag =
@@ -159,11 +160,25 @@ function parseJson(source: string, file: string, position: (offset: number) => P
   }
 }
 
-function yamlLoadError(file: string, error: YAMLError, position: (offset: number) => Position) {
+function yamlLoadError(
+  file: string,
+  error: YAMLError,
+  source: string,
+  position: (offset: number) => Position,
+) {
+  const message = `Failed parsing YAML experiment: ${firstLine(error.message)}`;
+  const gaveUp = position(error.pos[0]);
+  const opened =
+    error.code === "MISSING_CHAR" || error.code === "BAD_INDENT"
+      ? unclosedOpeningBefore(source, error.pos[0])
+      : undefined;
+  if (opened === undefined) return new ExperimentLoadError(file, message, gaveUp);
+  const where = position(opened);
+  if (where.line === gaveUp.line) return new ExperimentLoadError(file, message, gaveUp);
   return new ExperimentLoadError(
     file,
-    `Failed parsing YAML experiment: ${firstLine(error.message)}`,
-    position(error.pos[0]),
+    `${message} (opened here and still not closed at line ${gaveUp.line})`,
+    where,
   );
 }
 

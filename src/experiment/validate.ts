@@ -14,6 +14,7 @@ import type { NativeParam, NativeSignature, ParamType } from "../providers/nativ
 import { type Issue, makeIssue, type Position, type Severity } from "./errors.ts";
 import * as format from "./format.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { definedNames, undefinedPlaceholders } from "./placeholders.ts";
 import { type Environment, resolutionIssues, resolveValues } from "./resolve.ts";
 import { describeValue, listWords, shapeProblems } from "./shape-messages.ts";
 import { isWholePlaceholder } from "./substitute.ts";
@@ -198,6 +199,7 @@ class Validator {
     });
     this.resolveReferences();
     this.resolveControlReferences();
+    this.placeholders(data);
     const { problems } = resolveValues(data, { env: this.options.env, vars: this.options.vars });
     this.issues.push(
       ...resolutionIssues({ file: this.options.file, data, locate: this.input.locate }, problems),
@@ -701,6 +703,21 @@ class Validator {
         rollbacks: strategy("rollbacks", format.RollbackStrategy),
       },
     });
+  }
+
+  placeholders(data: Record<string, unknown>) {
+    const defined = definedNames(data, this.options.vars);
+    for (const { path, names } of undefinedPlaceholders(data, defined)) {
+      const list = listWords(
+        names.map((name) => `'\${${name}}'`),
+        "and",
+      );
+      const verb = names.length === 1 ? "names" : "name";
+      this.warn(
+        path,
+        `${list} ${verb} no configuration or secret value, so it stays as written (define it, or pass --var ${names[0]}=...)`,
+      );
+    }
   }
 
   resolveReferences() {

@@ -1,5 +1,7 @@
-// Turns what the cluster client throws (HTTP statuses, network and TLS failures) into messages for the
-// user: what failed, against which cluster and credentials, and what to change. Pure: recognises
+// The one place that explains a Kubernetes API error: turns what the cluster client throws (HTTP
+// statuses with their Status body, network and TLS failures) into a one-line message for the user:
+// what failed (verb, resource, object), against which cluster and credentials, what the server said,
+// and what to change. Used by the connection, the preflight and every activity. Pure: recognises
 // client-node's ApiException by shape, so importing this module does not load the client.
 import type { ConnectionSource } from "./connection.ts";
 
@@ -157,13 +159,38 @@ function userPhrase(source: ConnectionSource | undefined): string {
   return `${user} (${source.auth})`;
 }
 
+/** `pods/eviction "web-1" in namespace "shop"`: the resource, and the object when the request named one. */
 function resourcePhrase(context: ClusterErrorContext, status?: StatusBody): string | undefined {
   const resource = context.resource ?? (status?.details?.kind ? `${status.details.kind}` : undefined);
   if (!resource) return undefined;
   const sub = context.subresource ? `/${context.subresource}` : "";
+  const name = context.name ? ` "${context.name}"` : "";
+  return `${resource}${sub}${name}${scopePhrase(context)}`;
+}
+
+function scopePhrase(context: ClusterErrorContext): string {
   const group = context.group ? ` in API group "${context.group}"` : "";
   const ns = context.namespace ? ` in namespace "${context.namespace}"` : "";
-  return `${resource}${sub}${group}${ns}`;
+  return `${group}${ns}`;
+}
+
+function attemptPhrase(context: ClusterErrorContext, status?: StatusBody): string | undefined {
+  const what = resourcePhrase(context, status);
+  return context.verb && what ? `${context.verb} ${what}` : what;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
+
+/** Ends a sentence with a period unless it already ends with punctuation. */
+const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+/** What the server said, as one sentence, and the causes it listed (`field: message`). */
+function serverPhrase(status: StatusBody | undefined, withCauses = true): string {
+  const said = status?.message ? ` ${sentence(`The server said: ${oneLine(status.message)}`)}` : "";
+  const causes = (status?.details?.causes ?? [])
+    .map((c) => oneLine([c.field, c.message].filter(Boolean).join(": ")))
+    .filter((text) => text.length > 0);
+  return withCauses && causes.length > 0 ? `${said} ${sentence(`Causes: ${causes.join("; ")}`)}` : said;
 }
 
 function tlsHint(source: ConnectionSource | undefined): string {
@@ -176,19 +203,19 @@ function tlsHint(source: ConnectionSource | undefined): string {
 
 function explainStatus(err: ApiExceptionShape, context: ClusterErrorContext): ClusterError {
   const status = parseStatus(err.body);
-  const server = status?.message ? ` The server said: ${status.message}` : "";
+  const server = serverPhrase(status);
   const where = clusterPhrase(context.source);
-  const what = resourcePhrase(context, status);
-  const attempt = context.verb && what ? `${context.verb} ${what}` : what;
+  const attempt = attemptPhrase(context, status);
   switch (err.code) {
     case 401: {
       const fix =
         context.source?.auth === "no credentials"
           ? "No credentials were sent: set KUBERNETES_API_KEY, KUBERNETES_CERT_FILE + KUBERNETES_KEY_FILE or KUBERNETES_USERNAME, or use a kubeconfig with a user."
           : "The token, client certificate or password is wrong or expired; refresh it or point at other credentials.";
+      const request = attempt && context.verb ? ` The refused request: ${attempt}.` : "";
       return new ClusterError(
         "unauthorized",
-        `${capitalize(where)} rejected the credentials of ${userPhrase(context.source)}: 401 Unauthorized. ${fix}`,
+        `${capitalize(where)} rejected the credentials${context.source ? ` of ${userPhrase(context.source)}` : ""}: 401 Unauthorized. ${fix}${request}${server}`,
         401,
       );
     }
@@ -197,7 +224,7 @@ function explainStatus(err: ApiExceptionShape, context: ClusterErrorContext): Cl
       const grant = context.resource
         ? ` RBAC must allow verb "${verb}" on resource "${context.resource}${context.subresource ? `/${context.subresource}` : ""}"` +
           ` (apiGroups: ["${context.group ?? ""}"])${context.namespace ? ` in namespace "${context.namespace}"` : " cluster-wide"}` +
-          ` for ${userPhrase(context.source)}.`
+          `${context.source ? ` for ${userPhrase(context.source)}` : ""}.`
         : "";
       return new ClusterError(
         "forbidden",
@@ -205,26 +232,40 @@ function explainStatus(err: ApiExceptionShape, context: ClusterErrorContext): Cl
         403,
       );
     }
-    case 404:
+    case 404: {
+      if (!context.name) {
+        const what = resourcePhrase(context, status);
+        return new ClusterError(
+          "not-found",
+          `Not found: ${where} serves no ${what ?? "such resource"}; is the resource type installed in the cluster?${server}`,
+          404,
+        );
+      }
+      const what = context.resource
+        ? ` (${context.resource}${context.subresource ? `/${context.subresource}` : ""}${scopePhrase(context)})`
+        : "";
       return new ClusterError(
         "not-found",
-        `Not found: ${context.name ? `"${context.name}" ` : ""}${what ? `(${what}) ` : ""}does not exist on ${where}.${server}`,
+        `Not found: "${context.name}"${what} does not exist on ${where}.${server}`,
         404,
       );
+    }
     case 409:
       return new ClusterError(
         "conflict",
-        `Conflict on ${attempt ?? "the request"} at ${where}.${server}`,
+        status?.reason === "AlreadyExists"
+          ? `${attempt && context.verb ? `Cannot ${attempt}: it` : "The object"} already exists on ${where}.${server}`
+          : `Conflict on ${attempt ?? "the request"} at ${where}.${server}`,
         409,
       );
     case 422: {
       const fields = (status?.details?.causes ?? [])
-        .map((c) => (c.field ? `${c.field}: ${c.message ?? "invalid"}` : c.message))
+        .map((c) => oneLine(c.field ? `${c.field}: ${c.message ?? "invalid"}` : (c.message ?? "")))
         .filter(Boolean);
-      const detail = fields.length > 0 ? ` Invalid fields: ${fields.join("; ")}.` : server;
+      const detail = fields.length > 0 ? ` ${sentence(`Invalid fields: ${fields.join("; ")}`)}` : "";
       return new ClusterError(
         "invalid",
-        `The cluster refused ${attempt ?? "the request"} as invalid.${detail}`,
+        `The cluster refused ${attempt ?? "the request"} as invalid.${serverPhrase(status, false)}${detail}`,
         422,
       );
     }
@@ -243,6 +284,8 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
   if (isApiException(err)) return explainStatus(err, context);
   const chain = causes(err);
   const where = clusterPhrase(context.source);
+  const attempt = attemptPhrase(context);
+  const toAttempt = attempt && context.verb ? ` to ${attempt}` : "";
   const tls = chain.find((e) => {
     const code = errorCode(e);
     return (
@@ -270,7 +313,7 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
   if (timeout) {
     return new ClusterError(
       "timeout",
-      `${capitalize(where)} did not answer in time. Check that the cluster is running and reachable from here (VPN, firewall, proxy).`,
+      `${capitalize(where)} did not answer in time${toAttempt}. Check that the cluster is running and reachable from here (VPN, firewall, proxy).`,
     );
   }
   const network = chain.find((e) => {
@@ -280,10 +323,13 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
   if (network) {
     return new ClusterError(
       "unreachable",
-      `Cannot reach ${where}: ${network.message}. Check that the cluster is running and that this address is right.`,
+      `Cannot reach ${where}${toAttempt}: ${network.message}. Check that the cluster is running and that this address is right.`,
     );
   }
   // `fetch failed` says nothing by itself; the innermost cause says why (e.g. "bad port").
   const message = [...new Set(chain.map((e) => e.message).filter(Boolean))].join(": ") || String(err);
-  return new ClusterError("api", `Request to ${where} failed: ${message}`);
+  return new ClusterError(
+    "api",
+    toAttempt ? `Could not ${attempt} on ${where}: ${message}` : `Request to ${where} failed: ${message}`,
+  );
 }

@@ -615,6 +615,9 @@ async function applyTlsSettings(
 
 /** One line for logs: which cluster, context, user and source. */
 export function describeConnection(source: ConnectionSource): string {
+  // A kubeconfig's cluster name says which cluster when the context's name does not.
+  const named = source.kind !== "env" && source.kind !== "in-cluster" && source.cluster !== source.context;
+  const cluster = named && source.cluster ? `cluster "${source.cluster}" at ` : "";
   const context = source.context ? `context "${source.context}" on ` : "";
   const user = source.user ? `user "${source.user}"` : "an unnamed user";
   const tls = source.server.startsWith("http:")
@@ -622,7 +625,7 @@ export function describeConnection(source: ConnectionSource): string {
     : source.tlsVerify
       ? ""
       : "; TLS verification OFF";
-  return `Kubernetes: ${context}${source.server} as ${user} (${source.auth}), from ${sourceLabel(source)}${tls}`;
+  return `Kubernetes: ${context}${cluster}${source.server} as ${user} (${source.auth}), from ${sourceLabel(source)}${tls}`;
 }
 
 export interface ConnectionInfo {

@@ -49,6 +49,11 @@ export class InvalidMaxAffectedError extends Error {
   override name = "InvalidMaxAffectedError";
 }
 
+/** The guard cannot check an action whose targets cannot be resolved, so the run does not start. */
+export class UnresolvedTargetsError extends Error {
+  override name = "UnresolvedTargetsError";
+}
+
 /** Raised by the entry points when the guard refuses a run; the message is formatGuardRefusal's. */
 export class BlastRadiusRefusal extends Error {
   override name = "BlastRadiusRefusal";

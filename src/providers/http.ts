@@ -4,12 +4,15 @@
 // included (Chaos Toolkit keeps that one as text; a regex tolerance still searches the text); the
 // request body is JSON only when the `Content-Type` header is exactly `application/json`.
 
-import http from "node:http";
-import https from "node:https";
 import type { HttpProvider } from "../experiment/format.ts";
 import { pythonStr } from "../experiment/python-str.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { rememberText } from "./response-text.ts";
+
+// Not `import`: the ES module facade of node:http reads every export, and one of them loads undici,
+// about 20 ms of every CLI start-up (npm run bench); the CommonJS module object reads nothing.
+const http = process.getBuiltinModule("node:http");
+const https = process.getBuiltinModule("node:https");
 
 export interface HttpOutput {
   status: number;

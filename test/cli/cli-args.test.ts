@@ -44,6 +44,8 @@ describe("parseCommandLine", () => {
       "50%",
       "--timeout",
       "90",
+      "--activity-timeout",
+      "20",
     ]);
     expect(command).toEqual({
       command: "run",
@@ -57,6 +59,7 @@ describe("parseCommandLine", () => {
       rollbackStrategy: "always",
       dryRun: true,
       timeoutSeconds: 90,
+      activityTimeoutSeconds: 20,
       cluster: "sim",
       simManifests: ["m.yaml"],
       kubeconfig: undefined,
@@ -78,6 +81,7 @@ describe("parseCommandLine", () => {
     [["run", "--rollback-strategy", "maybe"], "--rollback-strategy expects one of default, always"],
     [["run", "--hypothesis-frequency", "0"], "--hypothesis-frequency expects a positive number"],
     [["run", "--timeout", "soon"], "--timeout expects a positive number"],
+    [["run", "--activity-timeout", "0"], "--activity-timeout expects a positive number"],
     [["run", "--var", "novalue"], "--var expects KEY=VALUE"],
     [["run", "--cluster", "prod"], "--cluster expects one of auto, sim"],
     [["run", "--sim-manifests", "m.yaml"], "--sim-manifests only applies with --cluster sim"],

@@ -39,6 +39,13 @@ describe("journal paths", () => {
   it("writes one experiment's journal to the given file, or ./journal.json by default", () => {
     expect(journalPaths(["x.yaml"], "/w", "j/run.json")).toEqual(["/w/j/run.json"]);
     expect(journalPaths(["x.yaml"], "/w")).toEqual(["/w/journal.json"]);
+    // A path not ending in .json is a directory, also for one experiment.
+    expect(journalPaths(["e/x.yaml"], "/w", "out/")).toEqual(["/w/out/e__x.yaml.journal.json"]);
+    // Several experiments without a --journal-path: one journal each in the working directory.
+    expect(journalPaths(["a.yaml", "b.yaml"], "/w")).toEqual([
+      "/w/a.yaml.journal.json",
+      "/w/b.yaml.journal.json",
+    ]);
   });
 
   it("refuses a .json journal path for several experiments", () => {

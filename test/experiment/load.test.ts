@@ -130,6 +130,27 @@ describe("parsing", () => {
     expect(error.message).toMatch(/^x\.yaml:4:\d+: Failed parsing YAML experiment: /);
   });
 
+  it("points an unclosed quote or bracket at where it was opened, not where the parser gave up", () => {
+    const quote = loadError(() =>
+      parseExperimentText('title: t\ndescription: "d\nmethod: []\n', "x.yaml", "yaml"),
+    );
+    expect(quote.message).toBe(
+      'x.yaml:2:14: Failed parsing YAML experiment: Missing closing "quote (opened here and still not closed at line 4)',
+    );
+    const bracket = loadError(() =>
+      parseExperimentText(
+        "title: t\ndescription: d\nmethod:\n  - {type: action, name: a\n  - {type: probe, name: b}\n",
+        "x.yaml",
+        "yaml",
+      ),
+    );
+    expect(bracket.position).toEqual({ line: 4, column: 5 });
+    expect(bracket.message).toContain("end with a } (opened here and still not closed at line 5)");
+    // A closed flow collection keeps the parser's own position.
+    const closed = loadError(() => parseExperimentText("title: [a, b]\n bad: 1\n", "x.yaml", "yaml"));
+    expect(closed.message).not.toContain("opened here");
+  });
+
   it("points a JSON syntax error at its line", () => {
     const error = loadError(() => parseExperimentText('{\n  "a": 1,\n  "b": ,\n}', "x.json", "json"));
     expect(error.position?.line).toBe(3);

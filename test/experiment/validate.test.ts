@@ -88,6 +88,39 @@ describe("validateExperiment", () => {
     expect(result.lines).toEqual([]);
   });
 
+  it("warns about a `${name}` that names no configuration or secret value: it stays as written", () => {
+    const experiment = `title: t \${who}
+description: d
+configuration:
+  base: http://127.0.0.1
+secrets:
+  api:
+    token: s
+method:
+  - type: action
+    name: a
+    provider:
+      type: process
+      path: sh
+      arguments: ["-c", "echo $HOME $\${literal} \${base} \${token} \${bse} \${bse} \${port}"]
+    pauses:
+      after: \${settle}
+`;
+    const result = check(experiment);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual([
+      "x.yaml:1:1 title: warning: '${who}' names no configuration or secret value, so it stays as written (define it, or pass --var who=...)",
+      "x.yaml:14:25 method[0].provider.arguments[1]: warning: '${bse}' and '${port}' name no configuration or secret value, so it stays as written (define it, or pass --var bse=...)",
+      "x.yaml:16:7 method[0].pauses.after: warning: '${settle}' names no configuration or secret value, so it stays as written (define it, or pass --var settle=...)",
+    ]);
+    const vars = {
+      configuration: { who: "me", bse: 1, port: 2 },
+      secrets: { other: { settle: 3 } },
+      env: {},
+    };
+    expect(check(experiment, { vars }).lines).toEqual([]);
+  });
+
   it("accepts actions in the hypothesis, as Chaos Toolkit runs them, with a warning", () => {
     const viaRef = check(
       `${head}steady-state-hypothesis:\n  title: h\n  probes:\n    - ref: ma\n      tolerance: 0\nmethod:\n${echo("ma")}`,

@@ -169,7 +169,7 @@ async function servedResource(
     list = await kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version });
   } catch (error) {
     if (isNotFound(error)) throw missing();
-    throw explainApiError(error, { verb: "get", resource: `the API discovery of ${group}/${version}` });
+    throw explainApiError(error, { verb: "get", resource: "apis", name: `${group}/${version}` });
   }
   // Subresources (`<plural>/status`) are listed with the same kind.
   const served = list.resources.find((resource) => resource.kind === kind && !resource.name.includes("/"));

@@ -1,8 +1,8 @@
 // Readiness probes wait on a Watch (no polling): the first event whose object is in the wanted
 // state answers true; the timeout answers false. The stream is reopened when the server ends it.
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import { ApiException, type KubeConfig, Watch } from "@kubernetes/client-node";
 import type { Clock } from "../../providers/native.ts";
-import { ActivityFailed, type ApiCall } from "./activity-failed.ts";
+import { type ApiCall, explainApiError } from "./activity-failed.ts";
 
 export interface StateWatch {
   kc: KubeConfig;
@@ -64,7 +64,9 @@ export function watchForState(options: StateWatch): Promise<boolean> {
             if (settled) return;
             const status = (error as { statusCode?: number } | null)?.statusCode;
             if (status !== undefined && status !== 410 && status < 500) {
-              settle(() => reject(watchFailure(status, options.call)));
+              // The watch hands over only the status line, not the Status body.
+              const refused = new ApiException(status, (error as Error).message, undefined, {});
+              settle(() => reject(explainApiError(refused, options.call)));
               return;
             }
             // A stream the server ended (or an idle one the client timed out) is reopened; a server
@@ -73,14 +75,7 @@ export function watchForState(options: StateWatch): Promise<boolean> {
               error instanceof Error && status === undefined && error.name !== "TimeoutError";
             failuresInARow = unreachable ? failuresInARow + 1 : 0;
             if (failuresInARow >= MAX_CONNECTION_FAILURES) {
-              const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-              settle(() =>
-                reject(
-                  new ActivityFailed(
-                    `cannot reach the Kubernetes API server to watch ${options.call.resource} (${reason})`,
-                  ),
-                ),
-              );
+              settle(() => reject(explainApiError(error, options.call)));
               return;
             }
             options.clock.sleep(REOPEN_DELAY_MS, stop.signal).then(open, () => undefined);
@@ -91,25 +86,9 @@ export function watchForState(options: StateWatch): Promise<boolean> {
             request = controller;
             if (settled) controller.abort();
           },
-          (error: unknown) =>
-            settle(() =>
-              reject(
-                new ActivityFailed(`cannot watch ${options.call.resource}: ${(error as Error).message}`),
-              ),
-            ),
+          (error: unknown) => settle(() => reject(explainApiError(error, options.call))),
         );
     };
     open();
   });
-}
-
-function watchFailure(status: number, call: ApiCall): ActivityFailed {
-  const where = call.namespace ? ` in namespace "${call.namespace}"` : "";
-  if (status === 403) {
-    return new ActivityFailed(
-      `forbidden: the cluster does not allow verb "watch" on resource "${call.resource}"${where}; grant it with an RBAC rule`,
-    );
-  }
-  if (status === 404) return new ActivityFailed(`${call.resource}${where} could not be watched: not found`);
-  return new ActivityFailed(`watching ${call.resource}${where} failed: HTTP ${status}`);
 }

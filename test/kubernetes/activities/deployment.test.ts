@@ -50,7 +50,9 @@ spec:
   it("create_deployment of an existing name fails clearly and drops its undo", async () => {
     await h.writeSpec("web.json", JSON.stringify(deploymentManifest("web", 1)));
     const failure = await errorOf(h.run(ACTIONS, "create_deployment", { spec_path: "web.json" }));
-    expect(failure.message).toBe('deployments.apps "default/web" already exists');
+    expect(failure.message).toBe(
+      'Cannot create deployments "web" in API group "apps" in namespace "default": it already exists on the Kubernetes API server. The server said: deployments.apps "web" already exists.',
+    );
     expect(h.undo.log).toEqual(["register:k8s.delete", "discard:k8s.delete"]);
     expect(h.undo.steps).toEqual([]);
     expect(deployment("web")).toBeDefined();
@@ -100,7 +102,9 @@ spec:
     expect(deployment("web")?.spec.replicas).toBe(2);
     expect(deployment("web")?.metadata.annotations?.["chaos-action/run"]).toBeUndefined();
     const failure = await errorOf(h.run(ACTIONS, "scale_deployment", { name: "nope", replicas: 1 }));
-    expect(failure.message).toBe('deployments.apps "default/nope" was not found');
+    expect(failure.message).toBe(
+      'Not found: "nope" (deployments in API group "apps" in namespace "default") does not exist on the Kubernetes API server. The server said: deployments.apps "nope" not found.',
+    );
   });
 
   it("rollout_deployment sets restartedAt on the pod template", async () => {

@@ -79,12 +79,14 @@ describe("deprecated chaosk8s.probes / chaosk8s.actions", () => {
     expect(h.touches.at(-1)?.objects).toHaveLength(1);
     await h.run(A, "remove_service_endpoint", { name: "shop" });
     expect(h.sim.get("Service", "default", "shop")).toBeUndefined();
-    expect((await errorOf(h.run(A, "delete_service", { name: "shop" }))).message).toMatch(/was not found/);
+    expect((await errorOf(h.run(A, "delete_service", { name: "shop" }))).message).toMatch(
+      /^Not found: "shop" \(services in namespace "default"\) does not exist/,
+    );
     await h.run(A, "delete_deployment", { name: "cart" });
     expect(h.sim.get("Deployment", "default", "cart")).toBeUndefined();
     await h.run(A, "delete_replica_set", { label_selector: "app=cart" });
     expect((await errorOf(h.run(A, "create_deployment", { spec_path: "d.json" }))).message).toMatch(
-      /already exists/,
+      /^Cannot create deployments "[a-z]+" in API group "apps" in namespace "default": it already exists/,
     );
   });
 });

@@ -26,7 +26,7 @@ describe("activity failures", () => {
       );
       expect(failure.name).toBe("ActivityFailed");
       expect(failure.message).toMatch(
-        /^forbidden: the cluster does not allow verb "delete" on resource "pods" \(API group ""\) in namespace "default"; grant it with an RBAC rule/,
+        /^Forbidden: the configured credentials may not delete pods "web-[a-z0-9-]+" in namespace "default" on the Kubernetes API server\. RBAC must allow verb "delete" on resource "pods" \(apiGroups: \[""\]\) in namespace "default"\. The server said: pods "web-[a-z0-9-]+" is forbidden/,
       );
       expect(failure.message).not.toContain("\n");
     } finally {
@@ -41,7 +41,7 @@ describe("activity failures", () => {
         h.run("chaosk8s.pod.actions", "exec_in_pods", { cmd: "true", label_selector: "app=web" }),
       );
       expect(failure.message).toMatch(
-        /^forbidden: the cluster does not allow verb "create" on resource "pods\/exec" \(API group ""\) in namespace "default"; grant it with an RBAC rule: pods "web-[a-z0-9-]+" is forbidden: User "sim-user" cannot create resource "pods\/exec"/,
+        /^Forbidden: the configured credentials may not create pods\/exec "web-[a-z0-9-]+" in namespace "default" on the Kubernetes API server\. RBAC must allow verb "create" on resource "pods\/exec" \(apiGroups: \[""\]\) in namespace "default"\. The server said: pods "web-[a-z0-9-]+" is forbidden: User "sim-user" cannot create resource "pods\/exec"/,
       );
     } finally {
       h.sim.setDeny([]);
@@ -51,7 +51,7 @@ describe("activity failures", () => {
       h.run("chaosk8s.pod.actions", "exec_in_pods", { cmd: "true", label_selector: "app=web" }),
     );
     expect(waiting.message).toMatch(
-      /^failed to create pods\/exec "default\/web-[a-z0-9-]+": HTTP 400 BadRequest: container "main" is waiting to start$/,
+      /^The Kubernetes API server answered 400 BadRequest to create pods\/exec "web-[a-z0-9-]+" in namespace "default"\. The server said: container "main" is waiting to start\.$/,
     );
   });
 
@@ -65,11 +65,11 @@ describe("activity failures", () => {
         (await errorOf(h.run("chaosk8s.deployment.probes", "deployment_fully_available", { name: "web" })))
           .message,
       ).toMatch(
-        /^forbidden: the cluster does not allow verb "watch" on resource "deployments\.apps" in namespace "default"/,
+        /^Forbidden: the configured credentials may not watch deployments in API group "apps" in namespace "default" on the Kubernetes API server\. RBAC must allow verb "watch" on resource "deployments" \(apiGroups: \["apps"\]\) in namespace "default"\.$/,
       );
       expect(
         (await errorOf(h.run("chaosk8s.deployment.actions", "rollout_deployment", { name: "web" }))).message,
-      ).toMatch(/verb "patch" on resource "deployments" \(API group "apps"\)/);
+      ).toMatch(/verb "patch" on resource "deployments" \(apiGroups: \["apps"\]\)/);
     } finally {
       h.sim.setDeny([]);
     }
@@ -85,7 +85,9 @@ describe("activity failures", () => {
     });
     expect(
       (await errorOf(h.run("chaosk8s.pod.probes", "count_pods", { label_selector: "" }))).message,
-    ).toMatch(/^failed to list pods in namespace "default": HTTP 503/);
+    ).toMatch(
+      /^The Kubernetes API server answered 503 ServiceUnavailable to list pods in namespace "default"\. The server said: overloaded\.$/,
+    );
   });
 
   it("an unreachable API server is named as such", async () => {
@@ -102,11 +104,11 @@ describe("activity failures", () => {
     const ctx = { ...h.ctx, services: { ...h.ctx.services, kubernetes: { connect: async () => kc } } };
     const failure = await errorOf(implementation({ label_selector: "", ns: "default" }, ctx));
     expect(failure.message).toMatch(
-      /^cannot reach the Kubernetes API server to list pods in namespace "default" \(ECONNREFUSED\)$/,
+      /^Cannot reach the Kubernetes API server to list pods in namespace "default": connect ECONNREFUSED 127\.0\.0\.1:\d+\. Check that the cluster is running/,
     );
     const watch = await chaosk8sSource.load("chaosk8s.deployment.probes", "deployment_fully_available");
-    expect((await errorOf(watch({ name: "web", timeout: 600 }, ctx))).message).toBe(
-      "cannot reach the Kubernetes API server to watch deployments.apps (ECONNREFUSED)",
+    expect((await errorOf(watch({ name: "web", timeout: 600 }, ctx))).message).toMatch(
+      /^Cannot reach the Kubernetes API server to watch deployments in API group "apps" in namespace "default": connect ECONNREFUSED 127\.0\.0\.1:\d+\. Check that/,
     );
   });
 

@@ -118,7 +118,7 @@ describe("chaosk8s.node", () => {
     await h.sim.settled();
     const failure = await errorOf(h.run(ACTIONS, "drain_nodes", { name: "sim-node-1", timeout: 3 }));
     expect(failure.message).toMatch(
-      /^the cluster refused to create pods\/eviction "default\/web-.*disruption budget/,
+      /^The Kubernetes API server answered 429 TooManyRequests to create pods\/eviction "web-[a-z0-9-]+" in namespace "default"\. The server said: Cannot evict pod as it would violate the pod's disruption budget\. Causes: The disruption budget web needs 3 healthy pods/,
     );
     expect(podsOn("sim-node-1")).toHaveLength(3);
     expect(h.undo.steps).toHaveLength(1);

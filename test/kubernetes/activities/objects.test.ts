@@ -56,7 +56,7 @@ describe("object modules", () => {
     await h.sim.settled();
     expect(await h.run(`${N}.probes`, "namespace_exists", { name: "chaos-a" })).toBe(false);
     expect((await errorOf(h.run(`${N}.actions`, "delete_namespace", { name: "ghost" }))).message).toBe(
-      'namespaces "ghost" was not found',
+      'Not found: "ghost" (namespaces) does not exist on the Kubernetes API server. The server said: namespaces "ghost" not found.',
     );
   });
 
@@ -186,7 +186,7 @@ describe("object modules", () => {
     await executeUndo(h.undo.steps.at(-1)!, h.kc);
     expect(await h.run(P, "get_custom_object", { ...gvp, name: "e1" })).toMatchObject({ spec: { level: 9 } });
     expect((await errorOf(h.run(P, "get_custom_object", { ...gvp, name: "zz" }))).message).toBe(
-      'experiments.chaos.example.com "default/zz" was not found',
+      'Not found: "zz" (experiments in API group "chaos.example.com" in namespace "default") does not exist on the Kubernetes API server. The server said: experiments.chaos.example.com "zz" not found.',
     );
   });
 

@@ -172,7 +172,7 @@ describe("chaosk8s.pod", () => {
     expect(await h.run(PROBES, "read_pod_logs", { name: "nothing-called-so" })).toEqual({});
     // Several containers and none named: the API server asks which one (as with Chaos Toolkit).
     expect((await errorOf(h.run(PROBES, "read_pod_logs", { label_selector: "app=web" }))).message).toMatch(
-      /^failed to get pods\/log "default\/web-.*a container name must be specified/,
+      /^The Kubernetes API server answered 400 BadRequest to get pods\/log "web-[a-z0-9-]+" in namespace "default"\. The server said: a container name must be specified/,
     );
     expect(
       (await errorOf(h.run(PROBES, "read_pod_logs", { label_selector: "app=web", last: "soon" }))).message,

@@ -45,10 +45,10 @@ describe("explainApiError", () => {
   it("one line per status code, naming the object", () => {
     const call = { verb: "create", resource: "deployments.apps", namespace: "ns", name: "web" };
     expect(explainApiError(status(404, "NotFound", "x"), call).message).toBe(
-      'deployments.apps "ns/web" was not found',
+      'Not found: "web" (deployments in API group "apps" in namespace "ns") does not exist on the Kubernetes API server. The server said: x.',
     );
     expect(explainApiError(status(409, "AlreadyExists", "x"), call).message).toBe(
-      'deployments.apps "ns/web" already exists',
+      'Cannot create deployments "web" in API group "apps" in namespace "ns": it already exists on the Kubernetes API server. The server said: x.',
     );
     expect(
       explainApiError(
@@ -56,18 +56,20 @@ describe("explainApiError", () => {
         call,
       ).message,
     ).toBe(
-      'the cluster rejected deployments.apps "ns/web" as invalid: bad spec (spec.replicas: must be >= 0)',
+      'The cluster refused create deployments "web" in API group "apps" in namespace "ns" as invalid. The server said: bad spec. Invalid fields: spec.replicas: must be >= 0.',
     );
     expect(explainApiError(status(401, "Unauthorized", "no"), call).message).toMatch(
-      /^the Kubernetes API server rejected our credentials/,
+      /^The Kubernetes API server rejected the credentials: 401 Unauthorized\. .* The refused request: create deployments "web" in API group "apps" in namespace "ns"\. The server said: no\.$/,
     );
     expect(explainApiError(status(500, "InternalError", "boom"), call).message).toBe(
-      'failed to create deployments.apps "ns/web": HTTP 500 InternalError: boom',
+      'The Kubernetes API server answered 500 InternalError to create deployments "web" in API group "apps" in namespace "ns". The server said: boom.',
     );
     expect(
       explainApiError(status(404, "NotFound", "x"), { verb: "list", resource: "widgets.example.com" })
         .message,
-    ).toBe("widgets.example.com could not be found (is the resource type installed in the cluster?): x");
+    ).toBe(
+      'Not found: the Kubernetes API server serves no widgets in API group "example.com"; is the resource type installed in the cluster? The server said: x.',
+    );
   });
 
   it("keeps the original as cause, and passes aborts through", () => {

@@ -154,7 +154,7 @@ describe("executeUndo", () => {
 
     harness.sim.addFault({ method: "PUT", path, status: 409, times: 10 });
     expect((await errorOf(executeUndo(restore, harness.kc))).message).toMatch(
-      /^conflict while trying to update deployments\.apps "default\/web"/,
+      /^Conflict on update deployments "web" in API group "apps" in namespace "default" at the Kubernetes API server\. The server said: /,
     );
   });
 
@@ -175,7 +175,7 @@ describe("executeUndo", () => {
       name: "x",
     };
     expect((await errorOf(executeUndo(step("k8s.scale", { ref, replicas: 1 }), h.kc))).message).toBe(
-      'deployments.apps "default/x" was not found',
+      'Not found: "x" (deployments in API group "apps" in namespace "default") does not exist on the Kubernetes API server. The server said: deployments.apps "x" not found.',
     );
   });
 });

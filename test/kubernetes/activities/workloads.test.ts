@@ -162,7 +162,7 @@ describe("workload modules", () => {
     await executeUndo(h.undo.steps.at(-1)!, h.kc);
     expect(get("Service", "front")?.spec.ports).toEqual([expect.objectContaining({ port: 80 })]);
     expect((await errorOf(h.run(`${S}.actions`, "delete_service", { name: "back" }))).message).toBe(
-      'services "default/back" was not found',
+      'Not found: "back" (services in namespace "default") does not exist on the Kubernetes API server. The server said: services "back" not found.',
     );
     await h.writeSpec("svc.json", JSON.stringify(service("extra")));
     await h.run(`${S}.actions`, "create_service_endpoint", { spec_path: "svc.json" });

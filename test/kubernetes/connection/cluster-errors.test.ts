@@ -95,7 +95,7 @@ describe("explainClusterError", () => {
       { verb: "patch", resource: "deployments" },
     );
     expect(invalid.message).toBe(
-      "The cluster refused patch deployments as invalid. Invalid fields: spec.replicas: must be >= 0.",
+      "The cluster refused patch deployments as invalid. The server said: bad. Invalid fields: spec.replicas: must be >= 0.",
     );
 
     const busy = explainClusterError(
@@ -153,6 +153,51 @@ describe("explainClusterError", () => {
   it("timeouts", () => {
     const timeout = new DOMException("The operation was aborted due to timeout", "TimeoutError");
     expect(explainClusterError(timeout, {}).kind).toBe("timeout");
+    expect(explainClusterError(timeout, { verb: "list", resource: "pods", namespace: "shop" }).message).toBe(
+      'The Kubernetes API server did not answer in time to list pods in namespace "shop". ' +
+        "Check that the cluster is running and reachable from here (VPN, firewall, proxy).",
+    );
+  });
+
+  it("names the request an activity made: verb, resource, object, the server's text and causes", () => {
+    const call = { verb: "create", resource: "deployments", group: "apps", namespace: "shop", name: "web" };
+    const exists = explainClusterError(
+      new ApiException(409, "x", status(409, "AlreadyExists", 'deployments.apps "web" already exists'), {}),
+      call,
+    );
+    expect(exists).toMatchObject({ kind: "conflict", status: 409 });
+    expect(exists.message).toBe(
+      'Cannot create deployments "web" in API group "apps" in namespace "shop": it already exists on the Kubernetes API server. ' +
+        'The server said: deployments.apps "web" already exists.',
+    );
+    const stale = explainClusterError(
+      new ApiException(409, "x", status(409, "Conflict", "the object has been modified"), {}),
+      { ...call, verb: "update" },
+    );
+    expect(stale.message).toBe(
+      'Conflict on update deployments "web" in API group "apps" in namespace "shop" at the Kubernetes API server. ' +
+        "The server said: the object has been modified.",
+    );
+    const refused = explainClusterError(
+      new ApiException(
+        429,
+        "x",
+        status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
+          causes: [{ reason: "DisruptionBudget", message: "The disruption budget web needs 3 healthy pods" }],
+        }),
+        {},
+      ),
+      { verb: "create", resource: "pods", subresource: "eviction", namespace: "shop", name: "web-1" },
+    );
+    expect(refused.message).toBe(
+      'The Kubernetes API server answered 429 TooManyRequests to create pods/eviction "web-1" in namespace "shop". ' +
+        "The server said: Cannot evict pod as it would violate the pod's disruption budget. " +
+        "Causes: The disruption budget web needs 3 healthy pods.",
+    );
+    const broken = new TypeError("fetch failed", { cause: new Error("bad port") });
+    expect(explainClusterError(broken, { verb: "get", resource: "pods", name: "web-1" }).message).toBe(
+      'Could not get pods "web-1" on the Kubernetes API server: fetch failed: bad port',
+    );
   });
 
   it("passes a ClusterError through and wraps anything else", () => {

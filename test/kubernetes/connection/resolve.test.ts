@@ -170,7 +170,7 @@ describe("a kubeconfig file", () => {
       env: {},
     });
     expect(describeConnection(labelled.source)).toBe(
-      'Kubernetes: context "staging" on https://staging.example.test:6443 as user "stager" (bearer token), from the simulated cluster',
+      'Kubernetes: context "staging" on cluster "staging-cluster" at https://staging.example.test:6443 as user "stager" (bearer token), from the simulated cluster',
     );
     await expect(
       resolveConnection({
@@ -515,7 +515,7 @@ describe("precedence: explicit beats implicit", () => {
     const fromHome = await resolveConnection({ env: onlyHome });
     expect(fromHome.source).toMatchObject({ kind: "kubeconfig-home", path: homeConfig, context: "staging" });
     expect(describeConnection(fromHome.source)).toBe(
-      `Kubernetes: context "staging" on https://staging.example.test:6443 as user "stager" (bearer token), from the kubeconfig ${homeConfig}`,
+      `Kubernetes: context "staging" on cluster "staging-cluster" at https://staging.example.test:6443 as user "stager" (bearer token), from the kubeconfig ${homeConfig}`,
     );
     await rm(homeConfig);
   });
