@@ -19,6 +19,8 @@ export interface RunCommand {
   dryRun: boolean;
   cluster: "auto" | "sim";
   simManifests: string[];
+  /** Behaviour of the simulated cluster: slow answers, API errors, RBAC denials. */
+  sim: SimBehaviour;
   kubeconfig?: string;
   context?: string;
   namespaces?: string[];
@@ -26,6 +28,12 @@ export interface RunCommand {
   timeoutSeconds?: number;
   activityTimeoutSeconds?: number;
   undoFile?: string;
+}
+
+export interface SimBehaviour {
+  latencyMs?: number;
+  deny: Array<{ verb: string; resource: string; subresource?: string; namespace?: string }>;
+  faults: Array<{ status: number; method?: string; path?: string }>;
 }
 
 export interface ValidateCommand {
@@ -74,6 +82,9 @@ run options:
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --cluster auto|sim            auto: kubeconfig / KUBERNETES_* / in-cluster; sim: the built-in simulated cluster
   --sim-manifests PATH          manifests loaded into the simulated cluster (repeatable; default: a demo app)
+  --sim-latency MS              the simulated cluster answers every request this much later
+  --sim-deny VERB:RESOURCE[:NS] the simulated cluster's RBAC forbids it, e.g. delete:pods, create:pods/eviction
+  --sim-fault STATUS[:METHOD[:PATH]]  the simulated cluster answers STATUS to matching requests, e.g. 500:DELETE:/pods/
   --kubeconfig PATH             kubeconfig file (beats every other source)
   --context NAME                kubeconfig context
   --namespaces NS[,NS...]       namespaces actions may touch (default: those the experiment names)
@@ -97,6 +108,41 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
     throw new UsageError(`${flag} expects a positive number of seconds, got '${value}'`);
   }
   return parsed;
+}
+
+function nonNegativeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
+    throw new UsageError(`${flag} expects a number of milliseconds, got '${value}'`);
+  }
+  return parsed;
+}
+
+/** `delete:pods`, `create:pods/eviction`, `patch:deployments:shop`. */
+function parseSimDeny(text: string): SimBehaviour["deny"][number] {
+  const [verb, resourcePath, namespace, ...rest] = text.split(":");
+  const [resource, subresource] = (resourcePath ?? "").split("/");
+  if (!verb || !resource || rest.length > 0 || namespace === "") {
+    throw new UsageError(`--sim-deny expects VERB:RESOURCE[/SUBRESOURCE][:NAMESPACE], got '${text}'`);
+  }
+  return { verb, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}) };
+}
+
+/** `500`, `500:DELETE`, `503:GET:/api/v1/namespaces/default/pods` (the path is a regular expression). */
+function parseSimFault(text: string): SimBehaviour["faults"][number] {
+  const [statusText, method, ...path] = text.split(":");
+  const status = Number(statusText);
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    throw new UsageError(
+      `--sim-fault expects STATUS[:METHOD[:PATH]] with an HTTP error status, got '${text}'`,
+    );
+  }
+  return {
+    status,
+    ...(method ? { method: method.toUpperCase() } : {}),
+    ...(path.length > 0 ? { path: path.join(":") } : {}),
+  };
 }
 
 function oneOf(flag: string, value: string | undefined, allowed: readonly string[]): string | undefined {
@@ -155,6 +201,9 @@ function parseRun(args: string[]): Command {
       "activity-timeout": { type: "string" },
       cluster: { type: "string", default: "auto" },
       "sim-manifests": { type: "string", multiple: true, default: [] },
+      "sim-latency": { type: "string" },
+      "sim-deny": { type: "string", multiple: true, default: [] },
+      "sim-fault": { type: "string", multiple: true, default: [] },
       kubeconfig: { type: "string" },
       context: { type: "string" },
       namespaces: { type: "string" },
@@ -165,8 +214,12 @@ function parseRun(args: string[]): Command {
   });
   if (values.help) return { command: "help", topic: "run" };
   const cluster = oneOf("--cluster", values.cluster, ["auto", "sim"]) as "auto" | "sim";
-  if (values["sim-manifests"].length > 0 && cluster !== "sim") {
-    throw new UsageError("--sim-manifests only applies with --cluster sim");
+  for (const flag of ["sim-manifests", "sim-deny", "sim-fault"] as const) {
+    if (values[flag].length > 0 && cluster !== "sim")
+      throw new UsageError(`--${flag} only applies with --cluster sim`);
+  }
+  if (values["sim-latency"] !== undefined && cluster !== "sim") {
+    throw new UsageError("--sim-latency only applies with --cluster sim");
   }
   return {
     command: "run",
@@ -187,6 +240,11 @@ function parseRun(args: string[]): Command {
     activityTimeoutSeconds: positiveNumber("--activity-timeout", values["activity-timeout"]),
     cluster,
     simManifests: values["sim-manifests"],
+    sim: {
+      latencyMs: nonNegativeNumber("--sim-latency", values["sim-latency"]),
+      deny: values["sim-deny"].map(parseSimDeny),
+      faults: values["sim-fault"].map(parseSimFault),
+    },
     kubeconfig: values.kubeconfig,
     context: values.context,
     namespaces: list(values.namespaces),

@@ -81,6 +81,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
         kubeconfig: command.kubeconfig,
         context: command.context,
         simManifests: command.simManifests,
+        sim: command.sim,
       },
       namespaces: command.namespaces,
       maxAffected: command.maxAffected,

@@ -25,6 +25,7 @@ import type { SignatureWithPermissions } from "./kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "./kubernetes/scope.ts";
 import type { UndoStep } from "./providers/native.ts";
 import type { NativeRegistry } from "./providers/registry.ts";
+import type { SimOptions } from "./sim/index.ts";
 
 export interface ClusterRequest {
   /** auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; sim: the simulated cluster. */
@@ -36,6 +37,10 @@ export interface ClusterRequest {
   context?: string;
   /** Manifests loaded into the simulated cluster instead of the demo app. */
   simManifests?: string[];
+  /** The simulated cluster's latency, injected API errors and RBAC denials. */
+  sim?: Pick<SimOptions, "latencyMs" | "deny"> & {
+    faults?: Array<{ status: number; method?: string; path?: string }>;
+  };
   /** Lets actions touch kube-system, kube-public and kube-node-lease. */
   allowProtected?: boolean;
 }
@@ -91,9 +96,17 @@ export async function createCluster(
     const manifests = request.simManifests?.length
       ? await loadManifestFiles(request.simManifests)
       : undefined;
-    const sim = await startSimCluster(manifests === undefined ? {} : { manifests });
+    const sim = await startSimCluster({
+      ...(manifests === undefined ? {} : { manifests }),
+      ...(request.sim?.latencyMs === undefined ? {} : { latencyMs: request.sim.latencyMs }),
+      ...(request.sim?.deny?.length ? { deny: request.sim.deny } : {}),
+    });
     // The demo starts from a steady state: every workload scheduled, running and ready.
     await sim.settled(60_000);
+    // Injected API errors start once the workloads are up; a fault's path is a regular expression.
+    for (const fault of request.sim?.faults ?? []) {
+      sim.addFault({ ...fault, ...(fault.path === undefined ? {} : { path: new RegExp(fault.path) }) });
+    }
     reporter.info(`Started the simulated cluster at ${sim.url}; its workloads are ready`);
     closeSim = () => sim.close();
     kubeconfigContent = sim.kubeconfig;

@@ -62,11 +62,40 @@ describe("parseCommandLine", () => {
       activityTimeoutSeconds: 20,
       cluster: "sim",
       simManifests: ["m.yaml"],
+      sim: { latencyMs: undefined, deny: [], faults: [] },
       kubeconfig: undefined,
       context: undefined,
       namespaces: ["web", "api"],
       maxAffected: "50%",
       undoFile: undefined,
+    });
+  });
+
+  it("reads the simulated cluster's behaviour", () => {
+    const command = parseCommandLine([
+      "run",
+      "--cluster",
+      "sim",
+      "--sim-latency",
+      "25",
+      "--sim-deny",
+      "delete:pods",
+      "--sim-deny",
+      "create:pods/eviction:shop",
+      "--sim-fault",
+      "500",
+      "--sim-fault",
+      "503:delete:/api/v1/namespaces/default/pods",
+    ]);
+    expect(command).toMatchObject({
+      sim: {
+        latencyMs: 25,
+        deny: [
+          { verb: "delete", resource: "pods" },
+          { verb: "create", resource: "pods", subresource: "eviction", namespace: "shop" },
+        ],
+        faults: [{ status: 500 }, { status: 503, method: "DELETE", path: "/api/v1/namespaces/default/pods" }],
+      },
     });
   });
 
@@ -85,6 +114,11 @@ describe("parseCommandLine", () => {
     [["run", "--var", "novalue"], "--var expects KEY=VALUE"],
     [["run", "--cluster", "prod"], "--cluster expects one of auto, sim"],
     [["run", "--sim-manifests", "m.yaml"], "--sim-manifests only applies with --cluster sim"],
+    [["run", "--sim-deny", "delete:pods"], "--sim-deny only applies with --cluster sim"],
+    [["run", "--sim-latency", "5"], "--sim-latency only applies with --cluster sim"],
+    [["run", "--cluster", "sim", "--sim-deny", "delete"], "--sim-deny expects VERB:RESOURCE"],
+    [["run", "--cluster", "sim", "--sim-fault", "200"], "--sim-fault expects STATUS[:METHOD[:PATH]]"],
+    [["run", "--cluster", "sim", "--sim-latency", "soon"], "--sim-latency expects a number of milliseconds"],
     [["run", "--bogus"], "Unknown option '--bogus'"],
     [["explode"], "unknown command 'explode'"],
     [["cleanup"], "cleanup needs --undo-file FILE"],

@@ -280,3 +280,30 @@ method:
     expect(handler).toBeUndefined();
   });
 });
+
+describe("chaos-action run --cluster sim", () => {
+  it("refuses the seed experiment when the simulated RBAC denies deleting pods", async () => {
+    const seed = join(import.meta.dirname, "..", "..", "experiments", "terminate-pod.yaml");
+    const { value, err } = io();
+    const code = await main(
+      [
+        "run",
+        seed,
+        "--cluster",
+        "sim",
+        "--sim-deny",
+        "delete:pods",
+        "--sim-latency",
+        "2",
+        "--journal-path",
+        "rbac.json",
+      ],
+      value,
+    );
+    expect(code).toBe(1);
+    const text = err.join("\n");
+    expect(text).toContain("Started the simulated cluster");
+    expect(text).toMatch(/lacks 1 permission/);
+    expect(text).toContain("delete pods");
+  }, 30_000);
+});
