@@ -31,7 +31,7 @@ import {
   upsertStickyComment,
 } from "./report/comment.ts";
 import { renderJUnit } from "./report/junit.ts";
-import { capReport, renderReport } from "./report/markdown.ts";
+import { capReport, renderReport, renderRunFailure } from "./report/markdown.ts";
 import { formatRunEvent } from "./report/progress.ts";
 
 const STATE_UNDO_FILE = "undo-file";
@@ -63,14 +63,18 @@ function runTag(env: NodeJS.ProcessEnv): string {
     .replace(/[^A-Za-z0-9_.-]/g, "_");
 }
 
-/** Masks the credentials inside a kubeconfig line by line: the runner masks a multi-line value per line. */
-function maskKubeconfig(content: string): void {
-  core.setSecret(content);
+/**
+ * The credentials inside a kubeconfig, for masking: the runner masks a multi-line value per line, and
+ * the report, comment and JUnit redact each credential wherever an error message might quote it.
+ */
+function kubeconfigSecrets(content: string): string[] {
+  const found = [content];
   for (const match of content.matchAll(
     /^\s*(token|client-key-data|client-certificate-data|password):\s*(\S+)/gm,
   )) {
-    if (match[2]) core.setSecret(match[2]);
+    if (match[2]) found.push(match[2].replace(/^(["'])(.*)\1$/, "$2"));
   }
+  return found;
 }
 
 type ClusterRequest = RunRequest["cluster"];
@@ -97,7 +101,12 @@ async function createKind(
   inputs: ActionInputs,
   tempDir: string,
   env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
 ): Promise<ClusterRequest> {
+  const config = inputs.kindConfig ? resolve(inputs.kindConfig) : undefined;
+  if (config && !existsSync(config)) {
+    throw new ActionInputError([`kind-config: ${config} does not exist`]);
+  }
   const kind = await import("./kubernetes/kind.ts");
   const toolCache = await import("@actions/tool-cache");
   const binary = await kind.findKind({
@@ -117,11 +126,15 @@ async function createKind(
     kind.createKindCluster({
       kind: binary.path,
       name: inputs.clusterName,
-      config: inputs.kindConfig ? resolve(inputs.kindConfig) : undefined,
+      config,
       log: { info: core.info, warn: core.warning },
+      signal,
     }),
   );
   const file = await writeKubeconfig(content, tempDir, env);
+  core.info(
+    `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
+  );
   return { mode: "auto", kubeconfig: file, context: `kind-${inputs.clusterName}` };
 }
 
@@ -129,6 +142,7 @@ async function prepareCluster(
   inputs: ActionInputs,
   tempDir: string,
   env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
 ): Promise<ClusterRequest> {
   if (inputs.cluster === "sim") {
     if (inputs.waitFor.length > 0) {
@@ -139,21 +153,19 @@ async function prepareCluster(
     return { mode: "sim", ...(inputs.manifests.length > 0 ? { simManifests: inputs.manifests } : {}) };
   }
   let cluster: ClusterRequest;
-  if (inputs.cluster === "kind") cluster = await createKind(inputs, tempDir, env);
+  if (inputs.cluster === "kind") cluster = await createKind(inputs, tempDir, env, signal);
   else if (inputs.kubeconfig) {
     // A file, not the content: the post step needs the same cluster and state must hold no secret.
-    cluster = {
-      mode: "auto",
-      kubeconfig: await writeKubeconfig(inputs.kubeconfig, tempDir, env),
-      context: inputs.context,
-    };
+    const file = await writeKubeconfig(inputs.kubeconfig, tempDir, env);
+    core.info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
+    cluster = { mode: "auto", kubeconfig: file, context: inputs.context };
   } else cluster = { mode: "auto", context: inputs.context };
 
   const needsClient = inputs.cluster === "kind" || inputs.manifests.length > 0 || inputs.waitFor.length > 0;
   if (needsClient) {
     const apply = await import("./kubernetes/apply.ts");
     const kubeConfig = await connectForSetup(cluster.kubeconfig, cluster.context);
-    const wait = { timeoutSeconds: inputs.waitForTimeoutSeconds, log: { info: core.info } };
+    const wait = { timeoutSeconds: inputs.waitForTimeoutSeconds, log: { info: core.info }, signal };
     if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
     if (inputs.manifests.length > 0) {
       await core.group("Applying manifests", () =>
@@ -191,13 +203,12 @@ function runUrl(env: NodeJS.ProcessEnv): string | undefined {
 /** Posts or refreshes the sticky comment; returns its URL. Never throws: a comment never fails the gate. */
 async function comment(
   inputs: ActionInputs,
-  result: RunResult,
+  held: boolean,
   markdown: string,
   event: GitHubEvent,
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   if (inputs.comment === "never") return undefined;
-  const held = result.verdict === "passed" || result.verdict === "skipped";
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo) {
     core.notice("No GITHUB_REPOSITORY: the report is in the job summary only.");
@@ -315,7 +326,31 @@ async function publish(
   core.setOutput("journal-path", journalOutput(inputs, result, journalDir));
   core.setOutput("junit-path", junitPath);
   core.setOutput("report", markdown);
-  core.setOutput("comment-url", (await comment(inputs, result, markdown, event, env)) ?? "");
+  const held = result.verdict === "passed" || result.verdict === "skipped";
+  core.setOutput("comment-url", (await comment(inputs, held, markdown, event, env)) ?? "");
+}
+
+/**
+ * A run that broke before any verdict (bad inputs, cluster set-up, connection): the reason goes to the
+ * job summary, and the comment says the run failed, so a pass from an earlier run is not left standing.
+ */
+async function publishFailure(
+  inputs: ActionInputs | undefined,
+  error: unknown,
+  secrets: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  core.setOutput("verdict", error instanceof ActionInputError ? "invalid" : "failed");
+  const event = await readEvent(env);
+  const context = { runUrl: runUrl(env), secrets, subtitle: inputs?.commentKey };
+  const markdown = renderRunFailure(messageOf(error), context);
+  core.setOutput("report", markdown);
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+  if (!inputs) return;
+  // Only private repositories see the reason in the comment: it may quote the API server's address.
+  const isPrivate = (event.payload.repository as { private?: boolean } | undefined)?.private === true;
+  const body = isPrivate ? markdown : renderRunFailure(undefined, context);
+  core.setOutput("comment-url", (await comment(inputs, false, body, event, env)) ?? "");
 }
 
 function summaryLine(result: RunResult): string {
@@ -338,10 +373,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   };
   process.once("SIGTERM", interrupt);
   process.once("SIGINT", interrupt);
+  // Masked in the log by the runner, and redacted by us from the summary, comment, JUnit and outputs.
+  const secrets: string[] = [];
+  const addSecret = (secret: string) => {
+    core.setSecret(secret);
+    secrets.push(secret);
+  };
+  let inputs: ActionInputs | undefined;
   try {
-    const inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
-    if (inputs.kubeconfig) maskKubeconfig(inputs.kubeconfig);
-    if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
+    if (inputs.kubeconfig) kubeconfigSecrets(inputs.kubeconfig).forEach(addSecret);
+    if (inputs.githubToken) addSecret(inputs.githubToken);
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const undoFile = join(tempDir, `chaos-action-undo-${runTag(env)}.json`);
@@ -359,16 +401,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     });
     if (validation.verdict === "invalid") {
       core.info(summaryLine(validation));
-      await publish(inputs, validation, [], journalDir, env);
+      await publish(inputs, validation, secrets, journalDir, env);
       core.setFailed(`${summaryLine(validation)} (invalid experiments always fail the step)`);
       return;
     }
 
-    const cluster = await prepareCluster(inputs, tempDir, env);
+    const cluster = await prepareCluster(inputs, tempDir, env, controller.signal);
     // The post step replays pending undo against the same cluster; the request holds no secret.
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
-    const secrets: string[] = [];
-    if (inputs.kubeconfig) secrets.push(inputs.kubeconfig);
     const result = await runExperiments({
       targets: inputs.experiments,
       cwd: process.cwd(),
@@ -388,10 +428,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       commit: env.GITHUB_SHA || undefined,
       signal: controller.signal,
       reporter,
-      secretsSink: (secret) => {
-        core.setSecret(secret);
-        secrets.push(secret);
-      },
+      secretsSink: addSecret,
     });
     core.info(summaryLine(result));
     await publish(inputs, result, secrets, journalDir, env);
@@ -402,12 +439,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Nothing ran to a verdict: the configuration, the cluster set-up or the run itself broke.
     // Reporting that must not hide the error itself.
     try {
-      core.setOutput("verdict", error instanceof ActionInputError ? "invalid" : "failed");
-      if (env.GITHUB_STEP_SUMMARY) {
-        await core.summary
-          .addRaw(`## 🔥 Chaos gate: the run failed and proved nothing\n\n${messageOf(error)}\n`)
-          .write();
-      }
+      await publishFailure(inputs, error, secrets, env);
     } catch {}
     core.setFailed(messageOf(error));
   } finally {

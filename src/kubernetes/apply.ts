@@ -36,6 +36,11 @@ const realTime: Waiting = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((done, fail) => {
+      // An abort that came while the previous check was in flight: no listener would ever hear it.
+      if (signal?.aborted) {
+        fail(signal.reason);
+        return;
+      }
       const timer = setTimeout(done, ms);
       signal?.addEventListener(
         "abort",

@@ -410,6 +410,28 @@ export function renderReport(input: ReportInput, context: ReportContext = {}): s
 }
 
 /**
+ * The report of a run that broke before any experiment reached a verdict (cluster set-up, manifests,
+ * connection). `reason` is left out where the report is public: it may quote the API server's address,
+ * so the text points at the job summary instead.
+ */
+export function renderRunFailure(reason: string | undefined, context: ReportContext = {}): string {
+  const lines = [`## ${ICON.failed} Chaos gate: ${HEADLINE.failed}`, ""];
+  if (context.subtitle) lines.push(`<sub>${escapeHtml(context.subtitle)}</sub>`, "");
+  lines.push("The run stopped before any experiment reached a verdict.", "");
+  if (reason !== undefined) {
+    const fence = "`".repeat(Math.max(3, ...(reason.match(/`+/g) ?? []).map((run) => run.length + 1)));
+    lines.push(`${fence}text`, reason, fence);
+  } else {
+    lines.push(
+      context.runUrl
+        ? `The reason is in the [job summary](${context.runUrl}).`
+        : "The reason is in the job summary.",
+    );
+  }
+  return redact(`${lines.join("\n")}\n`, context.secrets ?? []);
+}
+
+/**
  * Caps a report at `limit` characters (GitHub refuses longer comments), cutting at a line, closing
  * any `<details>` left open, and pointing at the full report.
  */

@@ -94,6 +94,19 @@ describe("applying manifests to the simulated cluster", () => {
     await expect(attempt).rejects.toBeInstanceOf(WaitTimeoutError);
     await expect(attempt).rejects.toThrow(/statefulset chaos-e2e\/absent was not ready within 3 s: HTTP 404/);
   });
+
+  it("stops at once when the run was interrupted while a check was in flight", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort(new Error("interrupted by SIGTERM"));
+    const started = Date.now();
+    const attempt = waitForWorkloads(kc, [{ namespace: "chaos-e2e", kind: "deployment", name: "absent" }], {
+      timeoutSeconds: 60,
+      log,
+      signal: interrupt.signal,
+    });
+    await expect(attempt).rejects.toThrow("interrupted by SIGTERM");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });
 
 describe("manifests", () => {

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppsV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { resolveConnection } from "../../src/kubernetes/connection.ts";
 import { startSimCluster } from "../../src/sim/index.ts";
 import { type FakeGitHub, startFakeGitHub } from "./github-api.ts";
@@ -65,6 +66,8 @@ interface RunOptions {
   inputs: Record<string, string>;
   entry?: "index.js" | "post.js";
   state?: Record<string, string>;
+  /** More environment, or replacements (PATH, say). */
+  env?: NodeJS.ProcessEnv;
   /** Called once the process runs; may signal it. */
   during?: (child: ChildProcess) => Promise<void>;
 }
@@ -96,6 +99,7 @@ async function runAction(options: RunOptions): Promise<ActionRun> {
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
+  Object.assign(env, options.env);
   const child = spawn(process.execPath, [join(dist, options.entry ?? "index.js")], { cwd: root, env });
   let stdout = "";
   let stderr = "";
@@ -209,6 +213,25 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     );
     expect(github.requests.every((request) => request.authorization === "token ghs_e2e-token")).toBe(true);
     expect(await readFile(junit, "utf8")).toContain('tests="1" failures="0" errors="0"');
+    // Every output action.yml declares is set.
+    expect(Object.keys(run.outputs).sort()).toEqual([
+      "comment-url",
+      "deviated",
+      "experiments",
+      "failed",
+      "journal-path",
+      "junit-path",
+      "report",
+      "verdict",
+    ]);
+    expect(run.outputs["junit-path"]).toBe(junit);
+    expect(run.outputs["journal-path"]).toMatch(/experiments__terminate-pod\.yaml\.journal\.json$/);
+    expect(JSON.parse(await readFile(run.outputs["journal-path"] ?? "", "utf8")).status).toBe("completed");
+    // Which cluster it targets, and where that came from: server, context, version, node count, source.
+    expect(run.stdout).toContain("Connecting with the kubeconfig input");
+    expect(run.stdout).toMatch(
+      /Kubernetes: context "sim" on https:\/\/127\.0\.0\.1:\d+ as user "sim-user" \(bearer token\), from .*chaos-action-kubeconfig-.* \(server v1\.\d+\.\d+\S*, 2 nodes\)/,
+    );
     // The kubeconfig input is masked, and so is the token.
     expect(run.stdout).toContain("::add-mask::ghs_e2e-token");
     const logged = run.stdout.split("\n").filter((line) => !line.startsWith("::add-mask::"));
@@ -264,6 +287,41 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     expect(after).toEqual(before);
     // Refused before the cluster was even prepared: no manifest applied, no connection made.
     expect(run.stdout).not.toContain("Applying manifests");
+  }, 60_000);
+
+  it("replaces an earlier pass in the comment when a later run breaks before any verdict", async () => {
+    const inputs = { ...app, experiments: "experiments/terminate-pod.yaml", vars: "namespace=chaos-e2e" };
+    const passed = await runAction({ inputs });
+    expect(passed.code, passed.stdout).toBe(0);
+    expect(github.comments[0]?.body).toContain("Chaos gate: the system held");
+
+    const broken = await runAction({ inputs: { ...inputs, manifests: "test/e2e/app/missing-*.yaml" } });
+    expect(broken.code).toBe(1);
+    expect(broken.outputs.verdict).toBe("failed");
+    expect(broken.stdout).toContain("::error::manifests: test/e2e/app/missing-*.yaml matches no file");
+    expect(broken.summary).toContain("manifests: test/e2e/app/missing-*.yaml matches no file");
+    expect(broken.outputs.report).toBe(broken.summary);
+    // Same comment, edited in place; the public repository's comment points at the summary for the reason.
+    expect(github.comments).toHaveLength(1);
+    expect(broken.outputs["comment-url"]).toBe(passed.outputs["comment-url"]);
+    expect(github.comments[0]?.body).toContain("## 🔥 Chaos gate: the run failed and proved nothing");
+    expect(github.comments[0]?.body).toContain(
+      "[job summary](https://github.test/acme/shop/actions/runs/4242)",
+    );
+    expect(github.comments[0]?.body).not.toContain("held");
+    await settled("app=web", 3);
+  }, 60_000);
+
+  it("fails fast on bad inputs, naming each input and its allowed values, before touching anything", async () => {
+    const run = await runAction({
+      inputs: { ...app, cluster: "minikube", comment: "loud", experiments: "experiments/terminate-pod.yaml" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("invalid");
+    expect(run.stdout).toContain('cluster: "minikube" is not one of existing, kind, sim');
+    expect(run.stdout).toContain('comment: "loud" is not one of always, on-failure, never');
+    expect(run.stdout).not.toContain("Applying manifests");
+    expect(github.requests).toHaveLength(0);
   }, 60_000);
 
   it("on SIGTERM stops the method, runs the rollbacks and restores the cluster", async () => {
@@ -322,5 +380,161 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     expect(await readFile(join(bin, "calls"), "utf8")).toBe("delete cluster --name chaos-e2e\n");
     expect(existsSync(killed.state["kubeconfig-file"] ?? "")).toBe(false);
     await settled("app=web", 3);
+  }, 60_000);
+
+  it("with fail-on: failure reports a deviation without failing, and masks a secret everywhere", async () => {
+    const token = "e2e-app-t0ken-4f9c2a";
+    const junit = join(work, "junit-secret.xml");
+    const run = await runAction({
+      inputs: {
+        experiments: "test/e2e/experiments/echo-secret-deviates.yaml",
+        "fail-on": "failure",
+        "junit-path": junit,
+      },
+      env: { E2E_APP_TOKEN: token, E2E_MARKER: join(work, "secret-marker") },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: "deviated", deviated: "1", failed: "0" });
+    // The probe printed the token: the report shows its output, masked.
+    expect(run.outputs.report).toContain("token=***");
+    const junitText = await readFile(junit, "utf8");
+    expect(junitText).toContain("token=***");
+    const journal = await readFile(run.outputs["journal-path"] ?? "", "utf8");
+    expect(run.stdout).toContain(`::add-mask::${token}`);
+    const logged = run.stdout.split("\n").filter((line) => !line.startsWith("::add-mask::"));
+    for (const [where, text] of Object.entries({
+      log: logged.join("\n"),
+      stderr: run.stderr,
+      summary: run.summary,
+      comment: github.comments.map((comment) => comment.body).join("\n"),
+      junit: junitText,
+      journal,
+      outputs: JSON.stringify(run.outputs),
+    })) {
+      expect(text, where).not.toContain(token);
+    }
+    expect(github.comments).toHaveLength(1);
+  }, 60_000);
+
+  it("with cluster: kind, boots the cluster with kind from PATH, applies the app, and the post step deletes it", async () => {
+    // A kind stand-in on PATH: it records its calls and hands out the simulated cluster's kubeconfig
+    // under kind's context name, so the rest of the run meets a real API server.
+    const bin = await mkdtemp(join(work, "kind-path-"));
+    const config = parse(sim.kubeconfig) as {
+      contexts: { name: string }[];
+      "current-context": string;
+    };
+    for (const context of config.contexts) context.name = "kind-chaos-e2e";
+    config["current-context"] = "kind-chaos-e2e";
+    await writeFile(join(bin, "kubeconfig"), stringify(config));
+    const script = [
+      "#!/usr/bin/env bash",
+      `dir="${bin}"`,
+      'echo "$*" >> "$dir/calls"',
+      'case "$1 $2" in',
+      '  "get clusters") cat "$dir/clusters" 2>/dev/null || true ;;',
+      '  "create cluster") echo "Creating cluster \\"$4\\" ..." >&2; echo "$4" >> "$dir/clusters" ;;',
+      '  "get kubeconfig") cat "$dir/kubeconfig" ;;',
+      '  "delete cluster") : > "$dir/clusters" ;;',
+      "esac",
+      "",
+    ].join("\n");
+    await writeFile(join(bin, "kind"), script, { mode: 0o755 });
+    const kindConfig = join(work, "kind-config.yaml");
+    await writeFile(kindConfig, "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n");
+
+    const run = await runAction({
+      inputs: {
+        ...app,
+        cluster: "kind",
+        "cluster-name": "chaos-e2e",
+        "kind-config": kindConfig,
+        kubeconfig: "",
+        experiments: "experiments/terminate-pod.yaml",
+        vars: "namespace=chaos-e2e",
+        comment: "never",
+      },
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.verdict).toBe("passed");
+    expect(run.stdout).toContain(`Using kind from PATH: ${join(bin, "kind")}`);
+    expect(run.stdout).toContain('Creating cluster "chaos-e2e" ...');
+    expect(run.stdout).toContain("every node is ready (2/2 nodes Ready)");
+    expect(run.stdout).toContain("Applied Deployment chaos-e2e/web");
+    expect(run.stdout).toContain("deployment chaos-e2e/web-single is ready");
+    expect(run.stdout).toMatch(/Kubernetes: context "kind-chaos-e2e" .*\(server v\S+, 2 nodes\)/);
+    expect(JSON.parse(run.state["kind-cluster"] ?? "{}")).toEqual({
+      kind: join(bin, "kind"),
+      name: "chaos-e2e",
+    });
+    expect((await readFile(join(bin, "calls"), "utf8")).trim().split("\n")).toEqual([
+      "get clusters",
+      `create cluster --name chaos-e2e --wait 180s --config ${kindConfig}`,
+      "get kubeconfig --name chaos-e2e",
+    ]);
+
+    const post = await runAction({ inputs: {}, entry: "post.js", state: run.state });
+    expect(post.code, post.stdout).toBe(0);
+    expect(post.stdout).toContain("Deleted kind cluster chaos-e2e");
+    expect(await readFile(join(bin, "calls"), "utf8")).toMatch(/\ndelete cluster --name chaos-e2e\n$/);
+    expect(existsSync(run.state["kubeconfig-file"] ?? "")).toBe(false);
+    await settled("app=web", 3);
+  }, 60_000);
+
+  it("with cluster: kind, refuses a kind-config that does not exist before looking for kind", async () => {
+    const run = await runAction({
+      inputs: {
+        cluster: "kind",
+        "kind-config": "test/e2e/no-such-kind.yaml",
+        kubeconfig: "",
+        experiments: "experiments/terminate-pod.yaml",
+        comment: "never",
+      },
+      env: { PATH: "/nonexistent" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("invalid");
+    expect(run.stdout).toMatch(
+      /::error::Invalid input: kind-config: .*test\/e2e\/no-such-kind\.yaml does not exist/,
+    );
+    expect(run.stdout).not.toMatch(/Using kind|Downloading kind|Creating kind/);
+    expect(run.state["kind-cluster"]).toBeUndefined();
+  }, 60_000);
+
+  it("on SIGTERM while waiting for workloads, stops waiting at once instead of at the timeout", async () => {
+    let waiting = false;
+    const started = Date.now();
+    const run = await runAction({
+      inputs: {
+        ...app,
+        "wait-for": "chaos-e2e/deployment/never-created",
+        "wait-for-timeout": "5m",
+        experiments: "experiments/terminate-pod.yaml",
+        vars: "namespace=chaos-e2e",
+      },
+      during: async (child) => {
+        const stdout = child.stdout;
+        if (!stdout) throw new Error("no stdout");
+        await new Promise<void>((resolve) => {
+          stdout.on("data", (chunk: Buffer | string) => {
+            if (!waiting && String(chunk).includes("::group::Waiting for workloads")) {
+              waiting = true;
+              resolve();
+            }
+          });
+        });
+        child.kill("SIGTERM");
+      },
+    });
+    expect(waiting).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("failed");
+    expect(run.stdout).toMatch(/::error::interrupted by SIGTERM/);
+    expect(run.summary).toContain("interrupted by SIGTERM");
+    expect(github.comments.map((comment) => comment.body.split("\n")[1])).toEqual([
+      "## 🔥 Chaos gate: the run failed and proved nothing",
+    ]);
   }, 60_000);
 });

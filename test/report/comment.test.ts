@@ -159,6 +159,39 @@ describe("findPullRequests", () => {
     expect(numbers).toEqual([3]);
   });
 
+  it("finds the open pull request of a pushed commit, asking for the pushed head", async () => {
+    const { api, octokit } = await client({
+      pullsByCommit: { [sha]: [{ number: 8, state: "open", head: { sha } }] },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "push",
+      payload: { after: sha },
+      sha: "0000000000000000000000000000000000000001",
+    });
+    expect(numbers).toEqual([8]);
+    expect(api.requests.map((request) => request.path)).toEqual([`/repos/acme/shop/commits/${sha}/pulls`]);
+  });
+
+  it("finds the open pull request of the commit a workflow_run ran on", async () => {
+    const { api, octokit } = await client({
+      pullsByCommit: { [sha]: [{ number: 9, state: "open", head: { sha } }] },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "workflow_run",
+      payload: { workflow_run: { head_sha: sha } },
+      sha: "0000000000000000000000000000000000000001",
+    });
+    expect(numbers).toEqual([9]);
+    expect(api.requests.map((request) => request.path)).toEqual([`/repos/acme/shop/commits/${sha}/pulls`]);
+  });
+
+  it("asks nothing for a push that deleted a branch", async () => {
+    const { api, octokit } = await client();
+    const deleted = { name: "push", payload: { after: "0".repeat(40) }, sha: "0".repeat(40) };
+    expect(await findPullRequests(octokit, repository, deleted)).toEqual([]);
+    expect(api.requests).toHaveLength(0);
+  });
+
   it("finds none for a scheduled run on a commit without pull requests", async () => {
     const { octokit } = await client();
     expect(await findPullRequests(octokit, repository, { name: "schedule", payload: {}, sha })).toEqual([]);

@@ -6,6 +6,7 @@ import {
   formatDuration,
   formatTolerance,
   renderReport,
+  renderRunFailure,
 } from "../../src/report/markdown.ts";
 import { invalidOutcome, journal, outcomeOf } from "./journals.ts";
 
@@ -168,6 +169,40 @@ describe("renderReport", () => {
 
   it("says zero experiments matched instead of passing", () => {
     expect(renderReport({ verdict: "invalid", outcomes: [] })).toContain("no experiment matched");
+  });
+});
+
+describe("renderRunFailure", () => {
+  it("says the run failed before any verdict and quotes the reason, secrets masked", () => {
+    const report = renderRunFailure("Applying ConfigMap shop/settings failed: token s3cr3t refused", {
+      secrets: ["s3cr3t"],
+      subtitle: "eu-1",
+    });
+    expect(report).toBe(
+      [
+        "## 🔥 Chaos gate: the run failed and proved nothing",
+        "",
+        "<sub>eu-1</sub>",
+        "",
+        "The run stopped before any experiment reached a verdict.",
+        "",
+        "```text",
+        "Applying ConfigMap shop/settings failed: token *** refused",
+        "```",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("keeps a reason quoting backticks inside its fence", () => {
+    expect(renderRunFailure("bad ``` fence")).toContain("````text\nbad ``` fence\n````\n");
+  });
+
+  it("points at the job summary instead of the reason where the report is public", () => {
+    const url = "https://github.com/acme/shop/actions/runs/42";
+    expect(renderRunFailure(undefined, { runUrl: url })).toContain(
+      `The reason is in the [job summary](${url}).`,
+    );
   });
 });
 
