@@ -1,20 +1,15 @@
 // Client machinery beyond single calls: the client-node informer (list + watch, relist on 410) and the
 // exec protocols as a raw WebSocket client sees them.
 import { CoreV1Api, makeInformer, type V1Pod } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, raw, waitFor } from "./sim-client.ts";
+import type { SimCluster, SimOptions } from "../../src/sim/index.ts";
+import { kubeConfigFor, podManifest, raw, simsClosedAfterEachTest, waitFor } from "./sim-client.ts";
 
-const sims: SimCluster[] = [];
+const startSim = simsClosedAfterEachTest();
 
-afterEach(async () => {
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function start(options: Parameters<typeof startSimCluster>[0] = {}): Promise<SimCluster> {
-  const sim = await startSimCluster({ timing: fastTiming, ...options });
-  sims.push(sim);
+async function start(options: SimOptions = {}): Promise<SimCluster> {
+  const sim = await startSim(options);
   await sim.settled();
   return sim;
 }

@@ -9,20 +9,14 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, waitFor } from "./sim-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimOptions } from "../../src/sim/index.ts";
+import { fastTiming, kubeConfigFor, simsClosedAfterEachTest, waitFor } from "./sim-client.ts";
 
-const sims: SimCluster[] = [];
+const startSim = simsClosedAfterEachTest();
 
-afterEach(async () => {
-  for (const sim of sims) expect(sim.internalErrors).toEqual([]);
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function start(options: Parameters<typeof startSimCluster>[0] = {}) {
-  const sim = await startSimCluster({ timing: fastTiming, ...options });
-  sims.push(sim);
+async function start(options: SimOptions = {}) {
+  const sim = await startSim(options);
   await sim.settled();
   const kc = kubeConfigFor(sim);
   return {
@@ -268,8 +262,7 @@ describe("StatefulSet", () => {
   });
 
   it("never runs two pods of one ordinal and starts them in order", async () => {
-    const sim = await startSimCluster({ manifests: statefulSet, timing: { ...fastTiming, readyMs: 20 } });
-    sims.push(sim);
+    const sim = await startSim({ manifests: statefulSet, timing: { ...fastTiming, readyMs: 20 } });
     const order: string[] = [];
     const seen = setInterval(() => {
       for (const p of sim.list("pods", "default") as Array<{ metadata: { name: string } }>) {

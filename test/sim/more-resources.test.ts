@@ -9,20 +9,21 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { crdManifest, fastTiming, kubeConfigFor, podManifest, waitFor } from "./sim-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimOptions } from "../../src/sim/index.ts";
+import {
+  crdManifest,
+  fastTiming,
+  kubeConfigFor,
+  podManifest,
+  simsClosedAfterEachTest,
+  waitFor,
+} from "./sim-client.ts";
 
-const sims: SimCluster[] = [];
+const startSim = simsClosedAfterEachTest();
 
-afterEach(async () => {
-  for (const sim of sims) expect(sim.internalErrors).toEqual([]);
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function start(options: Parameters<typeof startSimCluster>[0] = {}) {
-  const sim = await startSimCluster({ timing: fastTiming, ...options });
-  sims.push(sim);
+async function start(options: SimOptions = {}) {
+  const sim = await startSim(options);
   await sim.settled();
   const kc = kubeConfigFor(sim);
   return {

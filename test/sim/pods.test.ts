@@ -2,19 +2,21 @@
 // logs, exec over WebSocket, ephemeral containers, cordoned and deleted nodes.
 import { Writable } from "node:stream";
 import { ApiException, AppsV1Api, CoreV1Api, Exec, type V1Pod, type V1Status } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, raw, waitFor } from "./sim-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimOptions } from "../../src/sim/index.ts";
+import {
+  fastTiming,
+  kubeConfigFor,
+  podManifest,
+  raw,
+  simsClosedAfterEachTest,
+  waitFor,
+} from "./sim-client.ts";
 
-const sims: SimCluster[] = [];
+const startSim = simsClosedAfterEachTest();
 
-afterEach(async () => {
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function start(options: Parameters<typeof startSimCluster>[0] = {}) {
-  const sim = await startSimCluster({ timing: fastTiming, ...options });
-  sims.push(sim);
+async function start(options: SimOptions = {}) {
+  const sim = await startSim(options);
   await sim.settled();
   const kc = kubeConfigFor(sim);
   return { sim, kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };

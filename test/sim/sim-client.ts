@@ -1,7 +1,8 @@
 // Test support: clients for a simulated cluster through the real @kubernetes/client-node.
 import { request } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { SimCluster, SimTiming } from "../../src/sim/index.ts";
+import { afterEach, expect } from "vitest";
+import { type SimCluster, type SimOptions, type SimTiming, startSimCluster } from "../../src/sim/index.ts";
 
 /** Delays small enough for tests, large enough that states can be observed between steps. */
 export const fastTiming: SimTiming = {
@@ -12,6 +13,24 @@ export const fastTiming: SimTiming = {
   deleteGraceMs: 60,
   establishMs: 10,
 };
+
+/**
+ * For a test file: starts simulated clusters with test timings; after each test, every cluster it started
+ * is closed and must have met no internal error.
+ */
+export function simsClosedAfterEachTest(): (options?: SimOptions) => Promise<SimCluster> {
+  const sims: SimCluster[] = [];
+  afterEach(async () => {
+    const started = sims.splice(0);
+    await Promise.all(started.map((sim) => sim.close()));
+    for (const sim of started) expect(sim.internalErrors).toEqual([]);
+  });
+  return async (options = {}) => {
+    const sim = await startSimCluster({ timing: fastTiming, ...options });
+    sims.push(sim);
+    return sim;
+  };
+}
 
 export function kubeConfigFor(sim: SimCluster): KubeConfig {
   const kc = new KubeConfig();

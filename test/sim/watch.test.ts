@@ -2,20 +2,18 @@
 // resourceVersion, and the server-side timeout that ends a watch.
 import { CoreV1Api, Watch } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
-import { fastTiming, kubeConfigFor, podManifest, waitFor } from "./sim-client.ts";
+import { type SimCluster, type SimOptions, startSimCluster } from "../../src/sim/index.ts";
+import { fastTiming, kubeConfigFor, podManifest, simsClosedAfterEachTest, waitFor } from "./sim-client.ts";
 
-const sims: SimCluster[] = [];
 const aborts: AbortController[] = [];
+const startSim = simsClosedAfterEachTest();
 
-afterEach(async () => {
+afterEach(() => {
   for (const a of aborts.splice(0)) a.abort();
-  await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 
-async function start(options: Parameters<typeof startSimCluster>[0] = {}): Promise<SimCluster> {
-  const sim = await startSimCluster({ manifests: [], timing: fastTiming, ...options });
-  sims.push(sim);
+async function start(options: SimOptions = {}): Promise<SimCluster> {
+  const sim = await startSim({ manifests: [], ...options });
   return sim;
 }
 
