@@ -86,12 +86,14 @@ async function writeKubeconfig(content: string, tempDir: string, env: NodeJS.Pro
   return file;
 }
 
-async function connectForSetup(
-  kubeconfig: string | undefined,
-  context: string | undefined,
-): Promise<KubeConfig> {
+async function connectForSetup(cluster: ClusterRequest): Promise<KubeConfig> {
   const { resolveConnection, describeConnection } = await import("./kubernetes/connection.ts");
-  const resolved = await resolveConnection({ kubeconfig, context, env: process.env });
+  const resolved = await resolveConnection({
+    kubeconfig: cluster.kubeconfig,
+    context: cluster.context,
+    ...(cluster.kubeconfigLabel === undefined ? {} : { kubeconfigLabel: cluster.kubeconfigLabel }),
+    env: process.env,
+  });
   core.info(describeConnection(resolved.source));
   for (const warning of resolved.warnings) core.warning(warning);
   return resolved.kc;
@@ -135,7 +137,12 @@ async function createKind(
   core.info(
     `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
   );
-  return { mode: "auto", kubeconfig: file, context: `kind-${inputs.clusterName}` };
+  return {
+    mode: "auto",
+    kubeconfig: file,
+    kubeconfigLabel: `the kubeconfig of kind cluster ${inputs.clusterName}`,
+    context: `kind-${inputs.clusterName}`,
+  };
 }
 
 async function prepareCluster(
@@ -158,13 +165,18 @@ async function prepareCluster(
     // A file, not the content: the post step needs the same cluster and state must hold no secret.
     const file = await writeKubeconfig(inputs.kubeconfig, tempDir, env);
     core.info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
-    cluster = { mode: "auto", kubeconfig: file, context: inputs.context };
+    cluster = {
+      mode: "auto",
+      kubeconfig: file,
+      kubeconfigLabel: "the kubeconfig input",
+      context: inputs.context,
+    };
   } else cluster = { mode: "auto", context: inputs.context };
 
   const needsClient = inputs.cluster === "kind" || inputs.manifests.length > 0 || inputs.waitFor.length > 0;
   if (needsClient) {
     const apply = await import("./kubernetes/apply.ts");
-    const kubeConfig = await connectForSetup(cluster.kubeconfig, cluster.context);
+    const kubeConfig = await connectForSetup(cluster);
     const wait = { timeoutSeconds: inputs.waitForTimeoutSeconds, log: { info: core.info }, signal };
     if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
     if (inputs.manifests.length > 0) {

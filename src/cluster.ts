@@ -32,6 +32,8 @@ export interface ClusterRequest {
   mode: "auto" | "sim";
   /** Path of a kubeconfig file. */
   kubeconfig?: string;
+  /** How logs name that file when it is not the user's --kubeconfig (the action's input, a kind cluster). */
+  kubeconfigLabel?: string;
   /** A kubeconfig's content (the action's `kubeconfig` input). */
   kubeconfigContent?: string;
   context?: string;
@@ -116,6 +118,7 @@ export async function createCluster(
   let info: ConnectionInfo | undefined;
   const service: KubernetesService = createKubernetesService({
     ...(request.mode === "sim" ? {} : { kubeconfig: request.kubeconfig }),
+    ...(request.kubeconfigLabel === undefined ? {} : { kubeconfigLabel: request.kubeconfigLabel }),
     ...(kubeconfigContent === undefined ? {} : { kubeconfigContent }),
     ...(contentLabel === undefined ? {} : { kubeconfigContentLabel: contentLabel }),
     ...(request.context === undefined ? {} : { context: request.context }),

@@ -129,7 +129,9 @@ const errorCode = (e: { code?: unknown }): string | undefined =>
 export function sourceLabel(source: ConnectionSource): string {
   switch (source.kind) {
     case "kubeconfig-flag":
-      return `the kubeconfig given with --kubeconfig (${source.path})`;
+      return source.label
+        ? `${source.label} (${source.path})`
+        : `the kubeconfig given with --kubeconfig (${source.path})`;
     case "kubeconfig-content":
       return source.label ?? "the kubeconfig given as content";
     case "env":

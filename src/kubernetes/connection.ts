@@ -59,6 +59,8 @@ export interface ConnectionOptions {
   kubeconfigContent?: string;
   /** How logs name that content, e.g. "the simulated cluster"; default "the kubeconfig given as content". */
   kubeconfigContentLabel?: string;
+  /** How logs name the `kubeconfig` file, e.g. "the action's kubeconfig input"; default "--kubeconfig". */
+  kubeconfigLabel?: string;
   /** --context; beats KUBERNETES_CONTEXT. */
   context?: string;
   env: NodeJS.ProcessEnv;
@@ -530,6 +532,9 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
       ...(choice.path ? { path: choice.path } : {}),
       ...(choice.kind === "kubeconfig-content" && options.kubeconfigContentLabel
         ? { label: options.kubeconfigContentLabel }
+        : {}),
+      ...(choice.kind === "kubeconfig-flag" && options.kubeconfigLabel
+        ? { label: options.kubeconfigLabel }
         : {}),
     };
   } else if (built) {

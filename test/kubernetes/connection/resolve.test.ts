@@ -160,6 +160,18 @@ describe("a kubeconfig file", () => {
     );
   });
 
+  it("names a kubeconfig file by the label it is given (the action's input, a kind cluster)", async () => {
+    const file = join(dir, "two-contexts.yaml");
+    const { source } = await resolveConnection({
+      kubeconfig: file,
+      kubeconfigLabel: "the kubeconfig input",
+      env: {},
+    });
+    expect(describeConnection(source)).toBe(
+      `Kubernetes: context "staging" on cluster "staging-cluster" at https://staging.example.test:6443 as user "stager" (bearer token), from the kubeconfig input (${file})`,
+    );
+  });
+
   it("accepts kubeconfig content (the action's input)", async () => {
     const { source } = await resolveConnection({ kubeconfigContent: twoContexts, context: "prod", env: {} });
     expect(source).toMatchObject({ kind: "kubeconfig-content", context: "prod", user: "prodder" });
