@@ -4,7 +4,7 @@
 // resolved targets a dry run prints, and the undo of our own changes. Modules that load
 // @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
 import type { ChaosActionInfo } from "./engine/journal.ts";
-import type { UndoLog } from "./engine/undo.ts";
+import { createUndoLog, type UndoLog } from "./engine/undo.ts";
 import type { Experiment } from "./experiment/format.ts";
 import {
   type ConnectionInfo,
@@ -21,7 +21,13 @@ import {
   guardRules,
   UnresolvedTargetsError,
 } from "./kubernetes/guard.ts";
-import type { SignatureWithPermissions } from "./kubernetes/preflight.ts";
+import {
+  checkPermissions,
+  formatMissingPermissions,
+  MissingPermissionsError,
+  permissionsFor,
+  type SignatureWithPermissions,
+} from "./kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "./kubernetes/scope.ts";
 import type { UndoStep } from "./providers/native.ts";
 import type { NativeRegistry } from "./providers/registry.ts";
@@ -75,7 +81,7 @@ export interface Cluster {
     request: GateRequest,
     registry: NativeRegistry,
   ): Promise<string>;
-  undoLog(file: string, runId: string): Promise<UndoLog>;
+  undoLog(file: string, runId: string): UndoLog;
   executeUndo(step: UndoStep): Promise<void>;
   close(): Promise<void>;
 }
@@ -178,7 +184,6 @@ export async function createCluster(
 
   const missingPermissions = async (activities: KubernetesActivity[], registry: NativeRegistry) => {
     const kc = await service.connect();
-    const { checkPermissions, permissionsFor } = await import("./kubernetes/preflight.ts");
     const needs = permissionsFor(activities, registry.allSignatures() as readonly SignatureWithPermissions[]);
     return checkPermissions(kc, needs);
   };
@@ -209,7 +214,6 @@ export async function createCluster(
     async gate(experiment, activities, request_, registry) {
       const missing = await missingPermissions(activities, registry);
       if (missing.length > 0) {
-        const { MissingPermissionsError } = await import("./kubernetes/preflight.ts");
         throw new MissingPermissionsError(missing, info?.source.user);
       }
       const targets = await resolveAll(experiment, activities, registry, (message) => {
@@ -223,7 +227,6 @@ export async function createCluster(
       const lines: string[] = [];
       const missing = await missingPermissions(activities, registry);
       if (missing.length > 0) {
-        const { formatMissingPermissions } = await import("./kubernetes/preflight.ts");
         lines.push(formatMissingPermissions(missing, info?.source.user));
       } else {
         lines.push("RBAC: every permission the experiment needs is allowed.");
@@ -236,10 +239,7 @@ export async function createCluster(
       if (violations.length > 0) lines.push(formatGuardRefusal(violations));
       return lines.join("\n");
     },
-    async undoLog(file, runId) {
-      const { createUndoLog } = await import("./engine/undo.ts");
-      return createUndoLog({ file, runId, execute: executeUndo });
-    },
+    undoLog: (file, runId) => createUndoLog({ file, runId, execute: executeUndo }),
     executeUndo,
     async close() {
       await closeSim?.();

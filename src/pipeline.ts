@@ -9,7 +9,7 @@ import { type Cluster, type ClusterRequest, createCluster } from "./cluster.ts";
 import { activityTarget, type RunEvent } from "./engine/events.ts";
 import type { Journal, UndoRun } from "./engine/journal.ts";
 import { runExperiment } from "./engine/run.ts";
-import { replayUndoFile } from "./engine/undo.ts";
+import { createUndoLog, replayUndoFile } from "./engine/undo.ts";
 import { discoverExperiments } from "./experiment/discover.ts";
 import {
   ExperimentInvalidError,
@@ -333,7 +333,7 @@ async function runOne(
   }
   const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 
-  const undoLog = await (cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId));
+  const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
   const journal = await runExperiment({
     experiment,
     file,
@@ -376,8 +376,7 @@ async function runOne(
   };
 }
 
-async function noClusterUndoLog(file: string, runId: string) {
-  const { createUndoLog } = await import("./engine/undo.ts");
+function noClusterUndoLog(file: string, runId: string) {
   return createUndoLog({
     file,
     runId,
