@@ -6,7 +6,7 @@ import { build } from "esbuild";
 
 await rm("dist", { recursive: true, force: true });
 await build({
-  entryPoints: { index: "src/index.ts", post: "src/post.ts", cli: "src/bin.ts" },
+  entryPoints: { index: "src/action/index.ts", post: "src/action/post.ts", cli: "src/cli/bin.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { formatIssue } from "../src/experiment/errors.ts";
 import { loadExperimentFile } from "../src/experiment/load.ts";
 import { validateExperiment } from "../src/experiment/validate.ts";
-import { defaultRegistry, runExperiments } from "../src/pipeline.ts";
 import type { NativeSignature } from "../src/providers/native.ts";
+import { defaultRegistry, runExperiments } from "../src/run/pipeline.ts";
 
 const corpus = join(import.meta.dirname, "..", "..", "shared", "corpus");
 

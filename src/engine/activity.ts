@@ -1,11 +1,12 @@
 // One activity: pause before, substitute, execute under its timeout, record, pause after
 // (chaoslib activity.py `execute_activity`). Pauses are excluded from the recorded duration.
+
+import { errorMessage } from "../common/error-message.ts";
 import type { ActivityDefinition } from "../experiment/format.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { ProviderCall, ProviderExecutor } from "../providers/execute.ts";
 import type { Clock } from "../providers/native.ts";
 import { isoTime } from "./clock.ts";
-import { errorMessage } from "./error-message.ts";
 import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
 import type { ActivityRun } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";

@@ -1,9 +1,10 @@
 // The steady-state hypothesis (chaoslib hypothesis.py `run_steady_state_hypothesis`): probes run one
 // after another and stop at the first that is not within its tolerance. A probe that fails, or
 // whose tolerance cannot be evaluated, is not within tolerance and is marked as an error.
+
+import { errorMessage } from "../common/error-message.ts";
 import type { ProbeTolerance } from "../experiment/format.ts";
 import { type ActivityEnvironment, runActivity } from "./activity.ts";
-import { errorMessage } from "./error-message.ts";
 import type { RunPhase } from "./events.ts";
 import type { SteadyState } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";

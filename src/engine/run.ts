@@ -3,6 +3,7 @@
 // action fails it; deviations seen during the method count; our undo log is replayed on every
 // exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
 import os from "node:os";
+import { errorMessage } from "../common/error-message.ts";
 import type {
   Activity,
   ActivityDefinition,
@@ -10,13 +11,12 @@ import type {
   HypothesisStrategy,
   RollbackStrategy,
 } from "../experiment/format.ts";
-import { pythonStr } from "../experiment/python-str.ts";
 import { substitute, substitutionMapping } from "../experiment/substitute.ts";
 import type { ProviderExecutor } from "../providers/execute.ts";
 import type { Clock, UndoRegistry } from "../providers/native.ts";
+import { pythonStr } from "../python/str.ts";
 import { type ActivityEnvironment, type ActivityResult, RunStopped, runActivity } from "./activity.ts";
 import { isoTime, systemClock } from "./clock.ts";
-import { errorMessage } from "./error-message.ts";
 import type { RunEvent } from "./events.ts";
 import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
 import type { ActivityRun, ChaosActionInfo, Journal, JournalStatus, UndoRun } from "./journal.ts";

@@ -10,9 +10,9 @@ import type {
   Tolerance,
 } from "../experiment/format.ts";
 import { textOf } from "../providers/response-text.ts";
-import { parseJsonPath, queryJsonPath } from "./jsonpath.ts";
-import { compareDecimals, decimalFromNumber, decimalFromString, type PyDecimal } from "./py-decimal.ts";
-import { compilePythonRegex } from "./pyregex.ts";
+import { compareDecimals, decimalFromNumber, decimalFromString, type PyDecimal } from "../python/decimal.ts";
+import { parseJsonPath, queryJsonPath } from "../python/jsonpath.ts";
+import { compilePythonRegex } from "../python/regex.ts";
 import {
   isPlainObject,
   PythonTypeError,
@@ -21,7 +21,7 @@ import {
   pyIn,
   pyTruthy,
   pyTypeName,
-} from "./python-values.ts";
+} from "../python/values.ts";
 
 export class ToleranceError extends Error {
   override name = "ToleranceError";

@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
+import { errorMessage } from "../common/error-message.ts";
 import type { UndoRegistry, UndoStep } from "../providers/native.ts";
 import { isoTime } from "./clock.ts";
-import { errorMessage } from "./error-message.ts";
 import type { UndoRun } from "./journal.ts";
 
 export type UndoExecutor = (step: UndoStep) => Promise<void>;

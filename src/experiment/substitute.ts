@@ -2,7 +2,7 @@
 // its TypedTemplate twist): a string that is exactly `${name}` becomes the value itself, keeping its
 // type; anywhere else values are embedded with Python's str(). Unknown names are left as they are.
 // Called by the engine at execution time; the journal keeps the unsubstituted definitions.
-import { pythonStr } from "./python-str.ts";
+import { pythonStr } from "../python/str.ts";
 
 export type SubstitutionMapping = ReadonlyMap<string, unknown>;
 

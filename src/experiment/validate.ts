@@ -8,9 +8,9 @@
 // unions (activity or ref, provider type, tolerance kind) are decided here, where a useful message
 // can be written, rather than left to zod.
 import { z } from "zod";
-import { parseJsonPath } from "../engine/jsonpath.ts";
-import { compilePythonRegex } from "../engine/pyregex.ts";
 import type { NativeParam, NativeSignature, ParamType } from "../providers/native.ts";
+import { parseJsonPath } from "../python/jsonpath.ts";
+import { compilePythonRegex } from "../python/regex.ts";
 import { type Issue, makeIssue, type Position, type Severity } from "./errors.ts";
 import * as format from "./format.ts";
 import type { DocPath, PathSegment } from "./path.ts";

@@ -11,7 +11,13 @@ import {
 } from "@kubernetes/client-node";
 import { glob } from "tinyglobby";
 import { parseAllDocuments } from "yaml";
-import type { WorkloadRef } from "../action-inputs.ts";
+
+/** A workload the action waits for before the gate (`wait-for: deployment/ns/name`). */
+export interface WorkloadRef {
+  namespace: string;
+  kind: "deployment" | "statefulset" | "daemonset";
+  name: string;
+}
 
 export const FIELD_MANAGER = "chaos-action";
 

@@ -5,7 +5,7 @@
 // request body is JSON only when the `Content-Type` header is exactly `application/json`.
 
 import type { HttpProvider } from "../experiment/format.ts";
-import { pythonStr } from "../experiment/python-str.ts";
+import { pythonStr } from "../python/str.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { rememberText } from "./response-text.ts";
 

@@ -6,7 +6,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import type { ProcessProvider } from "../experiment/format.ts";
-import { pythonStr } from "../experiment/python-str.ts";
+import { pythonStr } from "../python/str.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 
 export interface ProcessOutput {

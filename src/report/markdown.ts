@@ -2,9 +2,9 @@
 // the PR comment, the CLI and the `report` output alike. Pure: no clock, no environment, no I/O.
 
 import type { ActivityRun, Journal, SteadyState, UndoRun } from "../engine/journal.ts";
+import type { Verdict } from "../engine/verdict.ts";
 import type { ActivityDefinition, Tolerance } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
-import type { Verdict } from "../verdict.ts";
 import { describeTarget, targetsOf } from "./targets.ts";
 
 export interface ReportIssue {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { INPUT_NAMES, parseActionInputs, readRawInputs } from "../../src/action-inputs.ts";
+import { INPUT_NAMES, parseActionInputs, readRawInputs } from "../../src/action/inputs.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 

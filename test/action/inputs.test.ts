@@ -9,7 +9,7 @@ import {
   parseWorkloadRef,
   type RawInputs,
   readRawInputs,
-} from "../../src/action-inputs.ts";
+} from "../../src/action/inputs.ts";
 
 const envKeys: string[] = [];
 

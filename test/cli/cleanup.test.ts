@@ -1,5 +1,5 @@
 // `chaos-action cleanup`: what a killed run left pending is undone by hand. The CLI runs as a real
-// process (src/bin.ts under Node's type stripping) against a simulated cluster this test owns.
+// process (src/cli/bin.ts under Node's type stripping) against a simulated cluster this test owns.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
 
-const bin = join(import.meta.dirname, "..", "..", "src", "bin.ts");
+const bin = join(import.meta.dirname, "..", "..", "src", "cli", "bin.ts");
 let dir: string;
 let sim: SimCluster;
 

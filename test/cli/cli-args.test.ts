@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError } from "../../src/cli-args.ts";
+import { parseCommandLine, UsageError } from "../../src/cli/args.ts";
 
 describe("parseCommandLine", () => {
   it("defaults the target to experiments/ and the cluster to auto", () => {

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, main } from "../../src/cli.ts";
+import { type CliIo, main } from "../../src/cli/main.ts";
 
 let dir: string;
 beforeAll(async () => {

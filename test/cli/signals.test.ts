@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM reach the run through the real executable (src/bin.ts under Node's type stripping):
+// SIGINT/SIGTERM reach the run through the real executable (src/cli/bin.ts under Node's type stripping):
 // the method stops, the rollbacks run, the journal says `interrupted`, the exit status is 1.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const bin = join(import.meta.dirname, "..", "..", "src", "bin.ts");
+const bin = join(import.meta.dirname, "..", "..", "src", "cli", "bin.ts");
 let dir: string;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Chaos Toolkit placeholders are plain strings here.
 import { describe, expect, it } from "vitest";
-import { pythonRepr, pythonStr } from "../../src/experiment/python-str.ts";
 import { isWholePlaceholder, substitute, substitutionMapping } from "../../src/experiment/substitute.ts";
+import { pythonRepr, pythonStr } from "../../src/python/str.ts";
 
 const mapping = substitutionMapping(
   { name: "web", count: 3, ratio: 0.5, on: true, off: false, nothing: null, obj: { a: 1 }, list: ["a", 1] },

@@ -2,12 +2,12 @@
 // be resolved stops the run with a typed error naming the action; a run within the rules passes
 // and prints its targets; --max-affected refuses with the rule that was broken.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, createCluster } from "../../../src/cluster.ts";
 import { Experiment } from "../../../src/experiment/format.ts";
 import { chaosk8sSource } from "../../../src/kubernetes/catalog.ts";
 import { BlastRadiusRefusal, UnresolvedTargetsError } from "../../../src/kubernetes/guard.ts";
 import { kubernetesActivities } from "../../../src/kubernetes/scope.ts";
 import { createRegistry } from "../../../src/providers/registry.ts";
+import { type Cluster, createCluster } from "../../../src/run/cluster-gate.ts";
 
 const experiment = (module: string, func: string, args: Record<string, unknown>) =>
   Experiment.parse({

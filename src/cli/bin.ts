@@ -5,7 +5,7 @@ import * as nodeModule from "node:module";
 // imported after this call, so its modules are compiled through the cache.
 // Absent before Node 22.1: then start-up is only slower.
 nodeModule.enableCompileCache?.();
-const { main } = await import("./cli.ts");
+const { main } = await import("./main.ts");
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),

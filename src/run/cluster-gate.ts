@@ -3,15 +3,15 @@
 // passes before anything runs (reach the API server, RBAC preflight, blast-radius guard), the
 // resolved targets a dry run prints, and the undo of our own changes. Modules that load
 // @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
-import type { ChaosActionInfo } from "./engine/journal.ts";
-import { createUndoLog, type UndoLog } from "./engine/undo.ts";
-import type { Experiment } from "./experiment/format.ts";
+import type { ChaosActionInfo } from "../engine/journal.ts";
+import { createUndoLog, type UndoLog } from "../engine/undo.ts";
+import type { Experiment } from "../experiment/format.ts";
 import {
   type ConnectionInfo,
   createKubernetesService,
   formatConnectionInfo,
   type KubernetesService,
-} from "./kubernetes/connection.ts";
+} from "../kubernetes/connection.ts";
 import {
   type ActionTargets,
   BlastRadiusRefusal,
@@ -20,18 +20,18 @@ import {
   formatTargets,
   guardRules,
   UnresolvedTargetsError,
-} from "./kubernetes/guard.ts";
+} from "../kubernetes/guard.ts";
 import {
   checkPermissions,
   formatMissingPermissions,
   MissingPermissionsError,
   permissionsFor,
   type SignatureWithPermissions,
-} from "./kubernetes/preflight.ts";
-import { type KubernetesActivity, namespacesNamed } from "./kubernetes/scope.ts";
-import type { UndoStep } from "./providers/native.ts";
-import type { NativeRegistry } from "./providers/registry.ts";
-import type { SimOptions } from "./sim/index.ts";
+} from "../kubernetes/preflight.ts";
+import { type KubernetesActivity, namespacesNamed } from "../kubernetes/scope.ts";
+import type { UndoStep } from "../providers/native.ts";
+import type { NativeRegistry } from "../providers/registry.ts";
+import type { SimOptions } from "../sim/index.ts";
 
 export interface ClusterRequest {
   /** auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; sim: the simulated cluster. */
@@ -100,7 +100,7 @@ export async function createCluster(
   let kubeconfigContent = request.kubeconfigContent;
   let contentLabel: string | undefined;
   if (request.mode === "sim") {
-    const { startSimCluster, loadManifestFiles } = await import("./sim/index.ts");
+    const { startSimCluster, loadManifestFiles } = await import("../sim/index.ts");
     const manifests = request.simManifests?.length
       ? await loadManifestFiles(request.simManifests)
       : undefined;
@@ -157,7 +157,7 @@ export async function createCluster(
     onError: (message: string) => void,
   ): Promise<ActionTargets[]> => {
     const kc = await service.connect();
-    const { resolveTargets } = await import("./kubernetes/targets.ts");
+    const { resolveTargets } = await import("../kubernetes/targets.ts");
     const resolved: ActionTargets[] = [];
     for (const activity of methodActions(experiment, activities, registry)) {
       let targetSet: Awaited<ReturnType<typeof resolveTargets>>;
@@ -197,7 +197,7 @@ export async function createCluster(
     });
 
   const executeUndo = async (step: UndoStep) => {
-    const { executeUndo: execute } = await import("./kubernetes/undo.ts");
+    const { executeUndo: execute } = await import("../kubernetes/undo.ts");
     await execute(step, await service.connect());
   };
 

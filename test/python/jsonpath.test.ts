@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseJsonPath, queryJsonPath } from "../../src/engine/jsonpath.ts";
+import { parseJsonPath, queryJsonPath } from "../../src/python/jsonpath.ts";
 
 const doc = {
   store: {

@@ -1,4 +1,4 @@
 // The action's main entry (dist/index.js): nothing but the call.
-import { run } from "./action.ts";
+import { run } from "./main.ts";
 
 await run();

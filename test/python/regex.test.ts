@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePythonRegex } from "../../src/engine/pyregex.ts";
+import { compilePythonRegex } from "../../src/python/regex.ts";
 
 const search = (pattern: string, text: string) => compilePythonRegex(pattern).test(text);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { journalFileName, journalPaths } from "../../src/journal-path.ts";
-import { combineVerdicts, exitCodeOf } from "../../src/verdict.ts";
+import { journalFileName, journalPaths } from "../../src/run/journal-path.ts";
+import { combineVerdicts, exitCodeOf } from "../../src/run/verdict.ts";
 
 describe("combineVerdicts", () => {
   it("takes the worst: invalid > failed > deviated > passed > skipped", () => {

@@ -8,13 +8,16 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { annotationsFor } from "../report/annotations.ts";
 import {
-  ActionInputError,
-  type ActionInputs,
-  failsStep,
-  parseActionInputs,
-  readRawInputs,
-} from "./action-inputs.ts";
+  CommentForbiddenError,
+  commentKey,
+  findPullRequests,
+  upsertStickyComment,
+} from "../report/comment.ts";
+import { renderJUnit } from "../report/junit.ts";
+import { capReport, renderReport, renderRunFailure } from "../report/markdown.ts";
+import { formatRunEvent } from "../report/progress.ts";
 import {
   type Reporter,
   type RunRequest,
@@ -22,17 +25,14 @@ import {
   replayPendingUndo,
   runExperiments,
   validateExperiments,
-} from "./pipeline.ts";
-import { annotationsFor } from "./report/annotations.ts";
+} from "../run/pipeline.ts";
 import {
-  CommentForbiddenError,
-  commentKey,
-  findPullRequests,
-  upsertStickyComment,
-} from "./report/comment.ts";
-import { renderJUnit } from "./report/junit.ts";
-import { capReport, renderReport, renderRunFailure } from "./report/markdown.ts";
-import { formatRunEvent } from "./report/progress.ts";
+  ActionInputError,
+  type ActionInputs,
+  failsStep,
+  parseActionInputs,
+  readRawInputs,
+} from "./inputs.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_KIND = "kind-cluster";
@@ -87,7 +87,7 @@ async function writeKubeconfig(content: string, tempDir: string, env: NodeJS.Pro
 }
 
 async function connectForSetup(cluster: ClusterRequest): Promise<KubeConfig> {
-  const { resolveConnection, describeConnection } = await import("./kubernetes/connection.ts");
+  const { resolveConnection, describeConnection } = await import("../kubernetes/connection.ts");
   const resolved = await resolveConnection({
     kubeconfig: cluster.kubeconfig,
     context: cluster.context,
@@ -109,7 +109,7 @@ async function createKind(
   if (config && !existsSync(config)) {
     throw new ActionInputError([`kind-config: ${config} does not exist`]);
   }
-  const kind = await import("./kubernetes/kind.ts");
+  const kind = await import("../kubernetes/kind.ts");
   const toolCache = await import("@actions/tool-cache");
   const binary = await kind.findKind({
     version: inputs.kindVersion,
@@ -175,7 +175,7 @@ async function prepareCluster(
 
   const needsClient = inputs.cluster === "kind" || inputs.manifests.length > 0 || inputs.waitFor.length > 0;
   if (needsClient) {
-    const apply = await import("./kubernetes/apply.ts");
+    const apply = await import("../kubernetes/apply.ts");
     const kubeConfig = await connectForSetup(cluster);
     const wait = { timeoutSeconds: inputs.waitForTimeoutSeconds, log: { info: core.info }, signal };
     if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
@@ -492,7 +492,7 @@ export async function cleanup(): Promise<void> {
   if (kindState) {
     try {
       const { kind, name } = JSON.parse(kindState) as { kind: string; name: string };
-      const { deleteKindCluster } = await import("./kubernetes/kind.ts");
+      const { deleteKindCluster } = await import("../kubernetes/kind.ts");
       await deleteKindCluster(kind, name, { info: core.info, warn: core.warning });
       core.info(`Deleted kind cluster ${name}`);
     } catch (error) {

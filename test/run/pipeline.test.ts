@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunRequest, runExperiments } from "../../src/pipeline.ts";
+import { type RunRequest, runExperiments } from "../../src/run/pipeline.ts";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
 
 let dir: string;

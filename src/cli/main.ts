@@ -1,8 +1,8 @@
 // `chaos-action` for people and scripts: parse the command line, run the pipeline, print progress
 // and a verdict table on stderr, and turn the combined verdict into the exit status.
-import packageJson from "../package.json" with { type: "json" };
-import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./cli-args.ts";
-import { formatIssue } from "./experiment/errors.ts";
+import packageJson from "../../package.json" with { type: "json" };
+import { formatIssue } from "../experiment/errors.ts";
+import { formatRunEvent } from "../report/progress.ts";
 import {
   type ExperimentOutcome,
   type Reporter,
@@ -10,9 +10,9 @@ import {
   replayPendingUndo,
   runExperiments,
   validateExperiments,
-} from "./pipeline.ts";
-import { formatRunEvent } from "./report/progress.ts";
-import { exitCodeOf } from "./verdict.ts";
+} from "../run/pipeline.ts";
+import { exitCodeOf } from "../run/verdict.ts";
+import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;

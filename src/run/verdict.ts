@@ -1,5 +1,7 @@
-// Verdicts of DESIGN.md → Contracts → Verdicts, and how several combine into one.
-export type Verdict = "passed" | "deviated" | "failed" | "invalid" | "skipped";
+// How the verdicts of several experiments combine into the run's, and what the run's means as an exit code.
+import type { Verdict } from "../engine/verdict.ts";
+
+export type { Verdict } from "../engine/verdict.ts";
 
 const severity: Record<Verdict, number> = { skipped: 0, passed: 1, deviated: 2, failed: 3, invalid: 4 };
 

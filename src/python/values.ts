@@ -1,7 +1,7 @@
 // Python's semantics for JSON-shaped values: equality (`1 == True`, `3 == 3.0`), ordering (which
 // raises TypeError across types) and truthiness. Chaos Toolkit evaluates tolerances with them, so
 // experiments written against it only behave the same when we do too. (`str()` is in
-// experiment/python-str.ts.)
+// ./str.ts.)
 
 /** What Python raises when an operation does not apply to the given types. */
 export class PythonTypeError extends Error {

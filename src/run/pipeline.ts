@@ -5,12 +5,11 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { type Cluster, type ClusterRequest, createCluster } from "./cluster.ts";
-import { activityTarget, type RunEvent } from "./engine/events.ts";
-import type { Journal, UndoRun } from "./engine/journal.ts";
-import { runExperiment } from "./engine/run.ts";
-import { createUndoLog, replayUndoFile } from "./engine/undo.ts";
-import { discoverExperiments } from "./experiment/discover.ts";
+import { activityTarget, type RunEvent } from "../engine/events.ts";
+import type { Journal, UndoRun } from "../engine/journal.ts";
+import { runExperiment } from "../engine/run.ts";
+import { createUndoLog, replayUndoFile } from "../engine/undo.ts";
+import { discoverExperiments } from "../experiment/discover.ts";
 import {
   ExperimentInvalidError,
   ExperimentLoadError,
@@ -18,21 +17,22 @@ import {
   type Issue,
   NoExperimentsError,
   VarsError,
-} from "./experiment/errors.ts";
-import type { Experiment } from "./experiment/format.ts";
-import { loadExperimentFile } from "./experiment/load.ts";
-import { redact, secretValues } from "./experiment/redact.ts";
-import { type ResolvedExperiment, resolveExperiment } from "./experiment/resolve.ts";
-import { substitute, substitutionMapping } from "./experiment/substitute.ts";
-import { validateExperiment } from "./experiment/validate.ts";
-import { loadVarOverrides, type VarOverrides } from "./experiment/vars.ts";
+} from "../experiment/errors.ts";
+import type { Experiment } from "../experiment/format.ts";
+import { loadExperimentFile } from "../experiment/load.ts";
+import { redact, secretValues } from "../experiment/redact.ts";
+import { type ResolvedExperiment, resolveExperiment } from "../experiment/resolve.ts";
+import { substitute, substitutionMapping } from "../experiment/substitute.ts";
+import { validateExperiment } from "../experiment/validate.ts";
+import { loadVarOverrides, type VarOverrides } from "../experiment/vars.ts";
+import { chaosk8sSource } from "../kubernetes/catalog.ts";
+import { kubernetesActivities } from "../kubernetes/scope.ts";
+import { createExecutor } from "../providers/execute.ts";
+import { osSource } from "../providers/os-module.ts";
+import { resolveExecutable } from "../providers/process.ts";
+import { createRegistry, type NativeRegistry } from "../providers/registry.ts";
+import { type Cluster, type ClusterRequest, createCluster } from "./cluster-gate.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
-import { chaosk8sSource } from "./kubernetes/catalog.ts";
-import { kubernetesActivities } from "./kubernetes/scope.ts";
-import { createExecutor } from "./providers/execute.ts";
-import { osSource } from "./providers/os-module.ts";
-import { resolveExecutable } from "./providers/process.ts";
-import { createRegistry, type NativeRegistry } from "./providers/registry.ts";
 import { combineVerdicts, type Verdict } from "./verdict.ts";
 
 export type { Verdict } from "./verdict.ts";

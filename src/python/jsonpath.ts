@@ -8,7 +8,7 @@
 // `status`, and selects nothing.
 //
 // Precedence follows jsonpath2's grammar: `and` binds looser than `or`.
-import { isPlainObject, pyEquals, pyTruthy } from "./python-values.ts";
+import { isPlainObject, pyEquals, pyTruthy } from "./values.ts";
 
 export interface JsonPath {
   readonly source: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PythonTypeError, pyCompare, pyEquals, pyIn, pyTruthy } from "../../src/engine/python-values.ts";
+import { PythonTypeError, pyCompare, pyEquals, pyIn, pyTruthy } from "../../src/python/values.ts";
 
 describe("Python equality", () => {
   it.each([

@@ -2,7 +2,8 @@
 // errors name the input and the allowed values. Reading goes through a getter, so this module never
 // imports @actions/* and tests can feed it the real @actions/core or a plain record.
 
-import { hypothesisStrategyChoices, RollbackStrategy } from "./experiment/format.ts";
+import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
+import type { WorkloadRef } from "../kubernetes/apply.ts";
 
 export const CLUSTER_MODES = ["existing", "kind", "sim"] as const;
 export const FAIL_ON = ["deviation", "failure", "never"] as const;
@@ -15,12 +16,6 @@ export type FailOn = (typeof FAIL_ON)[number];
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
 /** A workload to wait for: `deployment/web` (namespace `default`) or `shop/statefulset/db`. */
-export interface WorkloadRef {
-  namespace: string;
-  kind: "deployment" | "statefulset" | "daemonset";
-  name: string;
-}
-
 export interface ActionInputs {
   experiments: string[];
   cluster: ClusterMode;

@@ -1,6 +1,6 @@
 // Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit.
 import { parseArgs } from "node:util";
-import { hypothesisStrategyChoices, RollbackStrategy } from "./experiment/format.ts";
+import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
