@@ -3,7 +3,7 @@
 // action fails it; deviations seen during the method count; our undo log is replayed on every
 // exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
 import os from "node:os";
-import { errorMessage } from "../common/error-message.ts";
+import { errorMessage, plainErrorMessage } from "../common/error-message.ts";
 import type {
   Activity,
   ActivityDefinition,
@@ -338,7 +338,7 @@ class ExperimentRun {
       return true;
     } catch (error) {
       // Refusals (missing RBAC rules, guard violations) are several lines; all of them matter.
-      this.outcome.fail("refused", error instanceof Error ? error.message : String(error));
+      this.outcome.fail("refused", plainErrorMessage(error));
       return false;
     }
   }

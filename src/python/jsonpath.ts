@@ -8,7 +8,8 @@
 // `status`, and selects nothing.
 //
 // Precedence follows jsonpath2's grammar: `and` binds looser than `or`.
-import { isPlainObject, pyEquals, pyTruthy } from "./values.ts";
+import { isRecord } from "../common/record.ts";
+import { pyEquals, pyTruthy } from "./values.ts";
 
 export interface JsonPath {
   readonly source: string;
@@ -420,7 +421,7 @@ function descendantsAndSelf(value: unknown): unknown[] {
   const walk = (node: unknown) => {
     out.push(node);
     if (Array.isArray(node)) node.forEach(walk);
-    else if (isPlainObject(node)) Object.values(node).forEach(walk);
+    else if (isRecord(node)) Object.values(node).forEach(walk);
   };
   walk(value);
   return out;
@@ -429,7 +430,7 @@ function descendantsAndSelf(value: unknown): unknown[] {
 function select(selector: Selector, node: unknown, root: unknown): unknown[] {
   switch (selector.type) {
     case "name":
-      return isPlainObject(node) && Object.hasOwn(node, selector.name) ? [node[selector.name]] : [];
+      return isRecord(node) && Object.hasOwn(node, selector.name) ? [node[selector.name]] : [];
     case "index": {
       if (!Array.isArray(node)) return [];
       const i = selector.index < 0 ? node.length + selector.index : selector.index;
@@ -439,7 +440,7 @@ function select(selector: Selector, node: unknown, root: unknown): unknown[] {
       return Array.isArray(node) ? jsonpath2Slice(node, selector) : [];
     case "wildcard":
       if (Array.isArray(node)) return [...node];
-      return isPlainObject(node) ? Object.values(node) : [];
+      return isRecord(node) ? Object.values(node) : [];
     case "filter":
       return test(selector.expression, root, node) ? [node] : [];
     case "path":
@@ -508,13 +509,13 @@ function call(name: FunctionName, args: Operand[], node: unknown, root: unknown)
       return Array.isArray(node) ? [node.length] : [];
     case "keys":
       if (Array.isArray(node)) return [node.map((_, i) => i)];
-      return isPlainObject(node) ? [Object.keys(node)] : [];
+      return isRecord(node) ? [Object.keys(node)] : [];
     case "values":
       if (Array.isArray(node)) return [[...node]];
-      return isPlainObject(node) ? [Object.values(node)] : [];
+      return isRecord(node) ? [Object.values(node)] : [];
     case "entries":
       if (Array.isArray(node)) return [node.map((v, i) => [i, v])];
-      return isPlainObject(node) ? [Object.entries(node)] : [];
+      return isRecord(node) ? [Object.entries(node)] : [];
     case "charAt": {
       const index = argument(0);
       if (typeof node !== "string" || typeof index !== "number" || !Number.isInteger(index)) return [];
@@ -552,7 +553,7 @@ function compare(operator: Comparison, left: unknown, right: unknown): boolean {
     case "contains":
       if (typeof left === "string") return typeof right === "string" && left.includes(right);
       if (Array.isArray(left)) return left.some((item) => pyEquals(item, right));
-      return isPlainObject(left) && typeof right === "string" && Object.hasOwn(left, right);
+      return isRecord(left) && typeof right === "string" && Object.hasOwn(left, right);
     default: {
       // jsonpath2 orders numbers only; anything else compares false.
       if (!isNumber(left) || !isNumber(right)) return false;
