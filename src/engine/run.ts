@@ -20,7 +20,7 @@ import { isoTime, systemClock } from "./clock.ts";
 import type { RunEvent } from "./events.ts";
 import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
 import type { ActivityRun, ChaosActionInfo, Journal, JournalStatus, UndoRun } from "./journal.ts";
-import { redactSecrets } from "./redact.ts";
+import { redactSecrets } from "./journal-secrets.ts";
 import {
   type ActivityTable,
   activityTable,

@@ -1,7 +1,7 @@
 // Secret values never reach the journal: its copy of the experiment shows where a secret comes from
-// (`{type: env, key}`, `{type: vault, ...}`), never a literal value.
-
-const REDACTED = "<redacted>";
+// (`{type: env, key}`, `{type: vault, ...}`), never a literal value. Literals are masked as in any
+// other output (experiment/redact.ts).
+import { REDACTED } from "../experiment/redact.ts";
 
 function redact(value: unknown): unknown {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -12,7 +12,7 @@ function redact(value: unknown): unknown {
   return REDACTED;
 }
 
-/** The experiment's `secrets` block with every literal value replaced by "<redacted>". */
+/** The experiment's `secrets` block with every literal value masked. */
 export function redactSecrets(
   secrets: Record<string, Record<string, unknown>>,
 ): Record<string, Record<string, unknown>> {
