@@ -8,7 +8,6 @@
 // unions (activity or ref, provider type, tolerance kind) are decided here, where a useful message
 // can be written, rather than left to zod.
 import { z } from "zod";
-import type { NativeParam, NativeSignature, ParamType } from "../providers/native.ts";
 import { parseJsonPath } from "../python/jsonpath.ts";
 import { compilePythonRegex } from "../python/regex.ts";
 import { type Issue, makeIssue, type Position, type Severity } from "./errors.ts";
@@ -17,6 +16,7 @@ import type { DocPath, PathSegment } from "./path.ts";
 import { definedNames, undefinedPlaceholders } from "./placeholders.ts";
 import { type Environment, resolutionIssues, resolveValues } from "./resolve.ts";
 import { describeValue, listWords, shapeProblems } from "./shape-messages.ts";
+import type { NativeParam, NativeSignature, ParamType } from "./signature.ts";
 import { isWholePlaceholder } from "./substitute.ts";
 import type { VarOverrides } from "./vars.ts";
 
