@@ -12,8 +12,8 @@ import type {
   RollbackStrategy,
 } from "../experiment/format.ts";
 import { substitute, substitutionMapping } from "../experiment/substitute.ts";
-import type { ProviderExecutor } from "../providers/execute.ts";
 import type { Clock, UndoRegistry } from "../providers/native.ts";
+import type { ProviderExecutor } from "../providers/provider-call.ts";
 import { pythonStr } from "../python/str.ts";
 import { type ActivityEnvironment, type ActivityResult, RunStopped, runActivity } from "./activity.ts";
 import { isoTime, systemClock } from "./clock.ts";

@@ -3,7 +3,7 @@
 import type { PythonProvider } from "../experiment/format.ts";
 import type { NativeSignature } from "../experiment/signature.ts";
 import { ActivityFailed } from "./activity-failed.ts";
-import type { ProviderCall } from "./execute.ts";
+import type { ProviderCall } from "./provider-call.ts";
 import type { NativeRegistry } from "./registry.ts";
 
 /** Python-style binding: every given argument must be a parameter; missing ones take their default. */
