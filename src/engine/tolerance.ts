@@ -12,7 +12,8 @@ import type {
 } from "../experiment/format.ts";
 import { textOf } from "../providers/response-text.ts";
 import { compareDecimals, decimalFromNumber, decimalFromString, type PyDecimal } from "../python/decimal.ts";
-import { parseJsonPath, queryJsonPath } from "../python/jsonpath.ts";
+import { parseJsonPath } from "../python/jsonpath-parse.ts";
+import { queryJsonPath } from "../python/jsonpath-query.ts";
 import { compilePythonRegex } from "../python/regex.ts";
 import { PythonTypeError, pyCompare, pyEquals, pyIn, pyTruthy, pyTypeName } from "../python/values.ts";
 

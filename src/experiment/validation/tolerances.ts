@@ -4,7 +4,7 @@
 // is checked as one by activities.ts.
 import { plainErrorMessage } from "../../common/error-message.ts";
 import { isRecord } from "../../common/record.ts";
-import { parseJsonPath } from "../../python/jsonpath.ts";
+import { parseJsonPath } from "../../python/jsonpath-parse.ts";
 import { compilePythonRegex } from "../../python/regex.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
