@@ -1,4 +1,5 @@
-// Anything thrown, as the one line the journal and the user see: no stack frames of ours.
+// Anything thrown, as text for the user: `errorMessage` for the one line the journal and the user
+// see, `plainErrorMessage` where every line of the message matters (multi-line refusals, API replies).
 
 const JS_ERRORS = new Set([
   "TypeError",
@@ -9,6 +10,7 @@ const JS_ERRORS = new Set([
   "URIError",
 ]);
 
+/** The first line of the message, no stack frames of ours; JavaScript's own errors keep their name. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const message = error.message.split("\n")[0]!.trim() || error.name;
@@ -16,4 +18,9 @@ export function errorMessage(error: unknown): string {
     return JS_ERRORS.has(error.name) ? `${error.name}: ${message}` : message;
   }
   return String(error);
+}
+
+/** The message exactly as thrown, every line of it; anything that is not an Error as a string. */
+export function plainErrorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

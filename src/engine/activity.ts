@@ -4,8 +4,8 @@
 import { errorMessage } from "../common/error-message.ts";
 import type { ActivityDefinition } from "../experiment/format.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
-import type { ProviderCall, ProviderExecutor } from "../providers/execute.ts";
 import type { Clock } from "../providers/native.ts";
+import type { ProviderCall, ProviderExecutor } from "../providers/provider-call.ts";
 import { isoTime } from "./clock.ts";
 import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
 import type { ActivityRun } from "./journal.ts";

@@ -3,32 +3,22 @@
 // action fails it; deviations seen during the method count; our undo log is replayed on every
 // exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
 import os from "node:os";
-import { errorMessage } from "../common/error-message.ts";
-import type {
-  Activity,
-  ActivityDefinition,
-  Experiment,
-  HypothesisStrategy,
-  RollbackStrategy,
-} from "../experiment/format.ts";
+import { errorMessage, plainErrorMessage } from "../common/error-message.ts";
+import type { Experiment, HypothesisStrategy, RollbackStrategy } from "../experiment/format.ts";
 import { substitute, substitutionMapping } from "../experiment/substitute.ts";
-import type { ProviderExecutor } from "../providers/execute.ts";
 import type { Clock, UndoRegistry } from "../providers/native.ts";
+import type { ProviderExecutor } from "../providers/provider-call.ts";
 import { pythonStr } from "../python/str.ts";
-import { type ActivityEnvironment, type ActivityResult, RunStopped, runActivity } from "./activity.ts";
+import { type ActivityEnvironment, RunStopped } from "./activity.ts";
 import { isoTime, systemClock } from "./clock.ts";
 import type { RunEvent } from "./events.ts";
 import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
-import type { ActivityRun, ChaosActionInfo, Journal, JournalStatus, UndoRun } from "./journal.ts";
-import { redactSecrets } from "./redact.ts";
-import {
-  type ActivityTable,
-  activityTable,
-  type ResolvedProbe,
-  resolveActivities,
-  resolveProbes,
-} from "./refs.ts";
-import { type FailureCause, hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
+import type { ChaosActionInfo, Journal, UndoRun } from "./journal.ts";
+import { redactSecrets } from "./journal-secrets.ts";
+import { Outcome } from "./outcome.ts";
+import { activityTable, type ResolvedProbe, resolveProbes } from "./refs.ts";
+import { runActivities, type Step, steps } from "./steps.ts";
+import { hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
 import { verdictOf } from "./verdict.ts";
 
 export interface RunStrategies {
@@ -82,102 +72,12 @@ export interface RunInput {
   commit?: string;
 }
 
-/** How the run is going; turned into the journal's status, deviated flag and our reason at the end. */
-class Outcome {
-  status: JournalStatus = "completed";
-  cause: FailureCause | undefined;
-  /** Why the run failed, in words. */
-  failure: string | undefined;
-  deviated = false;
-  deviatedProbe: string | undefined;
-  faultInjected = false;
-
-  /** The first failure wins. */
-  fail(cause: FailureCause, failure: string): void {
-    if (this.status !== "completed") return;
-    this.status = "failed";
-    this.cause = cause;
-    this.failure = failure;
-  }
-
-  /** A hypothesis probe raised after the method: Chaos Toolkit's journal says `failed` then. */
-  probeRaisedAfter = false;
-  deviatedDetail: string | undefined;
-
-  deviate(probe: string | undefined, detail?: string): void {
-    this.deviated = true;
-    if (this.deviatedProbe === undefined) {
-      this.deviatedProbe = probe;
-      this.deviatedDetail = detail;
-    }
-  }
-
-  stopped(stop: RunStopped): void {
-    if (stop.kind === "interrupted") {
-      this.status = "interrupted";
-      this.failure = stop.message;
-    } else {
-      this.fail("timeout", stop.message);
-    }
-  }
-
-  reason(): string {
-    if (this.status !== "completed") return `failed: ${this.failure ?? this.status}`;
-    if (!this.deviated) return "held";
-    return `deviated: ${this.deviatedProbe}${this.deviatedDetail ? ` (${this.deviatedDetail})` : ""}`;
-  }
-}
-
 function interruptMessage(reason: unknown): string {
   if (typeof reason === "string" && reason) return `interrupted by ${reason}`;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) {
     return reason.message.startsWith("interrupted") ? reason.message : `interrupted: ${reason.message}`;
   }
   return "interrupted";
-}
-
-/** A method or rollback activity, its ref resolved. */
-interface Step {
-  activity: ActivityDefinition;
-  /**
-   * Chaos Toolkit reads `background` on the entry as written: a `ref` runs in the foreground even
-   * when the activity it names is a background one.
-   */
-  background: boolean;
-}
-
-function steps(entries: readonly Activity[], table: ActivityTable, where: string): Step[] {
-  const resolved = resolveActivities(entries, table, where);
-  return entries.map((entry, index) => ({
-    activity: resolved[index]!,
-    background: !("ref" in entry) && entry.background === true,
-  }));
-}
-
-/** Runs activities in order, background ones concurrently; journal entries in start order. */
-async function runActivities(
-  activities: readonly Step[],
-  env: ActivityEnvironment,
-  phase: "method" | "rollbacks",
-  shouldStop: () => boolean,
-  onResult: (activity: ActivityDefinition, result: ActivityResult) => void = () => {},
-): Promise<ActivityRun[]> {
-  const slots: Array<{ run?: ActivityRun }> = [];
-  const background: Promise<void>[] = [];
-  for (const { activity, background: inBackground } of activities) {
-    if (env.signal.aborted || shouldStop()) break;
-    const slot: { run?: ActivityRun } = {};
-    slots.push(slot);
-    const task = runActivity(activity, env, phase, { background: inBackground }).then((result) => {
-      if (!result) return;
-      slot.run = result.run;
-      onResult(activity, result);
-    });
-    if (inBackground) background.push(task);
-    else await task;
-  }
-  await Promise.all(background);
-  return slots.flatMap((slot) => (slot.run ? [slot.run] : []));
 }
 
 function newJournal(input: RunInput, title: unknown, startMs: number, strategies: [string, string]): Journal {
@@ -338,7 +238,7 @@ class ExperimentRun {
       return true;
     } catch (error) {
       // Refusals (missing RBAC rules, guard violations) are several lines; all of them matter.
-      this.outcome.fail("refused", error instanceof Error ? error.message : String(error));
+      this.outcome.fail("refused", plainErrorMessage(error));
       return false;
     }
   }

@@ -2,6 +2,7 @@
 // (chaoslib hypothesis.py `within_tolerance`). A tolerance that cannot be evaluated (a regex on an
 // object, a range on null, a bad JSONPath) throws a ToleranceError; the engine records it against
 // the probe instead of crashing the run.
+import { isRecord } from "../common/record.ts";
 import type {
   JsonPathTolerance,
   ProbeTolerance,
@@ -11,17 +12,10 @@ import type {
 } from "../experiment/format.ts";
 import { textOf } from "../providers/response-text.ts";
 import { compareDecimals, decimalFromNumber, decimalFromString, type PyDecimal } from "../python/decimal.ts";
-import { parseJsonPath, queryJsonPath } from "../python/jsonpath.ts";
+import { parseJsonPath } from "../python/jsonpath-parse.ts";
+import { queryJsonPath } from "../python/jsonpath-query.ts";
 import { compilePythonRegex } from "../python/regex.ts";
-import {
-  isPlainObject,
-  PythonTypeError,
-  pyCompare,
-  pyEquals,
-  pyIn,
-  pyTruthy,
-  pyTypeName,
-} from "../python/values.ts";
+import { PythonTypeError, pyCompare, pyEquals, pyIn, pyTruthy, pyTypeName } from "../python/values.ts";
 
 export class ToleranceError extends Error {
   override name = "ToleranceError";
@@ -37,8 +31,7 @@ export interface ToleranceContext {
   runProbe(probe: ProbeTolerance): Promise<unknown>;
 }
 
-const hasStatus = (output: unknown): output is { status: unknown } =>
-  isPlainObject(output) && "status" in output;
+const hasStatus = (output: unknown): output is { status: unknown } => isRecord(output) && "status" in output;
 
 export async function withinTolerance(
   tolerance: unknown,
@@ -61,7 +54,7 @@ export async function withinTolerance(
     return withinTolerance(substituted, output, ctx);
   }
   if (Array.isArray(tolerance)) return withinList(tolerance, output);
-  if (isPlainObject(tolerance)) {
+  if (isRecord(tolerance)) {
     const typed = tolerance as Exclude<Tolerance, boolean | number | string | unknown[]>;
     switch (typed.type) {
       case "regex":
@@ -85,7 +78,7 @@ const TOLERANCE_TYPES = ["regex", "jsonpath", "range", "probe"];
 function hasToleranceRule(tolerance: unknown): boolean {
   if (typeof tolerance === "boolean" || Array.isArray(tolerance)) return true;
   if (typeof tolerance === "number") return Number.isInteger(tolerance);
-  return isPlainObject(tolerance) && TOLERANCE_TYPES.includes(tolerance.type as string);
+  return isRecord(tolerance) && TOLERANCE_TYPES.includes(tolerance.type as string);
 }
 
 function withinList(tolerance: unknown[], output: unknown): boolean {
@@ -113,7 +106,7 @@ function describe(value: unknown): string {
 // chaoslib: `if target: value = value.get(target, value)`, which only works on an object.
 function targeted(output: unknown, target: unknown, kind: string): unknown {
   if (!pyTruthy(target)) return output;
-  if (!isPlainObject(output)) {
+  if (!isRecord(output)) {
     throw new ToleranceError(
       `${kind} tolerance has target ${JSON.stringify(target)}, but the probe returned ${describe(output)}, not an object`,
     );
@@ -130,7 +123,7 @@ function withinRegex(tolerance: RegexTolerance, output: unknown, ctx: ToleranceC
   const targetedValue = targeted(output, tolerance.target, "regex");
   const value = typeof targetedValue === "string" ? targetedValue : (textOf(targetedValue) ?? targetedValue);
   if (typeof value !== "string") {
-    const hint = isPlainObject(value)
+    const hint = isRecord(value)
       ? ` (set "target" to one of its keys: ${Object.keys(value).join(", ")})`
       : "";
     throw new ToleranceError(
@@ -204,7 +197,7 @@ async function withinProbe(
   ctx: ToleranceContext,
 ): Promise<boolean> {
   const args = tolerance.provider.arguments;
-  if (!isPlainObject(args)) {
+  if (!isRecord(args)) {
     throw new ToleranceError(
       `probe tolerance "${tolerance.name}" needs provider.arguments as an object: its "value" argument receives the probe's output`,
     );

@@ -1,5 +1,6 @@
 // Chaos Toolkit's `convert_to_type`: how `env_var_type` (and `--var key:type=value`) turn an
 // environment string, or a `default`, into a typed value.
+import { parsePythonFloat, parsePythonInt } from "../python/numbers.ts";
 
 export const ENV_VAR_TYPES = [
   "str",
@@ -58,39 +59,22 @@ export function convertToType(type: string | undefined | null, value: unknown): 
   }
 }
 
-const digits = "[0-9](?:_?[0-9])*";
-const pythonInt = new RegExp(`^[+-]?${digits}$`);
-const pythonFloat = new RegExp(
-  `^[+-]?(?:(?:(?:${digits})?\\.${digits}|${digits}\\.?)(?:[eE][+-]?${digits})?|inf|infinity|nan)$`,
-  "i",
-);
-
 function toInt(value: unknown): number {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new ConversionError(`cannot convert ${describe(value)} to int`);
     return Math.trunc(value);
   }
-  if (typeof value === "string") {
-    const text = value.trim();
-    if (pythonInt.test(text)) return Number(text.replaceAll("_", ""));
-  }
+  const parsed = typeof value === "string" ? parsePythonInt(value) : undefined;
+  if (parsed !== undefined) return parsed;
   throw new ConversionError(`invalid literal for int(): ${describe(value)}`);
 }
 
 function toFloat(value: unknown): number {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "number") return value;
-  if (typeof value === "string") {
-    const text = value.trim();
-    if (pythonFloat.test(text)) {
-      const lower = text.toLowerCase().replace(/^\+/, "");
-      if (lower === "nan" || lower === "-nan") return Number.NaN;
-      if (lower === "inf" || lower === "infinity") return Number.POSITIVE_INFINITY;
-      if (lower === "-inf" || lower === "-infinity") return Number.NEGATIVE_INFINITY;
-      return Number(text.replaceAll("_", ""));
-    }
-  }
+  const parsed = typeof value === "string" ? parsePythonFloat(value) : undefined;
+  if (parsed !== undefined) return parsed;
   throw new ConversionError(`could not convert ${describe(value)} to float`);
 }
 

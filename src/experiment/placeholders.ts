@@ -1,6 +1,7 @@
 // `${name}` placeholders that name no configuration or secret value. Chaos Toolkit leaves them as
 // written, so a typo becomes a URL or an argument with `${...}` in it at run time; we say so before.
 // Only the braced form is checked: `$name` is common in shell commands given to process providers.
+import { isRecord } from "../common/record.ts";
 import type { PathSegment } from "./path.ts";
 
 export interface UndefinedPlaceholder {
@@ -70,8 +71,4 @@ function unknownNames(text: string, defined: ReadonlySet<string>): string[] {
     if (name !== undefined && !defined.has(name) && !names.includes(name)) names.push(name);
   }
   return names;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 // Secret values never reach the output: every printed or written text goes through redact().
 import type { ResolvedExperiment } from "./resolve.ts";
 
+/** The one mask for a secret, in output and in the journal: `***`, as GitHub masks secrets in logs. */
 export const REDACTED = "***";
 
 /** Every secret value as text (longest first), plus sensitive configuration values. */

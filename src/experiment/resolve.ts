@@ -2,6 +2,7 @@
 // `default` and `env_var_type` for configuration), and `--var`/`--var-file` overrides, which win.
 // Problems (a missing environment variable without default, a failed conversion, a source we do not
 // support) are reported before anything runs.
+import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, ENV_VAR_TYPES, isEnvVarType } from "./env-types.ts";
 import { ExperimentInvalidError, type Issue, makeIssue, type Position } from "./errors.ts";
 import type { DocPath, PathSegment } from "./path.ts";
@@ -177,7 +178,3 @@ export function resolveExperiment(source: ExperimentSource, options: ResolveOpti
 
 const describe = (value: unknown): string =>
   typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}

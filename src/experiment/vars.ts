@@ -1,10 +1,12 @@
 // `--var key[:type]=value` and `--var-file FILE` overrides, read the way Chaos Toolkit reads them:
 // a JSON/YAML var file holds `{configuration: {...}, secrets: {...}}`; any other file is a .env file
 // whose variables join the environment. Later files override earlier ones; `--var` wins over files.
+
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
+import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { pyyamlTags } from "./load.ts";
@@ -104,8 +106,4 @@ export function mergeOverrides(into: VarOverrides, from: Partial<VarOverrides>):
   Object.assign(into.secrets, from.secrets);
   Object.assign(into.env, from.env);
   return into;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

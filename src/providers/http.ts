@@ -4,6 +4,7 @@
 // included (Chaos Toolkit keeps that one as text; a regex tolerance still searches the text); the
 // request body is JSON only when the `Content-Type` header is exactly `application/json`.
 
+import { isRecord } from "../common/record.ts";
 import type { HttpProvider } from "../experiment/format.ts";
 import { pythonStr } from "../python/str.ts";
 import { ActivityFailed } from "./activity-failed.ts";
@@ -83,11 +84,11 @@ function requestBody(
     return { body: Buffer.from(JSON.stringify(args)), headers };
   }
   if (typeof args === "string") return { body: Buffer.from(args), headers };
-  if (typeof args === "object" && !Array.isArray(args)) {
+  if (isRecord(args)) {
     const out = headerValue(headers, "Content-Type")
       ? headers
       : { ...headers, "Content-Type": "application/x-www-form-urlencoded" };
-    return { body: Buffer.from(formEncode(args as Record<string, unknown>).toString()), headers: out };
+    return { body: Buffer.from(formEncode(args).toString()), headers: out };
   }
   throw new ActivityFailed(`HTTP arguments must be an object or a string, got ${JSON.stringify(args)}`);
 }

@@ -1,37 +1,10 @@
 // The contract for `python` providers: Chaos Toolkit names a Python module and function; we resolve
-// the pair to a native TypeScript implementation. Signatures are plain data (cheap to load, used by
-// validation and the JSON Schema); implementations load lazily, so the cluster client is only
-// imported when an experiment runs a Kubernetes activity.
+// the pair to a native TypeScript implementation. Signatures are plain data (experiment/signature.ts,
+// re-exported here); implementations load lazily, so the cluster client is only imported when an
+// experiment runs a Kubernetes activity.
+import type { NativeSignature } from "../experiment/signature.ts";
 
-export type ParamType =
-  | "string"
-  | "integer"
-  | "number"
-  | "boolean"
-  | "object"
-  | "array"
-  | "string|array"
-  | "any";
-
-export interface NativeParam {
-  name: string;
-  type: ParamType;
-  /** Absent means required. */
-  default?: unknown;
-  required?: boolean;
-}
-
-export interface NativeSignature {
-  module: string;
-  func: string;
-  kind: "action" | "probe";
-  params: NativeParam[];
-  /** What it needs from the run: `cluster` functions get a Kubernetes connection. */
-  needs?: "cluster";
-  summary: string;
-  /** The RBAC the function needs, checked by the cluster preflight. */
-  permissions?: Array<{ verb: string; group: string; resource: string; subresource?: string }>;
-}
+export type { NativeParam, NativeSignature, ParamType } from "../experiment/signature.ts";
 
 /** A change we made that must be reverted; plain data, so it survives the process in the undo file. */
 export interface UndoStep {

@@ -1,7 +1,8 @@
 // Python's `os` and `os.path` functions that real experiments call through the `python` provider
 // (e.g. `os.path.exists` as a probe, `os.rename` to break a config file and put it back).
 // Relative paths resolve against the working directory, as in Python.
-import type { NativeImplementation, NativeModuleSource, NativeParam, NativeSignature } from "./native.ts";
+import type { NativeParam, NativeSignature } from "../experiment/signature.ts";
+import type { NativeImplementation, NativeModuleSource } from "./native.ts";
 
 const req = (name: string, type: NativeParam["type"] = "string"): NativeParam => ({
   name,

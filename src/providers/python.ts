@@ -1,9 +1,9 @@
 // The `python` provider: Chaos Toolkit names a Python module and function; we call the native
 // implementation registered under the same names, with the arguments bound to its signature.
 import type { PythonProvider } from "../experiment/format.ts";
+import type { NativeSignature } from "../experiment/signature.ts";
 import { ActivityFailed } from "./activity-failed.ts";
-import type { ProviderCall } from "./execute.ts";
-import type { NativeSignature } from "./native.ts";
+import type { ProviderCall } from "./provider-call.ts";
 import type { NativeRegistry } from "./registry.ts";
 
 /** Python-style binding: every given argument must be a parameter; missing ones take their default. */

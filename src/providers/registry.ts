@@ -1,6 +1,7 @@
 // The registry of native implementations behind `python` providers: module + func → a TypeScript
 // function. The entry point composes it from the sources it wants (os, chaosk8s, ...).
-import type { NativeImplementation, NativeModuleSource, NativeSignature } from "./native.ts";
+import type { NativeSignature } from "../experiment/signature.ts";
+import type { NativeImplementation, NativeModuleSource } from "./native.ts";
 
 export class UnsupportedNativeFunction extends Error {
   override name = "UnsupportedNativeFunction";

@@ -3,13 +3,12 @@
 // experiments written against it only behave the same when we do too. (`str()` is in
 // ./str.ts.)
 
+import { isRecord } from "../common/record.ts";
+
 /** What Python raises when an operation does not apply to the given types. */
 export class PythonTypeError extends Error {
   override name = "TypeError";
 }
-
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function pyTypeName(value: unknown): string {
   if (value === null || value === undefined) return "NoneType";
@@ -40,7 +39,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((item, i) => pyEquals(item, b[i]));
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
     return keys.every((key) => Object.hasOwn(b, key) && pyEquals(a[key], b[key]));
@@ -88,6 +87,6 @@ export function pyTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return false;
   if (typeof value === "number") return value !== 0;
   if (typeof value === "string" || Array.isArray(value)) return value.length > 0;
-  if (isPlainObject(value)) return Object.keys(value).length > 0;
+  if (isRecord(value)) return Object.keys(value).length > 0;
   return true;
 }

@@ -6,6 +6,7 @@
 // workflow's GITHUB_TOKEN, GitHub Apps) may not read /user and answer 403; for them the author is
 // `github-actions[bot]`, the login GITHUB_TOKEN comments under. /user is asked only when a marked
 // comment exists, so a first run costs no extra call.
+import { plainErrorMessage } from "../common/error-message.ts";
 import { COMMENT_LIMIT, capReport } from "./markdown.ts";
 
 export interface GitHubResponse {
@@ -67,17 +68,13 @@ function statusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function call(client: GitHubClient, route: string, parameters: Record<string, unknown>) {
   try {
     return await client.request(route, parameters);
   } catch (error) {
     if (statusOf(error) === 403) {
       throw new CommentForbiddenError(
-        `GitHub refused ${route.split(" ")[0]} on ${route.split(" ")[1]} (403: ${messageOf(error)}). ` +
+        `GitHub refused ${route.split(" ")[0]} on ${route.split(" ")[1]} (403: ${plainErrorMessage(error)}). ` +
           "Give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token, " +
           "so their report is in the job summary only.",
       );

@@ -82,9 +82,9 @@ describe("a run that holds", () => {
     );
     expect(journal.experiment.secrets).toEqual({
       k8s: {
-        KUBERNETES_HOST: "<redacted>",
+        KUBERNETES_HOST: "***",
         token: { type: "env", key: "TOKEN" },
-        nested: { a: "<redacted>" },
+        nested: { a: "***" },
       },
     });
   });

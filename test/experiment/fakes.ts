@@ -1,6 +1,6 @@
 // Plain-data stand-ins for what the entry points inject into validation: a tiny native catalog,
 // an executable lookup that knows a fixed set of names, and a fixed environment.
-import type { NativeSignature } from "../../src/providers/native.ts";
+import type { NativeSignature } from "../../src/experiment/signature.ts";
 
 export const fakeSignatures: readonly NativeSignature[] = [
   {

@@ -4,9 +4,11 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/engine/clock.ts";
 import type { PythonProvider } from "../../src/experiment/format.ts";
-import { createExecutor, type ProviderCall } from "../../src/providers/execute.ts";
-import type { NativeModuleSource, NativeSignature } from "../../src/providers/native.ts";
+import type { NativeSignature } from "../../src/experiment/signature.ts";
+import { createExecutor } from "../../src/providers/execute.ts";
+import type { NativeModuleSource } from "../../src/providers/native.ts";
 import { osSource } from "../../src/providers/os-module.ts";
+import type { ProviderCall } from "../../src/providers/provider-call.ts";
 import { bindArguments, providerSecrets } from "../../src/providers/python.ts";
 import { createRegistry } from "../../src/providers/registry.ts";
 

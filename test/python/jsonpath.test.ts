@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseJsonPath, queryJsonPath } from "../../src/python/jsonpath.ts";
+import { parseJsonPath } from "../../src/python/jsonpath-parse.ts";
+import { queryJsonPath } from "../../src/python/jsonpath-query.ts";
 
 const doc = {
   store: {

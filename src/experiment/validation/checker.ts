@@ -1,0 +1,182 @@
+// What validation carries while it walks an experiment: its options, the issues found so far (each
+// placed at its position in the file), the names that references are resolved against afterwards,
+// and the one check every mapping goes through (unknown keys, missing keys, wrong types, null as
+// "not given").
+//
+// Shapes come from format.ts: each object is checked against its zod schema field by field, so that
+// unions (activity or ref, provider type, tolerance kind) are decided by the checks, where a useful
+// message can be written, rather than left to zod.
+import type { z } from "zod";
+import { isRecord } from "../../common/record.ts";
+import { type Issue, makeIssue, type Position, type Severity } from "../errors.ts";
+import type { DocPath, PathSegment } from "../path.ts";
+import type { Environment } from "../resolve.ts";
+import { describeValue, shapeProblems } from "../shape-messages.ts";
+import type { NativeSignature } from "../signature.ts";
+import type { VarOverrides } from "../vars.ts";
+
+export interface ValidateOptions {
+  /** The file name used in every issue. */
+  file: string;
+  /** The native implementations of `python` providers. */
+  signatures: readonly NativeSignature[];
+  /** The resolved executable for a process provider's `path`, or undefined when it cannot be run. */
+  findExecutable: (path: string) => string | undefined;
+  /** The environment `type: env` values are read from. */
+  env: Environment;
+  /** `--var`/`--var-file` overrides (an overridden env configuration need not exist). */
+  vars?: VarOverrides;
+}
+
+/** What validation reads: the data, and positions when it came from a file. */
+export interface ValidationInput {
+  data: unknown;
+  locate?: (path: DocPath) => Position;
+  /** Issues found while loading (duplicate keys), reported with the others. */
+  warnings?: readonly Issue[];
+}
+
+/** Where an activity sits: its rules differ (a hypothesis runs probes, a tolerance probe gets `value`). */
+export type Where = "method" | "rollbacks" | "hypothesis" | "tolerance";
+
+/** A named method activity or hypothesis probe, for resolving refs. */
+export interface Definition {
+  name: string;
+  type: unknown;
+}
+
+export interface Reference {
+  ref: string;
+  path: PathSegment[];
+  where: Where;
+}
+
+/** How `Checker.object` treats the keys of one kind of mapping. */
+export interface ObjectSpec {
+  /** Message when a required key is missing. */
+  missing?: Record<string, string>;
+  /** Prefix for any problem with the key's value. */
+  invalid?: Record<string, string>;
+  /** Keys checked by hand instead of by their schema (called only when present and not null-as-absent). */
+  fields?: Record<string, (value: unknown, path: PathSegment[]) => void>;
+  /** Keys Chaos Toolkit accepts that the schema does not declare. */
+  extraKnown?: readonly string[];
+  /** Problems with these keys are warnings (Chaos Toolkit does not read them). */
+  lenient?: readonly string[];
+  /** Keys for which an explicit null is a value, checked as such, rather than "not given". */
+  nullKept?: readonly string[];
+}
+
+/** The activity a provider belongs to, for messages. */
+export interface ActivityInfo {
+  name: string;
+  type: unknown;
+  where: Where;
+}
+
+export class Checker {
+  readonly issues: Issue[] = [];
+  readonly definitions = new Map<string, Definition>();
+  readonly hypothesisDefinitions = new Map<string, Definition>();
+  readonly references: Reference[] = [];
+  readonly controlNames: string[] = [];
+  readonly controlRefs: { ref: string; path: PathSegment[] }[] = [];
+  /** The native signatures by module, then function. */
+  readonly modules = new Map<string, Map<string, NativeSignature>>();
+  /** The scopes of the experiment's `secrets`, which a provider's `secrets` may list. */
+  secretScopes = new Set<string>();
+
+  readonly input: ValidationInput;
+  readonly options: ValidateOptions;
+
+  constructor(input: ValidationInput, options: ValidateOptions) {
+    this.input = input;
+    this.options = options;
+    for (const signature of options.signatures) {
+      const funcs = this.modules.get(signature.module) ?? new Map<string, NativeSignature>();
+      funcs.set(signature.func, signature);
+      this.modules.set(signature.module, funcs);
+    }
+  }
+
+  report(severity: Severity, path: PathSegment[], message: string) {
+    const position = this.input.locate?.(path) ?? { line: 1, column: 1 };
+    this.issues.push(makeIssue(severity, this.options.file, position, path, message));
+  }
+  error(path: PathSegment[], message: string) {
+    this.report("error", path, message);
+  }
+  warn(path: PathSegment[], message: string) {
+    this.report("warning", path, message);
+  }
+
+  /** Checks a mapping against an object schema; returns false when it is not a mapping at all. */
+  object(
+    value: unknown,
+    schema: z.ZodObject,
+    path: PathSegment[],
+    what: string,
+    spec: ObjectSpec = {},
+  ): value is Record<string, unknown> {
+    if (!isRecord(value)) {
+      this.error(path, `expected ${what} as a mapping, got ${describeValue(value)}`);
+      return false;
+    }
+    const shape = schema.shape as Record<string, z.ZodType>;
+    const known = [...Object.keys(shape), ...(spec.extraKnown ?? [])];
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) this.warn([...path, key], unknownKeyMessage(key, known, what));
+    }
+    for (const [key, fieldSchema] of Object.entries(shape)) {
+      const here = [...path, key];
+      let fieldValue = value[key];
+      const optional = fieldSchema.safeParse(undefined).success;
+      if (fieldValue === null && optional && !spec.nullKept?.includes(key)) {
+        // Chaos Toolkit reads optional keys with .get(): an explicit null means "not given".
+        delete value[key];
+        fieldValue = undefined;
+      }
+      if (fieldValue === undefined) {
+        if (!optional) {
+          const severity: Severity = spec.lenient?.includes(key) ? "warning" : "error";
+          this.report(severity, here, spec.missing?.[key] ?? `\`${key}\` is required in ${what}`);
+        }
+        continue;
+      }
+      const handler = spec.fields?.[key];
+      if (handler) {
+        handler(fieldValue, here);
+        continue;
+      }
+      const severity: Severity = spec.lenient?.includes(key) ? "warning" : "error";
+      const prefix = spec.invalid?.[key] ?? spec.missing?.[key];
+      for (const problem of shapeProblems(fieldSchema, fieldValue)) {
+        const message = prefix ? `${prefix}: ${problem.message}` : problem.message;
+        this.report(severity, [...here, ...problem.path], message);
+      }
+    }
+    return true;
+  }
+}
+
+function unknownKeyMessage(key: string, known: readonly string[], what: string): string {
+  const close = known.find(
+    (candidate) => editDistance(candidate, key) <= Math.max(1, Math.floor(key.length / 4)),
+  );
+  const hint = close ? `; did you mean '${close}'?` : "";
+  return `unknown key '${key}' in ${what} is ignored${hint}`;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
