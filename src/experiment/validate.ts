@@ -15,7 +15,7 @@ import { type Issue, makeIssue, type Position, type Severity } from "./errors.ts
 import * as format from "./format.ts";
 import type { DocPath, PathSegment } from "./path.ts";
 import { definedNames, undefinedPlaceholders } from "./placeholders.ts";
-import { type Environment, resolutionIssues, resolveValues } from "./resolve.ts";
+import { type Environment, type ResolvedExperiment, resolutionIssues, resolveValues } from "./resolve.ts";
 import { describeValue, listWords, shapeProblems } from "./shape-messages.ts";
 import { isWholePlaceholder } from "./substitute.ts";
 import type { VarOverrides } from "./vars.ts";
@@ -47,6 +47,8 @@ export interface ValidationResult {
   valid: boolean;
   /** The experiment as loaded (null-valued optional keys dropped), when valid. */
   experiment: format.Experiment | undefined;
+  /** Its configuration and secrets, resolved once while checking them, when valid. */
+  resolved: ResolvedExperiment | undefined;
 }
 
 type Where = "method" | "rollbacks" | "hypothesis" | "tolerance";
@@ -83,6 +85,7 @@ const secretEnvValue = z.object({ type: z.literal("env"), key: z.string().min(1)
 
 class Validator {
   readonly issues: Issue[] = [];
+  resolved: ResolvedExperiment | undefined;
   readonly definitions = new Map<string, Definition>();
   readonly hypothesisDefinitions = new Map<string, Definition>();
   readonly references: Reference[] = [];
@@ -200,7 +203,8 @@ class Validator {
     this.resolveReferences();
     this.resolveControlReferences();
     this.placeholders(data);
-    const { problems } = resolveValues(data, { env: this.options.env, vars: this.options.vars });
+    const { resolved, problems } = resolveValues(data, { env: this.options.env, vars: this.options.vars });
+    this.resolved = resolved;
     this.issues.push(
       ...resolutionIssues({ file: this.options.file, data, locate: this.input.locate }, problems),
     );
@@ -762,7 +766,12 @@ export function validateExperiment(input: ValidationInput, options: ValidateOpti
     (a, b) => a.line - b.line || a.column - b.column,
   );
   const valid = !issues.some((i) => i.severity === "error");
-  return { issues, valid, experiment: valid ? (data as format.Experiment) : undefined };
+  return {
+    issues,
+    valid,
+    experiment: valid ? (data as format.Experiment) : undefined,
+    resolved: valid ? validator.resolved : undefined,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
