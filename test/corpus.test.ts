@@ -9,7 +9,9 @@ import { formatIssue } from "../src/experiment/errors.ts";
 import { loadExperimentFile } from "../src/experiment/load.ts";
 import { validateExperiment } from "../src/experiment/validate.ts";
 import type { NativeSignature } from "../src/providers/native.ts";
-import { defaultRegistry, runExperiments } from "../src/run/pipeline.ts";
+import { runOptions } from "../src/run/options.ts";
+import { runExperiments } from "../src/run/pipeline.ts";
+import { defaultRegistry } from "../src/run/prepare.ts";
 
 const corpus = join(import.meta.dirname, "..", "..", "shared", "corpus");
 
@@ -179,11 +181,8 @@ describe("compatibility corpus: dry runs of the files we support", () => {
     const messages: string[] = [];
     const log = (message: string) => messages.push(message);
     const result = await runExperiments({
-      targets: [file],
+      options: runOptions({ targets: [file], dryRun: true }),
       cwd: corpus,
-      vars: [],
-      varFiles: [],
-      dryRun: true,
       cluster: { mode: "sim" },
       reporter: { info: log, warn: log, error: log },
       env: { ...process.env, ...environmentFor(loaded.data) },

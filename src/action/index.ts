@@ -1,4 +1,4 @@
-// The action's main entry (dist/index.js): nothing but the call.
+// The action's main entry (dist/index.js): nothing but the call, with this process's environment.
 import { run } from "./main.ts";
 
-await run();
+await run(process.env, process.cwd());

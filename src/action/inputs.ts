@@ -1,23 +1,30 @@
 // The action's inputs, read in one place into one typed object and checked by one pure function whose
-// errors name the input and the allowed values. Reading goes through a getter, so this module never
-// imports @actions/* and tests can feed it the real @actions/core or a plain record.
+// errors name the input and the allowed values. The run's options go through the parser the CLI uses
+// too (run/options.ts); the inputs of the action alone (cluster set-up, publishing) are checked here.
+// Reading goes through a getter, so this module never imports @actions/* and tests can feed it the
+// real @actions/core or a plain record.
 
-import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
 import type { WorkloadRef } from "../kubernetes/apply.ts";
+import {
+  checkChoice,
+  checkDuration,
+  OptionProblems,
+  type OptionSurface,
+  parseRunOptions,
+  type RunOptions,
+} from "../run/options.ts";
 
 export const CLUSTER_MODES = ["existing", "kind", "sim"] as const;
 export const FAIL_ON = ["deviation", "failure", "never"] as const;
 export const COMMENT_MODES = ["always", "on-failure", "never"] as const;
-export const HYPOTHESIS_STRATEGIES = hypothesisStrategyChoices;
-export const ROLLBACK_STRATEGIES = RollbackStrategy.options;
 
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
 export type FailOn = (typeof FAIL_ON)[number];
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
-/** A workload to wait for: `deployment/web` (namespace `default`) or `shop/statefulset/db`. */
 export interface ActionInputs {
-  experiments: string[];
+  /** The run's options: experiments, vars, strategies, guard limits, timeouts. */
+  options: RunOptions;
   cluster: ClusterMode;
   /** Kubeconfig file content (a secret), not a path. */
   kubeconfig?: string;
@@ -26,24 +33,14 @@ export interface ActionInputs {
   kindConfig?: string;
   clusterName: string;
   manifests: string[];
+  /** Workloads to wait for: `deployment/web` (namespace `default`) or `shop/statefulset/db`. */
   waitFor: WorkloadRef[];
   waitForTimeoutSeconds: number;
-  namespaces: string[];
-  maxAffected?: string;
-  vars: string[];
-  varFiles: string[];
-  hypothesisStrategy?: string;
-  hypothesisFrequency?: number;
-  failFast: boolean;
-  rollbackStrategy?: string;
-  dryRun: boolean;
   failOn: FailOn;
   githubToken: string;
   comment: CommentMode;
   commentKey?: string;
-  journalPath?: string;
   junitPath?: string;
-  timeoutMinutes?: number;
 }
 
 /** Every input the action declares, as spelled in action.yml. */
@@ -122,10 +119,8 @@ const optional = (value: string): string | undefined => (value === "" ? undefine
 
 /** `90`, `90s`, `5m`, `1h` → seconds. */
 export function parseDurationSeconds(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value);
-  if (!match) return undefined;
-  const factor = { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
-  return Number(match[1]) * factor;
+  const checked = checkDuration(value);
+  return checked.ok ? checked.value : undefined;
 }
 
 const WORKLOAD_KINDS: Record<string, WorkloadRef["kind"]> = {
@@ -150,106 +145,83 @@ export function parseWorkloadRef(text: string): WorkloadRef | string {
   return { namespace, kind: known, name };
 }
 
-function oneOf<T extends string>(
-  problems: string[],
-  input: InputName,
-  value: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === "") return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  problems.push(`${input}: "${value}" is not one of ${allowed.join(", ")}`);
-  return fallback;
-}
-
-function boolean(problems: string[], input: InputName, value: string): boolean {
-  if (value === "") return false;
-  // The same spellings as core.getBooleanInput (YAML 1.2 core schema).
-  if (["true", "True", "TRUE"].includes(value)) return true;
-  if (["false", "False", "FALSE"].includes(value)) return false;
-  problems.push(`${input}: "${value}" is not a boolean: use true or false`);
-  return false;
-}
-
-function positiveNumber(problems: string[], input: InputName, value: string): number | undefined {
-  if (value === "") return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    problems.push(`${input}: "${value}" is not a positive number`);
-    return undefined;
-  }
-  return number;
-}
+/** The action names options by their inputs and words problems as `input: "value" is not …`. */
+const surface: OptionSurface = {
+  names: {
+    vars: "vars",
+    hypothesisStrategy: "hypothesis-strategy",
+    hypothesisFrequency: "hypothesis-frequency",
+    failFast: "fail-fast",
+    rollbackStrategy: "rollback-strategy",
+    dryRun: "dry-run",
+    maxAffected: "max-affected",
+    timeout: "timeout-minutes",
+  },
+  units: { timeout: "minutes" },
+  problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
+};
 
 /** The pure check: every problem is collected, so a user fixes them all in one go. */
 export function parseActionInputs(raw: RawInputs): ActionInputs {
-  const problems: string[] = [];
-  const cluster = oneOf(problems, "cluster", raw.cluster, CLUSTER_MODES, "existing");
+  const run = parseRunOptions(
+    {
+      targets: list(raw.experiments),
+      journalPath: optional(raw["journal-path"]),
+      vars: lines(raw.vars),
+      varFiles: list(raw["var-files"]),
+      hypothesisStrategy: optional(raw["hypothesis-strategy"]),
+      hypothesisFrequency: optional(raw["hypothesis-frequency"]),
+      failFast: optional(raw["fail-fast"]),
+      rollbackStrategy: optional(raw["rollback-strategy"]),
+      dryRun: optional(raw["dry-run"]),
+      namespaces: list(raw.namespaces),
+      maxAffected: optional(raw["max-affected"]),
+      timeout: optional(raw["timeout-minutes"]),
+    },
+    surface,
+  );
+
+  const own = new OptionProblems(surface);
+  const choice = <T extends string>(input: InputName, allowed: readonly T[], fallback: T): T =>
+    own.read(input, optional(raw[input]), (text) => checkChoice(text, allowed)) ?? fallback;
+  const cluster = choice("cluster", CLUSTER_MODES, "existing");
 
   const waitFor: WorkloadRef[] = [];
   for (const item of list(raw["wait-for"])) {
     const ref = parseWorkloadRef(item);
-    if (typeof ref === "string") problems.push(`wait-for: ${ref}`);
+    if (typeof ref === "string") own.add(`wait-for: ${ref}`);
     else waitFor.push(ref);
   }
-  let waitForTimeoutSeconds = 300;
-  if (raw["wait-for-timeout"] !== "") {
-    const seconds = parseDurationSeconds(raw["wait-for-timeout"]);
-    if (seconds === undefined || seconds <= 0) {
-      problems.push(
-        `wait-for-timeout: "${raw["wait-for-timeout"]}" is not a duration: use e.g. 300, 90s or 5m`,
-      );
-    } else waitForTimeoutSeconds = seconds;
-  }
-
-  const vars = lines(raw.vars);
-  for (const line of vars) {
-    if (!/^[^=\s]+=/.test(line)) problems.push(`vars: "${line}" is not key=value`);
-  }
-
-  const maxAffected = optional(raw["max-affected"]);
-  if (maxAffected !== undefined && !/^\d+%?$/.test(maxAffected)) {
-    problems.push(`max-affected: "${maxAffected}" is not a count or a percentage (e.g. 1 or 25%)`);
-  }
-
-  const hypothesisStrategy = optional(raw["hypothesis-strategy"]);
-  if (hypothesisStrategy !== undefined) {
-    oneOf(problems, "hypothesis-strategy", hypothesisStrategy, HYPOTHESIS_STRATEGIES, "default");
-  }
-  const rollbackStrategy = optional(raw["rollback-strategy"]);
-  if (rollbackStrategy !== undefined) {
-    oneOf(problems, "rollback-strategy", rollbackStrategy, ROLLBACK_STRATEGIES, "default");
-  }
+  const waitForTimeoutSeconds =
+    own.read("wait-for-timeout", optional(raw["wait-for-timeout"]), (text) => checkDuration(text)) ?? 300;
 
   const kindOnly: InputName[] = ["kind-version", "kind-config"];
   if (cluster !== "kind") {
     for (const input of kindOnly) {
-      if (raw[input] !== "")
-        problems.push(`${input} is only used with cluster: kind (cluster is ${cluster})`);
+      if (raw[input] !== "") own.add(`${input} is only used with cluster: kind (cluster is ${cluster})`);
     }
   }
   if (cluster === "kind" && raw.kubeconfig !== "") {
-    problems.push(
+    own.add(
       "kubeconfig: cluster: kind creates its own cluster; give a kubeconfig only with cluster: existing",
     );
   }
   if (cluster === "sim" && raw.kubeconfig !== "") {
-    problems.push(
+    own.add(
       "kubeconfig: cluster: sim runs the simulated cluster; give a kubeconfig only with cluster: existing",
     );
   }
   const kindVersion = optional(raw["kind-version"]);
   if (kindVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(kindVersion)) {
-    problems.push(`kind-version: "${kindVersion}" is not a kind release tag such as v0.32.0`);
+    own.add(`kind-version: "${kindVersion}" is not a kind release tag such as v0.32.0`);
   }
   const clusterName = raw["cluster-name"] === "" ? "chaos-action" : raw["cluster-name"];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName)) {
-    problems.push(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);
+    own.add(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);
   }
 
   const inputs: ActionInputs = {
-    experiments: list(raw.experiments).length > 0 ? list(raw.experiments) : ["experiments/"],
+    options: run.options,
     cluster,
     kubeconfig: optional(raw.kubeconfig),
     context: optional(raw.context),
@@ -259,23 +231,13 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     manifests: list(raw.manifests),
     waitFor,
     waitForTimeoutSeconds,
-    namespaces: list(raw.namespaces),
-    maxAffected,
-    vars,
-    varFiles: list(raw["var-files"]),
-    hypothesisStrategy,
-    hypothesisFrequency: positiveNumber(problems, "hypothesis-frequency", raw["hypothesis-frequency"]),
-    failFast: boolean(problems, "fail-fast", raw["fail-fast"]),
-    rollbackStrategy,
-    dryRun: boolean(problems, "dry-run", raw["dry-run"]),
-    failOn: oneOf(problems, "fail-on", raw["fail-on"], FAIL_ON, "deviation"),
+    failOn: choice("fail-on", FAIL_ON, "deviation"),
     githubToken: raw["github-token"],
-    comment: oneOf(problems, "comment", raw.comment, COMMENT_MODES, "always"),
+    comment: choice("comment", COMMENT_MODES, "always"),
     commentKey: optional(raw["comment-key"]),
-    journalPath: optional(raw["journal-path"]),
     junitPath: optional(raw["junit-path"]),
-    timeoutMinutes: positiveNumber(problems, "timeout-minutes", raw["timeout-minutes"]),
   };
+  const problems = [...run.problems, ...own.list];
   if (problems.length > 0) throw new ActionInputError(problems);
   return inputs;
 }

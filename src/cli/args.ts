@@ -1,47 +1,43 @@
-// Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit.
+// Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit. The
+// run's options go through the one parser both entry points share (run/options.ts); every problem
+// is listed at once, before anything starts.
 import { parseArgs } from "node:util";
-import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
+import type { ClusterRequest } from "../run/cluster-gate.ts";
+import {
+  type Checked,
+  checkChoice,
+  DEFAULT_TARGET,
+  OptionProblems,
+  type OptionSurface,
+  parseRunOptions,
+  type RunOptions,
+} from "../run/options.ts";
 
+export { DEFAULT_TARGET };
+
+/** A bad command line: every problem, each on its own line. */
 export class UsageError extends Error {
   override name = "UsageError";
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.join("\n"));
+    this.problems = list;
+  }
 }
 
 export interface RunCommand {
   command: "run";
-  targets: string[];
-  journalPath?: string;
-  vars: string[];
-  varFiles: string[];
-  hypothesisStrategy?: string;
-  hypothesisFrequency?: number;
-  failFast: boolean;
-  rollbackStrategy?: string;
-  dryRun: boolean;
-  cluster: "auto" | "sim";
-  simManifests: string[];
-  /** Behaviour of the simulated cluster: slow answers, API errors, RBAC denials. */
-  sim: SimBehaviour;
-  kubeconfig?: string;
-  context?: string;
-  namespaces?: string[];
-  maxAffected?: string;
-  timeoutSeconds?: number;
-  activityTimeoutSeconds?: number;
-  undoFile?: string;
+  options: RunOptions;
+  /** `--cluster auto|sim`, the kubeconfig and context, and the simulated cluster's behaviour. */
+  cluster: ClusterRequest;
 }
 
-export interface SimBehaviour {
-  latencyMs?: number;
-  deny: Array<{ verb: string; resource: string; subresource?: string; namespace?: string }>;
-  faults: Array<{ status: number; method?: string; path?: string }>;
-}
+type SimRequest = NonNullable<ClusterRequest["sim"]>;
+type SimDeny = NonNullable<SimRequest["deny"]>[number];
+type SimFault = NonNullable<SimRequest["faults"]>[number];
 
-export interface ValidateCommand {
-  command: "validate";
-  targets: string[];
-  vars: string[];
-  varFiles: string[];
-}
+export type ValidateCommand = { command: "validate" } & Pick<RunOptions, "targets" | "vars" | "varFiles">;
 
 export interface CleanupCommand {
   command: "cleanup";
@@ -57,7 +53,19 @@ export type Command =
   | { command: "help"; topic?: string }
   | { command: "version" };
 
-export const DEFAULT_TARGET = "experiments/";
+/** The CLI names options by their flags and words problems as `--flag expects …, got 'value'`. */
+const surface: OptionSurface = {
+  names: {
+    vars: "--var",
+    hypothesisStrategy: "--hypothesis-strategy",
+    hypothesisFrequency: "--hypothesis-frequency",
+    rollbackStrategy: "--rollback-strategy",
+    maxAffected: "--max-affected",
+    timeout: "--timeout",
+    activityTimeout: "--activity-timeout",
+  },
+  problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
+};
 
 export const USAGE = `chaos-action: run Chaos Toolkit experiments natively, gate deployments on their verdict.
 
@@ -101,62 +109,42 @@ const list = (value: string | undefined): string[] | undefined =>
         .map((item) => item.trim())
         .filter(Boolean);
 
-function positiveNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) {
-    throw new UsageError(`${flag} expects a positive number of seconds, got '${value}'`);
-  }
-  return parsed;
-}
+const accept = <T>(value: T): Checked<T> => ({ ok: true, value });
 
-function nonNegativeNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
-    throw new UsageError(`${flag} expects a number of milliseconds, got '${value}'`);
-  }
-  return parsed;
+function checkMilliseconds(text: string): Checked<number> {
+  const parsed = Number(text);
+  return text.trim() === "" || !Number.isFinite(parsed) || parsed < 0
+    ? { ok: false, expected: "a number of milliseconds" }
+    : accept(parsed);
 }
 
 /** `delete:pods`, `create:pods/eviction`, `patch:deployments:shop`. */
-function parseSimDeny(text: string): SimBehaviour["deny"][number] {
+function checkSimDeny(text: string): Checked<SimDeny> {
   const [verb, resourcePath, namespace, ...rest] = text.split(":");
   const [resource, subresource] = (resourcePath ?? "").split("/");
   if (!verb || !resource || rest.length > 0 || namespace === "") {
-    throw new UsageError(`--sim-deny expects VERB:RESOURCE[/SUBRESOURCE][:NAMESPACE], got '${text}'`);
+    return { ok: false, expected: "VERB:RESOURCE[/SUBRESOURCE][:NAMESPACE]" };
   }
-  return { verb, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}) };
+  return accept({
+    verb,
+    resource,
+    ...(subresource ? { subresource } : {}),
+    ...(namespace ? { namespace } : {}),
+  });
 }
 
 /** `500`, `500:DELETE`, `503:GET:/api/v1/namespaces/default/pods` (the path is a regular expression). */
-function parseSimFault(text: string): SimBehaviour["faults"][number] {
+function checkSimFault(text: string): Checked<SimFault> {
   const [statusText, method, ...path] = text.split(":");
   const status = Number(statusText);
   if (!Number.isInteger(status) || status < 400 || status > 599) {
-    throw new UsageError(
-      `--sim-fault expects STATUS[:METHOD[:PATH]] with an HTTP error status, got '${text}'`,
-    );
+    return { ok: false, expected: "STATUS[:METHOD[:PATH]] with an HTTP error status" };
   }
-  return {
+  return accept({
     status,
     ...(method ? { method: method.toUpperCase() } : {}),
     ...(path.length > 0 ? { path: path.join(":") } : {}),
-  };
-}
-
-function oneOf(flag: string, value: string | undefined, allowed: readonly string[]): string | undefined {
-  if (value === undefined || allowed.includes(value)) return value;
-  throw new UsageError(`${flag} expects one of ${allowed.join(", ")}, got '${value}'`);
-}
-
-function checkVars(vars: string[]): string[] {
-  for (const entry of vars) {
-    if (!/^[^=:]+(:[a-z]+)?=/.test(entry)) {
-      throw new UsageError(`--var expects KEY=VALUE or KEY:TYPE=VALUE, got '${entry}'`);
-    }
-  }
-  return vars;
+  });
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -178,9 +166,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
         throw new UsageError(`unknown command '${first}' (expected run, validate or cleanup)`);
     }
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     // node:util parseArgs throws TypeErrors for unknown or malformed flags; their messages are readable.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
   }
 }
 
@@ -213,43 +201,50 @@ function parseRun(args: string[]): Command {
     },
   });
   if (values.help) return { command: "help", topic: "run" };
-  const cluster = oneOf("--cluster", values.cluster, ["auto", "sim"]) as "auto" | "sim";
-  for (const flag of ["sim-manifests", "sim-deny", "sim-fault"] as const) {
-    if (values[flag].length > 0 && cluster !== "sim")
-      throw new UsageError(`--${flag} only applies with --cluster sim`);
+  const parsed = parseRunOptions(
+    {
+      targets: positionals,
+      journalPath: values["journal-path"],
+      vars: values.var,
+      varFiles: values["var-file"],
+      hypothesisStrategy: values["hypothesis-strategy"],
+      hypothesisFrequency: values["hypothesis-frequency"],
+      failFast: values["fail-fast"],
+      rollbackStrategy: values["rollback-strategy"],
+      dryRun: values["dry-run"],
+      namespaces: list(values.namespaces),
+      maxAffected: values["max-affected"],
+      timeout: values.timeout,
+      activityTimeout: values["activity-timeout"],
+      undoFile: values["undo-file"],
+    },
+    surface,
+  );
+
+  const own = new OptionProblems(surface);
+  const mode = own.read("--cluster", values.cluster, (text) => checkChoice(text, ["auto", "sim"] as const));
+  if (mode === "auto") {
+    for (const flag of ["sim-manifests", "sim-deny", "sim-fault"] as const) {
+      if (values[flag].length > 0) own.add(`--${flag} only applies with --cluster sim`);
+    }
+    if (values["sim-latency"] !== undefined) own.add("--sim-latency only applies with --cluster sim");
   }
-  if (values["sim-latency"] !== undefined && cluster !== "sim") {
-    throw new UsageError("--sim-latency only applies with --cluster sim");
-  }
+  const latencyMs = own.read("--sim-latency", values["sim-latency"], checkMilliseconds);
+  const deny = values["sim-deny"].flatMap((text) => own.read("--sim-deny", text, checkSimDeny) ?? []);
+  const faults = values["sim-fault"].flatMap((text) => own.read("--sim-fault", text, checkSimFault) ?? []);
+
+  const problems = [...parsed.problems, ...own.list];
+  if (problems.length > 0) throw new UsageError(problems);
   return {
     command: "run",
-    targets: positionals.length > 0 ? positionals : [DEFAULT_TARGET],
-    journalPath: values["journal-path"],
-    vars: checkVars(values.var),
-    varFiles: values["var-file"],
-    hypothesisStrategy: oneOf(
-      "--hypothesis-strategy",
-      values["hypothesis-strategy"] === "continously" ? "continuously" : values["hypothesis-strategy"],
-      hypothesisStrategyChoices,
-    ),
-    hypothesisFrequency: positiveNumber("--hypothesis-frequency", values["hypothesis-frequency"]),
-    failFast: values["fail-fast"],
-    rollbackStrategy: oneOf("--rollback-strategy", values["rollback-strategy"], RollbackStrategy.options),
-    dryRun: values["dry-run"],
-    timeoutSeconds: positiveNumber("--timeout", values.timeout),
-    activityTimeoutSeconds: positiveNumber("--activity-timeout", values["activity-timeout"]),
-    cluster,
-    simManifests: values["sim-manifests"],
-    sim: {
-      latencyMs: nonNegativeNumber("--sim-latency", values["sim-latency"]),
-      deny: values["sim-deny"].map(parseSimDeny),
-      faults: values["sim-fault"].map(parseSimFault),
+    options: parsed.options,
+    cluster: {
+      mode: mode ?? "auto",
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      simManifests: values["sim-manifests"],
+      sim: { latencyMs, deny, faults },
     },
-    kubeconfig: values.kubeconfig,
-    context: values.context,
-    namespaces: list(values.namespaces),
-    maxAffected: values["max-affected"],
-    undoFile: values["undo-file"],
   };
 }
 
@@ -264,12 +259,12 @@ function parseValidate(args: string[]): Command {
     },
   });
   if (values.help) return { command: "help", topic: "validate" };
-  return {
-    command: "validate",
-    targets: positionals.length > 0 ? positionals : [DEFAULT_TARGET],
-    vars: checkVars(values.var),
-    varFiles: values["var-file"],
-  };
+  const { options, problems } = parseRunOptions(
+    { targets: positionals, vars: values.var, varFiles: values["var-file"] },
+    surface,
+  );
+  if (problems.length > 0) throw new UsageError(problems);
+  return { command: "validate", targets: options.targets, vars: options.vars, varFiles: options.varFiles };
 }
 
 function parseCleanup(args: string[]): Command {

@@ -1,16 +1,13 @@
 // `chaos-action` for people and scripts: parse the command line, run the pipeline, print progress
 // and a verdict table on stderr, and turn the combined verdict into the exit status.
 import packageJson from "../../package.json" with { type: "json" };
+import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
-import {
-  type ExperimentOutcome,
-  type Reporter,
-  type RunResult,
-  replayPendingUndo,
-  runExperiments,
-  validateExperiments,
-} from "../run/pipeline.ts";
+import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
+import { replayPendingUndo, runExperiments } from "../run/pipeline.ts";
+import { prepareExperiments, validationResult } from "../run/prepare.ts";
+import type { Reporter } from "../run/reporter.ts";
 import { exitCodeOf } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
 
@@ -66,31 +63,12 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
   });
   try {
     const result = await runExperiments({
-      targets: command.targets,
+      options: command.options,
       cwd: io.cwd,
-      journalPath: command.journalPath,
-      vars: command.vars,
-      varFiles: command.varFiles,
-      hypothesisStrategy: command.hypothesisStrategy,
-      hypothesisFrequency: command.hypothesisFrequency,
-      failFast: command.failFast,
-      rollbackStrategy: command.rollbackStrategy,
-      dryRun: command.dryRun,
-      cluster: {
-        mode: command.cluster,
-        kubeconfig: command.kubeconfig,
-        context: command.context,
-        simManifests: command.simManifests,
-        sim: command.sim,
-      },
-      namespaces: command.namespaces,
-      maxAffected: command.maxAffected,
-      timeoutSeconds: command.timeoutSeconds,
-      activityTimeoutSeconds: command.activityTimeoutSeconds,
-      undoFile: command.undoFile,
+      env: io.env,
+      cluster: command.cluster,
       signal: interrupt.signal,
       reporter: reporterFor(io),
-      env: io.env,
       version: packageJson.version,
     });
     printIssues(result, io);
@@ -116,12 +94,9 @@ async function execute(command: Command, io: CliIo): Promise<number> {
     case "run":
       return run(command, io);
     case "validate": {
-      const result = await validateExperiments({
-        ...command,
-        cwd: io.cwd,
-        env: io.env,
-        reporter: reporterFor(io),
-      });
+      const result = validationResult(
+        await prepareExperiments({ ...command, cwd: io.cwd, env: io.env, reporter: reporterFor(io) }),
+      );
       printIssues(result, io);
       io.stderr(verdictTable(result.outcomes));
       return result.verdict === "passed" ? 0 : 2;
@@ -151,12 +126,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await execute(parseCommandLine(argv), io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     if (error instanceof UsageError) {
-      io.stderr(`error: ${message}\nRun 'chaos-action --help' for usage.`);
+      // Every problem of the command line at once, before anything started.
+      for (const problem of error.problems) io.stderr(`error: ${problem}`);
+      io.stderr("Run 'chaos-action --help' for usage.");
       return 2;
     }
-    io.stderr(`error: ${message}`);
+    io.stderr(`error: ${errorMessage(error, { whole: true })}`);
     return 1;
   }
 }

@@ -10,10 +10,14 @@ const JS_ERRORS = new Set([
   "URIError",
 ]);
 
-/** The first line of the message, no stack frames of ours; JavaScript's own errors keep their name. */
-export function errorMessage(error: unknown): string {
+/**
+ * The first line of the message (one line for the journal), or with `whole` every line: a refusal
+ * that lists its reasons (RBAC rules, guard violations, bad inputs) is read whole.
+ */
+export function errorMessage(error: unknown, options: { whole?: boolean } = {}): string {
   if (error instanceof Error) {
-    const message = error.message.split("\n")[0]!.trim() || error.name;
+    const text = options.whole ? error.message.trim() : error.message.split("\n")[0]!.trim();
+    const message = text || error.name;
     // JavaScript's own error types say little without their name ("Cannot read properties of undefined").
     return JS_ERRORS.has(error.name) ? `${error.name}: ${message}` : message;
   }

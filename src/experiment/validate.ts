@@ -7,7 +7,7 @@
 
 import type { Issue } from "./errors.ts";
 import type * as format from "./format.ts";
-import { resolutionIssues, resolveValues } from "./resolve.ts";
+import { type ResolvedExperiment, resolutionIssues, resolveValues } from "./resolve.ts";
 import { Checker, type ValidateOptions, type ValidationInput } from "./validation/checker.ts";
 import { checkExperiment } from "./validation/document.ts";
 import {
@@ -24,6 +24,8 @@ export interface ValidationResult {
   valid: boolean;
   /** The experiment as loaded (null-valued optional keys dropped), when valid. */
   experiment: format.Experiment | undefined;
+  /** Its configuration and secrets, resolved once while checking them, when valid. */
+  resolved: ResolvedExperiment | undefined;
 }
 
 /**
@@ -33,16 +35,24 @@ export interface ValidationResult {
 export function validateExperiment(input: ValidationInput, options: ValidateOptions): ValidationResult {
   const data = structuredClone(input.data);
   const checker = new Checker(input, options);
+  let resolved: ResolvedExperiment | undefined;
   if (checkExperiment(checker, data)) {
     checkActivityReferences(checker);
     checkControlReferences(checker);
     checkPlaceholders(checker, data);
-    const { problems } = resolveValues(data, { env: options.env, vars: options.vars });
+    const resolution = resolveValues(data, { env: options.env, vars: options.vars });
+    resolved = resolution.resolved;
+    const { problems } = resolution;
     checker.issues.push(...resolutionIssues({ file: options.file, data, locate: input.locate }, problems));
   }
   const issues = [...(input.warnings ?? []), ...checker.issues].sort(
     (a, b) => a.line - b.line || a.column - b.column,
   );
   const valid = !issues.some((i) => i.severity === "error");
-  return { issues, valid, experiment: valid ? (data as format.Experiment) : undefined };
+  return {
+    issues,
+    valid,
+    experiment: valid ? (data as format.Experiment) : undefined,
+    resolved: valid ? resolved : undefined,
+  };
 }

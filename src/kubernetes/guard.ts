@@ -16,6 +16,7 @@ export interface ActionTargets {
   targetSet: TargetSet & { affected?: number };
 }
 
+/** At most this many objects, or this share of the matching objects, per action (parsed by run/options.ts). */
 export type MaxAffected = { kind: "count"; value: number } | { kind: "percent"; value: number };
 
 export interface GuardRules {
@@ -45,10 +46,6 @@ export interface GuardViolation {
   reason: string;
 }
 
-export class InvalidMaxAffectedError extends Error {
-  override name = "InvalidMaxAffectedError";
-}
-
 /** The guard cannot check an action whose targets cannot be resolved, so the run does not start. */
 export class UnresolvedTargetsError extends Error {
   override name = "UnresolvedTargetsError";
@@ -62,32 +59,6 @@ export class BlastRadiusRefusal extends Error {
     super(formatGuardRefusal(violations));
     this.violations = violations;
   }
-}
-
-/** "3" (at most 3 objects per action) or "50%" (at most half of the objects the action's selection matched). */
-export function parseMaxAffected(text: string): MaxAffected {
-  const trimmed = text.trim();
-  const expected = 'expected a whole number of objects such as "3", or a percentage such as "50%"';
-  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (percent) {
-    const value = Number(percent[1]);
-    if (value <= 0 || value > 100) {
-      throw new InvalidMaxAffectedError(
-        `--max-affected "${text}": a percentage must be above 0% and at most 100%`,
-      );
-    }
-    return { kind: "percent", value };
-  }
-  if (/^\d+$/.test(trimmed)) {
-    const value = Number(trimmed);
-    if (value < 1) {
-      throw new InvalidMaxAffectedError(
-        `--max-affected "${text}": at least 1 object must be allowed, or no action could inject a fault`,
-      );
-    }
-    return { kind: "count", value };
-  }
-  throw new InvalidMaxAffectedError(`--max-affected "${text}": ${expected}`);
 }
 
 export function formatMaxAffected(limit: MaxAffected): string {
@@ -242,13 +213,13 @@ export function guardRules(options: {
   namespaces?: readonly string[];
   named: readonly string[];
   allowProtected?: boolean;
-  maxAffected?: string;
+  maxAffected?: MaxAffected;
 }): GuardRules {
   const explicit = options.namespaces !== undefined && options.namespaces.length > 0;
   return {
     allowedNamespaces: explicit ? [...(options.namespaces ?? [])] : [...options.named],
     namespacesExplicit: explicit,
     allowProtected: options.allowProtected ?? false,
-    ...(options.maxAffected !== undefined ? { maxAffected: parseMaxAffected(options.maxAffected) } : {}),
+    ...(options.maxAffected !== undefined ? { maxAffected: options.maxAffected } : {}),
   };
 }

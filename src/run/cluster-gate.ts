@@ -3,6 +3,7 @@
 // passes before anything runs (reach the API server, RBAC preflight, blast-radius guard), the
 // resolved targets a dry run prints, and the undo of our own changes. Modules that load
 // @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
+import { errorMessage } from "../common/error-message.ts";
 import type { ChaosActionInfo } from "../engine/journal.ts";
 import { createUndoLog, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
@@ -19,6 +20,7 @@ import {
   formatGuardRefusal,
   formatTargets,
   guardRules,
+  type MaxAffected,
   UnresolvedTargetsError,
 } from "../kubernetes/guard.ts";
 import {
@@ -55,7 +57,7 @@ export interface ClusterRequest {
 
 export interface GateRequest {
   namespaces?: string[];
-  maxAffected?: string;
+  maxAffected?: MaxAffected;
   cluster: ClusterRequest;
 }
 
@@ -164,7 +166,7 @@ export async function createCluster(
       try {
         targetSet = await resolveTargets(activity.module, activity.func, activity.args, kc);
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = errorMessage(error);
         onError(
           `cannot resolve the targets of '${activity.name}' (${activity.module}.${activity.func}): ${why}`,
         );

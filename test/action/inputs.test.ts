@@ -45,16 +45,18 @@ describe("reading inputs through @actions/core", () => {
     });
     const inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
     expect(inputs).toMatchObject({
-      experiments: ["experiments/pods/", "experiments/nodes/*.yaml"],
+      options: {
+        targets: ["experiments/pods/", "experiments/nodes/*.yaml"],
+        vars: ["replicas=3", "url=http://web/?a=1,b=2"],
+        dryRun: true,
+      },
       cluster: "kind",
       failOn: "failure",
       clusterName: "gate",
-      vars: ["replicas=3", "url=http://web/?a=1,b=2"],
       waitFor: [
         { namespace: "default", kind: "deployment", name: "web" },
         { namespace: "shop", kind: "statefulset", name: "db" },
       ],
-      dryRun: true,
       githubToken: "ghs_example",
     });
   });
@@ -62,17 +64,15 @@ describe("reading inputs through @actions/core", () => {
   it("applies the documented defaults when nothing is set", () => {
     const inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
     expect(inputs).toMatchObject({
-      experiments: ["experiments/"],
+      options: { targets: ["experiments/"], failFast: false, dryRun: false },
       cluster: "existing",
       clusterName: "chaos-action",
       failOn: "deviation",
       comment: "always",
-      failFast: false,
-      dryRun: false,
       waitFor: [],
       waitForTimeoutSeconds: 300,
     });
-    expect(inputs.timeoutMinutes).toBeUndefined();
+    expect(inputs.options.timeoutSeconds).toBeUndefined();
   });
 });
 

@@ -5,11 +5,8 @@ describe("parseCommandLine", () => {
   it("defaults the target to experiments/ and the cluster to auto", () => {
     expect(parseCommandLine(["run"])).toMatchObject({
       command: "run",
-      targets: ["experiments/"],
-      cluster: "auto",
-      failFast: false,
-      dryRun: false,
-      vars: [],
+      options: { targets: ["experiments/"], failFast: false, dryRun: false, vars: [] },
+      cluster: { mode: "auto" },
     });
   });
 
@@ -49,25 +46,29 @@ describe("parseCommandLine", () => {
     ]);
     expect(command).toEqual({
       command: "run",
-      targets: ["a.yaml", "dir/"],
-      journalPath: "out",
-      vars: ["x=1", "n:int=2"],
-      varFiles: ["v.env"],
-      hypothesisStrategy: "continuously",
-      hypothesisFrequency: 0.5,
-      failFast: true,
-      rollbackStrategy: "always",
-      dryRun: true,
-      timeoutSeconds: 90,
-      activityTimeoutSeconds: 20,
-      cluster: "sim",
-      simManifests: ["m.yaml"],
-      sim: { latencyMs: undefined, deny: [], faults: [] },
-      kubeconfig: undefined,
-      context: undefined,
-      namespaces: ["web", "api"],
-      maxAffected: "50%",
-      undoFile: undefined,
+      options: {
+        targets: ["a.yaml", "dir/"],
+        journalPath: "out",
+        vars: ["x=1", "n:int=2"],
+        varFiles: ["v.env"],
+        hypothesisStrategy: "continuously",
+        hypothesisFrequencySeconds: 0.5,
+        failFast: true,
+        rollbackStrategy: "always",
+        dryRun: true,
+        timeoutSeconds: 90,
+        activityTimeoutSeconds: 20,
+        namespaces: ["web", "api"],
+        maxAffected: { kind: "percent", value: 50 },
+        undoFile: undefined,
+      },
+      cluster: {
+        mode: "sim",
+        simManifests: ["m.yaml"],
+        sim: { latencyMs: undefined, deny: [], faults: [] },
+        kubeconfig: undefined,
+        context: undefined,
+      },
     });
   });
 
@@ -88,20 +89,25 @@ describe("parseCommandLine", () => {
       "503:delete:/api/v1/namespaces/default/pods",
     ]);
     expect(command).toMatchObject({
-      sim: {
-        latencyMs: 25,
-        deny: [
-          { verb: "delete", resource: "pods" },
-          { verb: "create", resource: "pods", subresource: "eviction", namespace: "shop" },
-        ],
-        faults: [{ status: 500 }, { status: 503, method: "DELETE", path: "/api/v1/namespaces/default/pods" }],
+      cluster: {
+        sim: {
+          latencyMs: 25,
+          deny: [
+            { verb: "delete", resource: "pods" },
+            { verb: "create", resource: "pods", subresource: "eviction", namespace: "shop" },
+          ],
+          faults: [
+            { status: 500 },
+            { status: 503, method: "DELETE", path: "/api/v1/namespaces/default/pods" },
+          ],
+        },
       },
     });
   });
 
   it("accepts Chaos Toolkit's deprecated 'continously' spelling", () => {
     expect(parseCommandLine(["run", "--hypothesis-strategy", "continously"])).toMatchObject({
-      hypothesisStrategy: "continuously",
+      options: { hypothesisStrategy: "continuously" },
     });
   });
 
@@ -111,7 +117,7 @@ describe("parseCommandLine", () => {
     [["run", "--hypothesis-frequency", "0"], "--hypothesis-frequency expects a positive number"],
     [["run", "--timeout", "soon"], "--timeout expects a positive number"],
     [["run", "--activity-timeout", "0"], "--activity-timeout expects a positive number"],
-    [["run", "--var", "novalue"], "--var expects KEY=VALUE"],
+    [["run", "--var", "novalue"], "--var expects key=value"],
     [["run", "--cluster", "prod"], "--cluster expects one of auto, sim"],
     [["run", "--sim-manifests", "m.yaml"], "--sim-manifests only applies with --cluster sim"],
     [["run", "--sim-deny", "delete:pods"], "--sim-deny only applies with --cluster sim"],

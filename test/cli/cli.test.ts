@@ -307,3 +307,52 @@ describe("chaos-action run --cluster sim", () => {
     expect(text).toContain("delete pods");
   }, 30_000);
 });
+
+describe("a bad flag exits 2 before any cluster is started or contacted", () => {
+  const seed = join(import.meta.dirname, "..", "..", "experiments", "terminate-pod.yaml");
+
+  it("--max-affected 0 --cluster sim: no simulated cluster, at once", async () => {
+    const { value, err } = io();
+    const started = performance.now();
+    const code = await main(["run", seed, "--max-affected", "0", "--cluster", "sim"], value);
+    const elapsed = performance.now() - started;
+    expect(code).toBe(2);
+    const text = err.join("\n");
+    expect(text).toContain(
+      "error: --max-affected expects a count of at least 1 object (with 0 no action could inject a fault), got '0'",
+    );
+    expect(text).not.toContain("Started the simulated cluster");
+    // Parsing only: starting the simulated cluster and settling its workloads takes far longer.
+    expect(elapsed).toBeLessThan(500);
+  });
+
+  it("lists every bad flag, and no connection reaches the API server", async () => {
+    // An API server stand-in that counts connections: the control run below proves it would see one.
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const env = { KUBERNETES_HOST: `https://127.0.0.1:${port}`, KUBERNETES_API_KEY: "t" };
+    try {
+      const bad = io(undefined, env);
+      const flags = ["--max-affected", "150%", "--timeout", "soon", "--rollback-strategy", "maybe"];
+      expect(await main(["run", seed, ...flags], bad.value)).toBe(2);
+      expect(bad.err.filter((line) => line.startsWith("error: "))).toEqual([
+        "error: --rollback-strategy expects one of default, always, never, deviated, got 'maybe'",
+        "error: --max-affected expects a percentage above 0% and at most 100%, got '150%'",
+        "error: --timeout expects a positive number of seconds (or a duration such as 90s or 5m), got 'soon'",
+      ]);
+      expect(connections).toBe(0);
+
+      const control = io(undefined, env);
+      const journal = ["--journal-path", "control.json", "--max-affected", "12.5%"];
+      expect(await main(["run", seed, ...journal], control.value)).toBe(1);
+      expect(connections).toBeGreaterThan(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 30_000);
+});

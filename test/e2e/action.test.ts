@@ -324,6 +324,19 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     expect(github.requests).toHaveLength(0);
   }, 60_000);
 
+  it("refuses max-affected 0 as a bad input before the simulated cluster starts", async () => {
+    const run = await runAction({
+      inputs: { cluster: "sim", "max-affected": "0", experiments: "experiments/terminate-pod.yaml" },
+      env: { INPUT_KUBECONFIG: "" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("invalid");
+    expect(run.stdout).toContain(
+      'max-affected: "0" is not a count of at least 1 object (with 0 no action could inject a fault)',
+    );
+    expect(run.stdout).not.toContain("Started the simulated cluster");
+  }, 60_000);
+
   it("on SIGTERM stops the method, runs the rollbacks and restores the cluster", async () => {
     const journal = join(work, "cancelled.journal.json");
     const run = await runAction({

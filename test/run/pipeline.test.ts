@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type RunOptions, runOptions } from "../../src/run/options.ts";
 import { type RunRequest, runExperiments } from "../../src/run/pipeline.ts";
 import { type SimCluster, startSimCluster } from "../../src/sim/index.ts";
 
@@ -34,17 +35,20 @@ afterEach(() => {
   messages.length = 0;
 });
 
-function request(targets: string[], extra: Partial<RunRequest> = {}): RunRequest {
+/** A request for `targets`: `extra` holds run options and any other field of the request. */
+function request(
+  targets: string[],
+  extra: Partial<RunOptions> & Partial<Omit<RunRequest, "options">> = {},
+): RunRequest {
   const log = (message: string) => messages.push(message);
+  const { cluster, signal, env, ...options } = extra;
   return {
-    targets,
+    options: runOptions({ targets, ...options }),
     cwd: dir,
-    vars: [],
-    varFiles: [],
-    cluster: { mode: "auto" },
+    cluster: cluster ?? { mode: "auto" },
     reporter: { info: log, warn: log, error: log },
-    env: { PATH: process.env.PATH, HOME: dir },
-    ...extra,
+    env: env ?? { PATH: process.env.PATH, HOME: dir },
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -251,7 +255,7 @@ describe("the seed's experiment against the simulated cluster", () => {
       const result = await runExperiments(
         request([file], {
           journalPath: "seed-guard.json",
-          maxAffected: "1",
+          maxAffected: { kind: "count", value: 1 },
           cluster: { mode: "auto", kubeconfigContent: sim.kubeconfig },
         }),
       );

@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Experiment } from "../../../src/experiment/format.ts";
 import { chaosk8sSource } from "../../../src/kubernetes/catalog.ts";
-import { BlastRadiusRefusal, UnresolvedTargetsError } from "../../../src/kubernetes/guard.ts";
+import {
+  BlastRadiusRefusal,
+  type MaxAffected,
+  UnresolvedTargetsError,
+} from "../../../src/kubernetes/guard.ts";
 import { kubernetesActivities } from "../../../src/kubernetes/scope.ts";
 import { createRegistry } from "../../../src/providers/registry.ts";
 import { type Cluster, createCluster } from "../../../src/run/cluster-gate.ts";
@@ -30,7 +34,7 @@ describe("the gate before a run", () => {
     await cluster?.close();
   });
 
-  const gate = (exp: Experiment, maxAffected?: string) =>
+  const gate = (exp: Experiment, maxAffected?: MaxAffected) =>
     cluster.gate(exp, kubernetesActivities(exp), { cluster: { mode: "sim" }, maxAffected }, registry);
 
   it("refuses an action whose targets cannot be resolved, naming it", async () => {
@@ -50,7 +54,7 @@ describe("the gate before a run", () => {
       label_selector: "app=web",
       all: true,
     });
-    const refusal = await gate(all, "50%").catch((error: unknown) => error);
+    const refusal = await gate(all, { kind: "percent", value: 50 }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(BlastRadiusRefusal);
     expect((refusal as Error).message).toContain("50%");
   });

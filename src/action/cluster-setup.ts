@@ -1,0 +1,165 @@
+// The cluster the action runs against, set up before the run: an existing one (the kubeconfig input,
+// else what the runner's environment names), a kind cluster this action creates, or the simulated
+// cluster; then the manifests applied and the workloads waited for. What the post step needs to undo
+// it is saved in the action's state.
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import * as core from "@actions/core";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { errorMessage } from "../common/error-message.ts";
+import type { ClusterRequest } from "../run/cluster-gate.ts";
+import { ActionInputError, type ActionInputs } from "./inputs.ts";
+
+export const STATE_KIND = "kind-cluster";
+export const STATE_KUBECONFIG = "kubeconfig-file";
+
+export interface SetupContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Where the kubeconfig file for the post step is written (RUNNER_TEMP). */
+  tempDir: string;
+  /** The run's identity in file names, so two jobs on one self-hosted runner do not collide. */
+  tag: string;
+  signal: AbortSignal;
+}
+
+/**
+ * The credentials inside a kubeconfig, for masking: the runner masks a multi-line value per line, and
+ * the report, comment and JUnit redact each credential wherever an error message might quote it.
+ */
+export function kubeconfigSecrets(content: string): string[] {
+  const found = [content];
+  for (const match of content.matchAll(
+    /^\s*(token|client-key-data|client-certificate-data|password):\s*(\S+)/gm,
+  )) {
+    if (match[2]) found.push(match[2].replace(/^(["'])(.*)\1$/, "$2"));
+  }
+  return found;
+}
+
+async function writeKubeconfig(content: string, context: SetupContext): Promise<string> {
+  const file = join(context.tempDir, `chaos-action-kubeconfig-${context.tag}`);
+  await writeFile(file, content, { mode: 0o600 });
+  core.saveState(STATE_KUBECONFIG, file);
+  return file;
+}
+
+async function connectForSetup(cluster: ClusterRequest, env: NodeJS.ProcessEnv): Promise<KubeConfig> {
+  const { resolveConnection, describeConnection } = await import("../kubernetes/connection.ts");
+  const resolved = await resolveConnection({
+    kubeconfig: cluster.kubeconfig,
+    context: cluster.context,
+    ...(cluster.kubeconfigLabel === undefined ? {} : { kubeconfigLabel: cluster.kubeconfigLabel }),
+    env,
+  });
+  core.info(describeConnection(resolved.source));
+  for (const warning of resolved.warnings) core.warning(warning);
+  return resolved.kc;
+}
+
+async function createKind(inputs: ActionInputs, context: SetupContext): Promise<ClusterRequest> {
+  const config = inputs.kindConfig ? resolve(context.cwd, inputs.kindConfig) : undefined;
+  if (config && !existsSync(config)) {
+    throw new ActionInputError([`kind-config: ${config} does not exist`]);
+  }
+  const kind = await import("../kubernetes/kind.ts");
+  const toolCache = await import("@actions/tool-cache");
+  const binary = await kind.findKind({
+    version: inputs.kindVersion,
+    toolCache,
+    log: { info: core.info, warn: core.warning },
+  });
+  if (await kind.kindClusterExists(binary.path, inputs.clusterName)) {
+    throw new Error(
+      `cluster-name: a kind cluster named "${inputs.clusterName}" already exists on this runner; ` +
+        "choose another cluster-name (this action deletes only clusters it created)",
+    );
+  }
+  // Saved before creating: a cancel during creation still leaves the post step a cluster to delete.
+  core.saveState(STATE_KIND, JSON.stringify({ kind: binary.path, name: inputs.clusterName }));
+  const content = await core.group(`Creating kind cluster ${inputs.clusterName}`, () =>
+    kind.createKindCluster({
+      kind: binary.path,
+      name: inputs.clusterName,
+      config,
+      log: { info: core.info, warn: core.warning },
+      signal: context.signal,
+    }),
+  );
+  const file = await writeKubeconfig(content, context);
+  core.info(
+    `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
+  );
+  return {
+    mode: "auto",
+    kubeconfig: file,
+    kubeconfigLabel: `the kubeconfig of kind cluster ${inputs.clusterName}`,
+    context: `kind-${inputs.clusterName}`,
+  };
+}
+
+/** Sets up the cluster the inputs name; returns how the run connects to it (never a secret). */
+export async function setUpCluster(inputs: ActionInputs, context: SetupContext): Promise<ClusterRequest> {
+  if (inputs.cluster === "sim") {
+    if (inputs.waitFor.length > 0) {
+      core.warning(
+        "wait-for is ignored with cluster: sim; the simulated cluster starts its workloads itself",
+      );
+    }
+    return { mode: "sim", ...(inputs.manifests.length > 0 ? { simManifests: inputs.manifests } : {}) };
+  }
+  let cluster: ClusterRequest;
+  if (inputs.cluster === "kind") cluster = await createKind(inputs, context);
+  else if (inputs.kubeconfig) {
+    // A file, not the content: the post step needs the same cluster and state must hold no secret.
+    const file = await writeKubeconfig(inputs.kubeconfig, context);
+    core.info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
+    cluster = {
+      mode: "auto",
+      kubeconfig: file,
+      kubeconfigLabel: "the kubeconfig input",
+      context: inputs.context,
+    };
+  } else cluster = { mode: "auto", context: inputs.context };
+
+  const needsClient = inputs.cluster === "kind" || inputs.manifests.length > 0 || inputs.waitFor.length > 0;
+  if (needsClient) {
+    const apply = await import("../kubernetes/apply.ts");
+    const kubeConfig = await connectForSetup(cluster, context.env);
+    const wait = {
+      timeoutSeconds: inputs.waitForTimeoutSeconds,
+      log: { info: core.info },
+      signal: context.signal,
+    };
+    if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
+    if (inputs.manifests.length > 0) {
+      await core.group("Applying manifests", () =>
+        apply.applyManifests(kubeConfig, inputs.manifests, { cwd: context.cwd, log: { info: core.info } }),
+      );
+    }
+    if (inputs.waitFor.length > 0) {
+      await core.group("Waiting for workloads", () =>
+        apply.waitForWorkloads(kubeConfig, inputs.waitFor, wait),
+      );
+    }
+  }
+  return cluster;
+}
+
+/** The post step's half: delete the kind cluster this action created, and the kubeconfig file it wrote. */
+export async function tearDownCluster(): Promise<void> {
+  const kindState = core.getState(STATE_KIND);
+  if (kindState) {
+    try {
+      const { kind, name } = JSON.parse(kindState) as { kind: string; name: string };
+      const { deleteKindCluster } = await import("../kubernetes/kind.ts");
+      await deleteKindCluster(kind, name, { info: core.info, warn: core.warning });
+      core.info(`Deleted kind cluster ${name}`);
+    } catch (error) {
+      core.warning(`Could not delete the kind cluster: ${errorMessage(error, { whole: true })}`);
+    }
+  }
+  const kubeconfigFile = core.getState(STATE_KUBECONFIG);
+  if (kubeconfigFile) await rm(kubeconfigFile, { force: true });
+}

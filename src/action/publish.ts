@@ -1,0 +1,214 @@
+// One report, published everywhere: the markdown is rendered once and goes to the job summary and the
+// sticky PR comment; JUnit, annotations and the step's outputs come from the same result. Publishing
+// never fails the gate: a comment that cannot be posted is a warning.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import * as core from "@actions/core";
+import { errorMessage } from "../common/error-message.ts";
+import { annotationsFor } from "../report/annotations.ts";
+import {
+  CommentForbiddenError,
+  commentKey,
+  findPullRequests,
+  upsertStickyComment,
+} from "../report/comment.ts";
+import { renderJUnit } from "../report/junit.ts";
+import { capReport, renderReport, renderRunFailure } from "../report/markdown.ts";
+import type { RunResult } from "../run/outcome.ts";
+import { ActionInputError, type ActionInputs } from "./inputs.ts";
+
+/** GitHub refuses job summaries over 1 MiB. */
+const SUMMARY_LIMIT = 1_000_000;
+
+export interface PublishContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Every secret value, redacted from the summary, comment, JUnit and outputs. */
+  secrets: readonly string[];
+}
+
+interface GitHubEvent {
+  name: string;
+  payload: Record<string, unknown>;
+  sha: string;
+}
+
+async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
+  let payload: Record<string, unknown> = {};
+  if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
+    payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
+  }
+  return { name: env.GITHUB_EVENT_NAME ?? "", payload, sha: env.GITHUB_SHA ?? "" };
+}
+
+function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined;
+  return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
+/** Posts or refreshes the sticky comment; returns its URL. Never throws: a comment never fails the gate. */
+async function comment(
+  inputs: ActionInputs,
+  held: boolean,
+  markdown: string,
+  event: GitHubEvent,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  if (inputs.comment === "never") return undefined;
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo) {
+    core.notice("No GITHUB_REPOSITORY: the report is in the job summary only.");
+    return undefined;
+  }
+  if (!inputs.githubToken) {
+    core.notice("No github-token: the report is in the job summary only.");
+    return undefined;
+  }
+  try {
+    const { getOctokit } = await import("@actions/github");
+    // A hanging API must not hold the job: the whole comment gets one minute.
+    const client = getOctokit(inputs.githubToken, {
+      baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+      request: { signal: AbortSignal.timeout(60_000) },
+    });
+    const repository = { owner, repo };
+    const pulls = await findPullRequests(client, repository, event);
+    if (pulls.length === 0) {
+      core.notice(
+        `No pull request for this ${event.name || "run"} (commit ${event.sha.slice(0, 7)}): the report is in the job summary only.`,
+      );
+      return undefined;
+    }
+    const key = commentKey({
+      workflow: env.GITHUB_WORKFLOW,
+      job: env.GITHUB_JOB,
+      commentKey: inputs.commentKey,
+    });
+    let url: string | undefined;
+    for (const issueNumber of pulls) {
+      const posted = await upsertStickyComment(client, {
+        repository,
+        issueNumber,
+        key,
+        body: markdown,
+        fullReportUrl: runUrl(env),
+        create: inputs.comment === "always" || !held,
+      });
+      if (posted.action !== "skipped") {
+        core.info(`Report comment ${posted.action} on #${issueNumber}: ${posted.url}`);
+      }
+      url ??= posted.url;
+    }
+    return url;
+  } catch (error) {
+    if (error instanceof CommentForbiddenError) core.warning(error.message);
+    else {
+      core.warning(
+        `Could not comment on the pull request: ${errorMessage(error, { whole: true })}. The report is in the job summary.`,
+      );
+    }
+    return undefined;
+  }
+}
+
+function journalOutput(inputs: ActionInputs, result: RunResult, context: PublishContext, journalDir: string) {
+  const paths = result.outcomes.flatMap((outcome) => (outcome.journalPath ? [outcome.journalPath] : []));
+  if (paths.length === 1) return paths[0] ?? "";
+  const { journalPath } = inputs.options;
+  return journalPath ? resolve(context.cwd, journalPath) : journalDir;
+}
+
+/** The report of a run that reached a verdict (or stopped at invalid experiments). */
+export async function publish(
+  inputs: ActionInputs,
+  result: RunResult,
+  context: PublishContext & { journalDir: string },
+): Promise<void> {
+  const { env, secrets } = context;
+  const event = await readEvent(env);
+  const repositoryPayload = event.payload.repository as { private?: boolean; html_url?: string } | undefined;
+  const markdown = renderReport(result, {
+    commit: event.sha || undefined,
+    repositoryUrl:
+      repositoryPayload?.html_url ??
+      (env.GITHUB_REPOSITORY
+        ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`
+        : undefined),
+    runUrl: runUrl(env),
+    // Only private repositories see the API server's address.
+    showServer: repositoryPayload?.private === true,
+    secrets,
+    subtitle: inputs.commentKey,
+  });
+
+  for (const annotation of annotationsFor(result)) {
+    const properties = {
+      title: annotation.title,
+      file: annotation.file,
+      startLine: annotation.startLine,
+      startColumn: annotation.startColumn,
+    };
+    if (annotation.level === "error") core.error(annotation.message, properties);
+    else if (annotation.level === "warning") core.warning(annotation.message, properties);
+    else core.notice(annotation.message, properties);
+  }
+
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(capReport(markdown, SUMMARY_LIMIT)).write();
+  else core.info(markdown);
+
+  let junitPath = "";
+  if (inputs.junitPath) {
+    junitPath = resolve(context.cwd, inputs.junitPath);
+    await mkdir(dirname(junitPath), { recursive: true });
+    await writeFile(junitPath, renderJUnit(result, { secrets }));
+    core.info(`JUnit report written to ${junitPath}`);
+  }
+
+  const count = (verdicts: string[]) =>
+    result.outcomes.filter((outcome) => verdicts.includes(outcome.verdict)).length;
+  core.setOutput("verdict", result.verdict);
+  core.setOutput("experiments", result.outcomes.length);
+  core.setOutput("deviated", count(["deviated"]));
+  core.setOutput("failed", count(["failed", "invalid"]));
+  core.setOutput("journal-path", journalOutput(inputs, result, context, context.journalDir));
+  core.setOutput("junit-path", junitPath);
+  core.setOutput("report", markdown);
+  const held = result.verdict === "passed" || result.verdict === "skipped";
+  core.setOutput("comment-url", (await comment(inputs, held, markdown, event, env)) ?? "");
+}
+
+/**
+ * A run that broke before any verdict (bad inputs, cluster set-up, connection): the reason goes to the
+ * job summary, and the comment says the run failed, so a pass from an earlier run is not left standing.
+ */
+export async function publishFailure(
+  inputs: ActionInputs | undefined,
+  error: unknown,
+  context: PublishContext,
+): Promise<void> {
+  const { env, secrets } = context;
+  core.setOutput("verdict", error instanceof ActionInputError ? "invalid" : "failed");
+  const event = await readEvent(env);
+  const details = { runUrl: runUrl(env), secrets, subtitle: inputs?.commentKey };
+  const markdown = renderRunFailure(errorMessage(error, { whole: true }), details);
+  core.setOutput("report", markdown);
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+  if (!inputs) return;
+  // Only private repositories see the reason in the comment: it may quote the API server's address.
+  const isPrivate = (event.payload.repository as { private?: boolean } | undefined)?.private === true;
+  const body = isPrivate ? markdown : renderRunFailure(undefined, details);
+  core.setOutput("comment-url", (await comment(inputs, false, body, event, env)) ?? "");
+}
+
+/** One line for the log and for setFailed: the gate's verdict and each experiment's reason. */
+export function summaryLine(result: RunResult): string {
+  const word = {
+    passed: "held",
+    deviated: "deviated",
+    failed: "failed",
+    invalid: "invalid",
+    skipped: "skipped",
+  };
+  return `Chaos gate ${word[result.verdict]}: ${result.outcomes.map((outcome) => `${outcome.file} ${outcome.reason}`).join("; ") || "no experiment matched"}`;
+}
