@@ -1,6 +1,6 @@
 // Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit.
 import { parseArgs } from "node:util";
-import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
+import { HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES } from "../experiment/strategies.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -230,11 +230,11 @@ function parseRun(args: string[]): Command {
     hypothesisStrategy: oneOf(
       "--hypothesis-strategy",
       values["hypothesis-strategy"] === "continously" ? "continuously" : values["hypothesis-strategy"],
-      hypothesisStrategyChoices,
+      HYPOTHESIS_STRATEGIES,
     ),
     hypothesisFrequency: positiveNumber("--hypothesis-frequency", values["hypothesis-frequency"]),
     failFast: values["fail-fast"],
-    rollbackStrategy: oneOf("--rollback-strategy", values["rollback-strategy"], RollbackStrategy.options),
+    rollbackStrategy: oneOf("--rollback-strategy", values["rollback-strategy"], ROLLBACK_STRATEGIES),
     dryRun: values["dry-run"],
     timeoutSeconds: positiveNumber("--timeout", values.timeout),
     activityTimeoutSeconds: positiveNumber("--activity-timeout", values["activity-timeout"]),

@@ -3,16 +3,13 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
-import {
-  type ExperimentOutcome,
-  type Reporter,
-  type RunResult,
-  replayPendingUndo,
-  runExperiments,
-  validateExperiments,
-} from "../run/pipeline.ts";
+import type { ExperimentOutcome, Reporter, RunResult } from "../run/pipeline.ts";
 import { exitCodeOf } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
+
+// The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
+// it, so `--help`, `--version` and a bad flag answer without waiting for it.
+const pipeline = () => import("../run/pipeline.ts");
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -65,7 +62,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     interrupt.abort(signal);
   });
   try {
-    const result = await runExperiments({
+    const result = await (await pipeline()).runExperiments({
       targets: command.targets,
       cwd: io.cwd,
       journalPath: command.journalPath,
@@ -116,7 +113,7 @@ async function execute(command: Command, io: CliIo): Promise<number> {
     case "run":
       return run(command, io);
     case "validate": {
-      const result = await validateExperiments({
+      const result = await (await pipeline()).validateExperiments({
         ...command,
         cwd: io.cwd,
         env: io.env,
@@ -127,7 +124,7 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await replayPendingUndo(command.undoFile, {
+      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
         cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,

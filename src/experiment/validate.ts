@@ -7,7 +7,7 @@
 // Shapes come from format.ts: each object is checked against its zod schema field by field, so that
 // unions (activity or ref, provider type, tolerance kind) are decided here, where a useful message
 // can be written, rather than left to zod.
-import { z } from "zod";
+import * as z from "zod";
 import type { NativeParam, NativeSignature, ParamType } from "../providers/native.ts";
 import { parseJsonPath } from "../python/jsonpath.ts";
 import { compilePythonRegex } from "../python/regex.ts";
