@@ -67,7 +67,37 @@ function refuseWholeZod(outputs) {
   }
 }
 
+/**
+ * package.json's `dependencies` are what the bundle contains: exactly the packages src/ imports.
+ * Nothing is installed at run time; tools that build and test are devDependencies.
+ */
+async function checkDependencies(inputs) {
+  const imported = new Set();
+  for (const [file, input] of Object.entries(inputs)) {
+    if (!file.startsWith("src/")) continue;
+    for (const { path: target } of input.imports) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(target);
+      if (match) imported.add(match[1]);
+    }
+  }
+  const declared = new Set(Object.keys(JSON.parse(await readFile("package.json", "utf8")).dependencies));
+  const undeclared = [...imported].filter((name) => !declared.has(name));
+  const unused = [...declared].filter((name) => !imported.has(name));
+  if (undeclared.length > 0 || unused.length > 0) {
+    throw new Error(
+      "package.json `dependencies` must list exactly what src/ bundles: " +
+        [
+          undeclared.length > 0 ? `bundled but not listed: ${undeclared.join(", ")}` : "",
+          unused.length > 0 ? `listed but not bundled (a devDependency?): ${unused.join(", ")}` : "",
+        ]
+          .filter(Boolean)
+          .join("; "),
+    );
+  }
+}
+
 refuseWholeZod(result.metafile.outputs);
+await checkDependencies(result.metafile.inputs);
 const renames = stableNames(result.metafile.outputs);
 const renameIn = (text) => text.replace(/[\w-]+-[A-Z0-9]{8}\.js/g, (name) => renames.get(name) ?? name);
 
