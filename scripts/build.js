@@ -43,7 +43,11 @@ function stableNames(outputs) {
     const match = /^(.+)-[A-Z0-9]{8}\.js$/.exec(base);
     if (!file.startsWith(`${OUT}/chunks/`) || !match) continue;
     // A chunk that only re-exports a dynamically imported module holds none: its entry point names it.
-    const modules = [output.entryPoint ?? "", ...Object.keys(output.inputs).sort()].join("\n");
+    // Paths from node_modules/ on: the same wherever the packages are installed (or linked from).
+    const modules = [output.entryPoint ?? "", ...Object.keys(output.inputs)]
+      .map((input) => input.replace(/^.*?node_modules\//, "node_modules/"))
+      .sort()
+      .join("\n");
     const hash = createHash("sha256").update(modules).digest("hex").slice(0, 8);
     renames.set(base, `${match[1]}-${hash}.js`);
   }
@@ -132,7 +136,9 @@ async function licenceEntry(dir) {
 }
 
 const entries = await Promise.all(bundledPackageDirs(result.metafile.outputs).map(licenceEntry));
-entries.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+// Code-unit order, not the locale's: the file must come out the same on every machine.
+const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+entries.sort((a, b) => order(a.name, b.name) || order(a.version, b.version));
 const licences = entries.map((e) => `${e.name} ${e.version}\nLicense: ${e.licence}\n\n${e.text}\n`);
 await writeFile(
   path.join(OUT, "licenses.txt"),
