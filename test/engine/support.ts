@@ -290,7 +290,7 @@ export function harness(): Harness {
         file: "experiments/test.yaml",
         experimentDir: dir,
         execute,
-        undo: { registry: log, replay: () => log.replay() },
+        undo: { registry: log, replay: (options) => log.replay(options), file: undoFile },
         clock: new JumpClock(),
         onEvent: (event) => events.push(event),
         version: "0.1.0-test",

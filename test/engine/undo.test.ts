@@ -41,7 +41,8 @@ describe("the undo log", () => {
       now: () => Date.UTC(2026, 0, 1),
       execute: async (step: UndoStep) => {
         executed.push(step.id);
-        if (step.kind === "bad") throw new Error("node n1 not found");
+        // Refused for good (the node is gone): not retried, left pending.
+        if (step.kind === "bad") throw Object.assign(new Error("node n1 not found"), { retryable: false });
       },
     });
     await log.register({ kind: "ok", description: "first", data: {} });
@@ -54,18 +55,18 @@ describe("the undo log", () => {
     expect(executed).toEqual(["r1:4", "r1:2", "r1:1"]);
     expect(runs.map((r) => [r.description, r.status, r.error])).toEqual([
       ["fourth", "succeeded", undefined],
-      ["second", "failed", "node n1 not found"],
+      ["second", "pending", "node n1 not found"],
       ["first", "succeeded", undefined],
     ]);
     expect(runs[0]).toMatchObject({ start: "2026-01-01T00:00:00.000+00:00", duration: 0 });
     expect(read(file).entries.map((e) => [e.id, e.state])).toEqual([
       ["r1:1", "done"],
-      ["r1:2", "failed"],
+      ["r1:2", "pending"],
       ["r1:3", "discarded"],
       ["r1:4", "done"],
     ]);
-    // nothing left to replay
-    expect(await log.replay()).toEqual([]);
+    // only the step left pending is replayed again
+    expect((await log.replay()).map((r) => r.description)).toEqual(["second"]);
   });
 
   it("concurrent registrations are all kept", async () => {
