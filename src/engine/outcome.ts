@@ -71,7 +71,9 @@ export class Outcome {
     if (this.leftChanged.length > 0) {
       const left = `our undo could not be completed, changes are left in the cluster (${this.leftChanged.join("; ")})`;
       const deviation = this.deviated ? `; deviated: ${this.deviatedProbe}` : "";
-      return this.cause === "undo" ? `failed: ${left}${deviation}` : `failed: ${this.failure ?? this.status}; ${left}`;
+      return this.cause === "undo"
+        ? `failed: ${left}${deviation}`
+        : `failed: ${this.failure ?? this.status}; ${left}`;
     }
     if (this.status !== "completed") return `failed: ${this.failure ?? this.status}`;
     if (!this.deviated) return "held";

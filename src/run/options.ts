@@ -33,6 +33,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /** After the method: how long rollbacks run and failing undo steps are retried (default 120 s). */
+  undoTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
 }
@@ -57,6 +59,7 @@ export interface GivenOptions {
   maxAffected?: string;
   timeout?: string;
   activityTimeout?: string;
+  undoTimeout?: string;
   undoFile?: string;
 }
 
@@ -70,7 +73,8 @@ export type CheckedOption =
   | "dryRun"
   | "maxAffected"
   | "timeout"
-  | "activityTimeout";
+  | "activityTimeout"
+  | "undoTimeout";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -207,6 +211,7 @@ export function parseRunOptions(
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
+    undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
   };
   return { options, problems: problems.list };

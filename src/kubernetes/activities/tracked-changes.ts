@@ -44,7 +44,11 @@ export function refusedByServer(error: unknown): boolean {
 }
 
 /** Drops the undo of a change that failed, only when the server refused it. */
-async function discardIfRefused(ctx: NativeContext, step: UndoStep | undefined, error: unknown): Promise<void> {
+async function discardIfRefused(
+  ctx: NativeContext,
+  step: UndoStep | undefined,
+  error: unknown,
+): Promise<void> {
   if (step && refusedByServer(error)) await ctx.undo.discard(step);
 }
 
