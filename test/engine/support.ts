@@ -205,6 +205,17 @@ export function testSource(world: World): NativeModuleSource {
       return "scaled";
     },
     config: async (_args, ctx) => ctx.configuration,
+    // An action whose change (and undo) comes after the signal: a request already on its way.
+    "late-scale": async (args, ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await ctx.undo.register({
+        kind: "test.scale",
+        description: `scale back to ${args.value}`,
+        data: { to: args.value },
+      });
+      return "scaled";
+    },
+    "ignore-signal": () => new Promise(() => {}),
   };
   const signatures = Object.keys(impls).map((func) =>
     sig(func, ["value", "healthy", "config", "reachable"].includes(func) ? "probe" : "action", [

@@ -184,3 +184,41 @@ method:
     });
   }, 20_000);
 });
+
+describe("the step's hard limit", () => {
+  it("stops the method early enough to leave the reserve, and the undo runs in it", async () => {
+    await writeFile(
+      join(dir, "scale-long.yaml"),
+      `title: scale web down for a long while
+description: the pause outlasts the step's limit
+method:
+  - type: action
+    name: scale-to-one
+    provider:
+      type: python
+      module: chaosk8s.deployment.actions
+      func: scale_deployment
+      arguments: {name: web, replicas: 1, ns: default}
+    pauses: {after: 600}
+`,
+    );
+    await withSim({}, async (sim) => {
+      const startedAt = Date.now();
+      // A 4 s limit keeps 2 s (half) for rollbacks, undo and the report: the method stops at 2 s.
+      const { value } = request(sim, "scale-long.yaml", { stepLimit: { seconds: 4, startedAt } });
+      value.options.timeoutSeconds = 4;
+      const result = await runExperiments(value);
+      const elapsed = (Date.now() - startedAt) / 1000;
+      expect(elapsed).toBeLessThan(3.5);
+      expect(elapsed).toBeGreaterThanOrEqual(2);
+      const journal = result.outcomes[0]!.journal!;
+      expect(journal.chaos_action.reason).toMatch(
+        /^failed: the run did not finish within its timeout of 1\.9\d*s \(the step's limit of 4s keeps 2s for rollbacks, undo and the report\)$/,
+      );
+      expect(journal.undo).toMatchObject([{ status: "succeeded" }]);
+      expect((sim.get("Deployment", "default", "web") as { spec: { replicas: number } }).spec.replicas).toBe(
+        3,
+      );
+    });
+  });
+});
