@@ -148,10 +148,16 @@ export class ApiHandler {
         this.startWatch(res, target, url.searchParams);
         return;
       }
-      this.send(
-        res,
-        this.dispatch(method, target, url.searchParams, body, req.headers["content-type"] ?? "", user),
+      const answer = this.dispatch(
+        method,
+        target,
+        url.searchParams,
+        body,
+        req.headers["content-type"] ?? "",
+        user,
       );
+      this.injectFault(method, url.pathname, true);
+      this.send(res, answer);
     } catch (error) {
       this.sendError(res, error);
     }
@@ -235,10 +241,12 @@ export class ApiHandler {
     });
   }
 
-  private injectFault(method: string, path: string): void {
+  /** Throws the first matching fault: those answered instead of the request, or (`afterApply`) after it. */
+  private injectFault(method: string, path: string, afterApply = false): void {
     const faults = this.config.faults;
     const index = faults.findIndex(
       (f) =>
+        (f.afterApply === true) === afterApply &&
         (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
         (f.path === undefined || (typeof f.path === "string" ? path.includes(f.path) : f.path.test(path))),
     );
