@@ -7,7 +7,6 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { UndoStep } from "../providers/native.ts";
 import { ActivityFailed, callApi, isAlreadyExists, isConflict } from "./activities/activity-failed.ts";
 import { RUN_ANNOTATION } from "./activities/cluster-context.ts";
-import { isApiException } from "./cluster-errors.ts";
 import {
   createObject,
   deleteObject,
@@ -18,6 +17,7 @@ import {
   replaceObject,
 } from "./activities/object-access.ts";
 import { coreApi, patchOptions } from "./cluster-client.ts";
+import { isApiException } from "./cluster-errors.ts";
 
 /** The undo kinds, and the data each carries. */
 export const UndoKind = {
