@@ -58,9 +58,14 @@ function relevantContent(obj: KubeObject): Record<string, unknown> {
     const { clusterIP: _ip, clusterIPs: _ips, ...spec } = content.spec as Record<string, unknown>;
     content.spec = spec;
   }
-  if (obj.kind === "Node" && Array.isArray(content.spec?.taints)) {
-    const taints = content.spec.taints as Array<Record<string, unknown>>;
-    content.spec = { ...content.spec, taints: taints.map(({ timeAdded: _t, ...taint }) => taint) };
+  if (obj.kind === "Node" && content.spec) {
+    const { unschedulable, taints, ...spec } = content.spec;
+    // The API server omits `unschedulable: false`: it means the same as no value.
+    if (unschedulable === true) spec.unschedulable = true;
+    if (Array.isArray(taints)) {
+      spec.taints = (taints as Array<Record<string, unknown>>).map(({ timeAdded: _t, ...taint }) => taint);
+    }
+    content.spec = spec;
   }
   // Who holds a Lease and when it was renewed moves all the time; that one exists is what counts.
   if (obj.kind === "Lease") delete content.spec;

@@ -49,15 +49,17 @@ describe("snapshotOf and diffSnapshots (pure)", () => {
     expect(diffSnapshots(before, after)).toEqual([]);
   });
 
-  it("say what was created, deleted and changed, field by field", () => {
+  it("say what was created, deleted and changed, field by field (unschedulable: false is no value)", () => {
     const before = snapshotOf([
       object("Deployment", "web", { spec: { replicas: 3 } }),
       object("Service", "web", { spec: { ports: [{ port: 80 }] } }),
       object("Node", "n1", { spec: {} }, { namespace: undefined }),
+      object("Node", "n2", { spec: {} }, { namespace: undefined }),
     ]);
     const after = snapshotOf([
       object("Deployment", "web", { spec: { replicas: 0 } }, { annotations: { "chaos/run": "r1" } }),
       object("Node", "n1", { spec: { unschedulable: true } }, { namespace: undefined }),
+      object("Node", "n2", { spec: { unschedulable: false } }, { namespace: undefined }),
       object("NetworkPolicy", "cut", { spec: { podSelector: {} } }),
     ]);
     expect(diffSnapshots(before, after)).toEqual([
