@@ -18,15 +18,18 @@ describe("generateCases", () => {
 });
 
 describe("sampleCases", () => {
-  it("picks a few per category, one on an action and one on an undo where there are both", () => {
-    const sample = sampleCases(generateCases(), 2);
-    for (const category of categories) {
-      expect(sample.filter((c) => c.category === category).length).toBe(2);
-    }
+  it("picks every baseline, an action and an undo case where a category has both, else one case", () => {
+    const all = generateCases();
+    const sample = sampleCases(all);
+    const count = (category: string) => sample.filter((c) => c.category === category).length;
+    expect(count("baseline")).toBe(all.filter((c) => c.category === "baseline").length);
+    expect(count("signal")).toBe(1);
     const apiErrors = sample.filter((c) => c.category === "api-error");
     expect(apiErrors.map((c) => ("target" in c.fault ? c.fault.target?.phase : undefined))).toEqual([
       "action",
       "undo",
     ]);
+    expect(new Set(apiErrors.map((c) => c.fixture)).size).toBe(2);
+    expect(sample.length).toBeLessThanOrEqual(25);
   });
 });

@@ -176,7 +176,8 @@ export function generateCases(seed = 8): FaultCase[] {
         holdMs: 1000,
       });
     }
-    for (const offsetMs of [0, between(100, 600)]) {
+    // The second run starting well after the first one's fault, around it, and at the same time.
+    for (const offsetMs of [between(900, 1200), between(300, 600), 0]) {
       add("concurrent-runs", name, `a second run of ${name} ${offsetMs} ms later`, {
         kind: "concurrent",
         partner: name,
@@ -188,20 +189,22 @@ export function generateCases(seed = 8): FaultCase[] {
 }
 
 /**
- * A few cases per category for the test suite: the first case on an action and the first on an
- * undo (where the category has them), else the first two.
+ * A few cases for the test suite: every baseline (they check the fixtures), and per category the
+ * first case on an action plus the first on an undo of another experiment where it has both, else
+ * its first case.
  */
-export function sampleCases(cases: FaultCase[], perCategory = 2): FaultCase[] {
+export function sampleCases(cases: FaultCase[]): FaultCase[] {
+  const phaseOf = (c: FaultCase) => ("target" in c.fault ? c.fault.target?.phase : undefined);
   const picked: FaultCase[] = [];
   for (const category of categories) {
     const own = cases.filter((c) => c.category === category);
-    const phaseOf = (c: FaultCase) =>
-      "target" in c.fault && c.fault.target ? c.fault.target.phase : undefined;
-    const chosen = [own.find((c) => phaseOf(c) === "action"), own.find((c) => phaseOf(c) === "undo")].filter(
-      (c): c is FaultCase => c !== undefined,
-    );
-    for (const c of own) if (chosen.length < perCategory && !chosen.includes(c)) chosen.push(c);
-    picked.push(...chosen.slice(0, perCategory));
+    if (category === "baseline") {
+      picked.push(...own);
+      continue;
+    }
+    const action = own.find((c) => phaseOf(c) === "action");
+    const undo = own.find((c) => phaseOf(c) === "undo" && c.fixture !== action?.fixture);
+    picked.push(...(action && undo ? [action, undo] : own.slice(0, 1)));
   }
   return picked;
 }

@@ -101,6 +101,9 @@ describe("judge", () => {
       "the run died of SIGINT without a verdict",
       "the run wrote no journal",
     ]);
+    expect(
+      problems([run({ exitCode: null, signal: "SIGINT", signalled: "SIGINT", journal: "missing" })]),
+    ).toEqual([]);
     expect(problems([run({ exitCode: 2 })])).toEqual(["the run exited 2"]);
     expect(problems([run({ hung: true })])[0]).toBe("the run did not finish in time and was killed");
     expect(problems([run()], false)).toEqual([

@@ -128,7 +128,13 @@ export async function runCase(c: FaultCase, options: CaseOptions): Promise<CaseR
     await writeFile(join(dir, "kubeconfig"), sim.kubeconfig);
     const before = sim.snapshot();
 
-    const runs: Array<{ cli: CliProcess; journal: string; undo: string; killed: boolean }> = [];
+    const runs: Array<{
+      cli: CliProcess;
+      journal: string;
+      undo: string;
+      killed: boolean;
+      signalled?: Signal;
+    }> = [];
     const startRun = (fixture: string) => {
       const index = runs.length + 1;
       const journal = join(dir, `journal-${index}.json`);
@@ -144,6 +150,7 @@ export async function runCase(c: FaultCase, options: CaseOptions): Promise<CaseR
       const first = runs[0];
       if (!first || !running(first.cli.child)) return;
       if (signal === "SIGKILL") first.killed = true;
+      first.signalled = signal;
       first.cli.child.kill(signal);
     };
 
@@ -207,6 +214,7 @@ export async function runCase(c: FaultCase, options: CaseOptions): Promise<CaseR
           signal: exits[i]!.signal,
           hung: run.cli.hung(),
           killed: run.killed,
+          ...(run.signalled ? { signalled: run.signalled } : {}),
           journal: await readJournal(run.journal),
           undoStates: await undoStates(run.undo),
         }),
