@@ -3,10 +3,7 @@
 // After each case the cluster must be as before (after `cleanup` where the run was killed), and the
 // exit status and journal must tell the truth.
 //
-// Categories in `knownFailing` fail on today's main, as issue 8 describes: a failed undo step still
-// passes (api-error, throttled and unreachable-in-undo on an undo request), a change the server
-// applied before the client saw an error loses its undo (applied-then-failed), a signal while an
-// action is in flight loses the change (signal-in-action), and two runs on the same objects corrupt
+// Categories in `knownFailing` still fail, as issue 8 describes: two runs on the same objects corrupt
 // each other (concurrent-runs). When a fix makes one pass, its `it.fails` turns red: remove the
 // category from the list.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,14 +11,7 @@ import { type Category, categories, generateCases, sampleCases } from "./cases.t
 import type { CaseResult } from "./run-case.ts";
 import { runSuite } from "./suite.ts";
 
-const knownFailing: Category[] = [
-  "api-error",
-  "throttled",
-  "applied-then-failed",
-  "unreachable-in-undo",
-  "signal-in-action",
-  "concurrent-runs",
-];
+const knownFailing: Category[] = ["concurrent-runs"];
 
 const sample = sampleCases(generateCases());
 let results: CaseResult[] = [];
