@@ -675,6 +675,8 @@ export function formatConnectionInfo(info: ConnectionInfo): string {
 }
 
 export interface KubernetesService {
+  /** Reads and checks the connection settings, without contacting the cluster; throws ConnectionError. */
+  check(secrets?: Record<string, unknown>): Promise<void>;
   /** The connection for an activity's secrets (cached per distinct KUBERNETES_* secret values). */
   connect(secrets?: Record<string, unknown>): Promise<KubeConfig>;
   /** The first connection made, once connect() has succeeded. */
@@ -748,15 +750,28 @@ async function firstContact(
 
 export function createKubernetesService(options: KubernetesServiceOptions): KubernetesService {
   const cache = new Map<string, Promise<KubeConfig>>();
+  const resolving = new Map<string, Promise<ResolvedConnection>>();
   let first: ConnectionInfo | undefined;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const resolve = (secrets: Record<string, unknown> | undefined) => {
+    const key = secretsKey(secrets);
+    const cached = resolving.get(key);
+    if (cached) return cached;
+    const resolved = resolveConnection({ ...options, ...(secrets ? { secrets } : {}) });
+    resolving.set(key, resolved);
+    resolved.catch(() => resolving.delete(key));
+    return resolved;
+  };
   return {
+    async check(secrets) {
+      await resolve(secrets);
+    },
     connect(secrets) {
       const key = secretsKey(secrets);
       const cached = cache.get(key);
       if (cached) return cached;
       const connecting = (async () => {
-        const resolved = await resolveConnection({ ...options, ...(secrets ? { secrets } : {}) });
+        const resolved = await resolve(secrets);
         const info = await firstContact(await loadClient(), resolved, timeoutMs);
         first ??= info;
         options.onConnect?.(info);

@@ -173,7 +173,7 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
         throw outcome.error;
       }
       uncertain ||= !retryable?.proven;
-      if ("response" in outcome) await outcome.response.body.binary().catch(() => undefined);
+      if ("response" in outcome) await outcome.response.body.text().catch(() => undefined);
       options.onRetry?.({
         attempt: number,
         delayMs: delay,
