@@ -6,7 +6,7 @@ import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
-import { exitCodeOf } from "../run/verdict.ts";
+import { exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
@@ -163,6 +163,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 2;
     }
     io.stderr(`error: ${errorMessage(error, { whole: true })}`);
-    return 1;
+    return exitCodeOfError(error);
   }
 }

@@ -83,6 +83,11 @@ export interface Cluster {
     request: GateRequest,
     registry: NativeRegistry,
   ): Promise<string>;
+  /**
+   * Reads and checks the connection settings without contacting the cluster: a ConnectionError
+   * (unreadable kubeconfig, unknown context, missing CA file, malformed server) means bad input.
+   */
+  checkConnection(): Promise<void>;
   undoLog(file: string, runId: string): UndoLog;
   executeUndo(step: UndoStep): Promise<void>;
   close(): Promise<void>;
@@ -241,6 +246,7 @@ export async function createCluster(
       if (violations.length > 0) lines.push(formatGuardRefusal(violations));
       return lines.join("\n");
     },
+    checkConnection: () => service.check(),
     undoLog: (file, runId) => createUndoLog({ file, runId, execute: executeUndo }),
     executeUndo,
     async close() {

@@ -23,7 +23,7 @@ import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
 import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
-import { combineVerdicts } from "./verdict.ts";
+import { combineVerdicts, isInputError } from "./verdict.ts";
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
 export type { Reporter } from "./reporter.ts";
@@ -199,9 +199,10 @@ async function runOne(
   const failed = (error: unknown): ExperimentOutcome => ({
     file,
     title: experiment.title,
-    verdict: "failed",
+    // Wrong connection settings are bad input, like a bad file: the cluster was never asked.
+    verdict: isInputError(error) ? "invalid" : "failed",
     // A refusal lists its reasons (RBAC rules, guard violations) on several lines.
-    reason: `failed: ${redact(errorMessage(error, { whole: true }), secrets)}`,
+    reason: `${isInputError(error) ? "invalid" : "failed"}: ${redact(errorMessage(error, { whole: true }), secrets)}`,
     issues: item.issues,
   });
 
@@ -210,6 +211,7 @@ async function runOne(
     reporter.info(redact(describePlan(substituted), secrets));
     try {
       if (needsCluster) {
+        await (await clusterFor()).checkConnection();
         const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
         reporter.info(redact(plan, secrets));
       }
@@ -222,6 +224,7 @@ async function runOne(
   let cluster: Cluster | undefined;
   try {
     cluster = needsCluster ? await clusterFor() : undefined;
+    await cluster?.checkConnection();
   } catch (error) {
     return failed(error);
   }
