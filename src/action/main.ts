@@ -13,14 +13,16 @@ import type { ClusterRequest } from "../run/cluster-gate.ts";
 import { replayPendingUndo, runPrepared } from "../run/pipeline.ts";
 import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
-import { kubeconfigSecrets, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
+import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
 import { publish, publishFailure, summaryLine } from "./publish.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
 
-const reporter: Reporter = {
+const log: Reporter = {
   info: (message: string) => core.info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
@@ -47,17 +49,17 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   };
   process.once("SIGTERM", interrupt);
   process.once("SIGINT", interrupt);
-  // Masked in the log by the runner, and redacted by us from the summary, comment, JUnit and outputs.
-  const secrets: string[] = [];
-  const addSecret = (secret: string) => {
-    core.setSecret(secret);
-    secrets.push(secret);
-  };
+  // Masked in the log by the runner as each is found, and redacted by us from the log, the summary,
+  // the comment, JUnit, annotations and outputs. Those in the inputs and the environment come first,
+  // before any line is logged; the experiments' as they are read; the connection's before it is named.
+  const secrets = new SecretRegistry((secret) => core.setSecret(secret));
+  const reporter = redactingReporter(log, secrets);
   let inputs: ActionInputs | undefined;
   try {
-    inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
-    if (inputs.kubeconfig) kubeconfigSecrets(inputs.kubeconfig).forEach(addSecret);
-    if (inputs.githubToken) addSecret(inputs.githubToken);
+    const raw = readRawInputs((name) => core.getInput(name));
+    secrets.add(inputSecrets(raw));
+    secrets.add(environmentSecrets(env));
+    inputs = parseActionInputs(raw);
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const tag = runTag(env);
@@ -68,16 +70,23 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
 
     // Prepared once; invalid experiments fail before a cluster is created or touched.
     const { targets, vars, varFiles } = inputs.options;
-    const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter });
+    const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter, secrets });
     const validation = validationResult(preparation);
     if (validation.verdict === "invalid") {
-      core.info(summaryLine(validation));
+      core.info(secrets.redact(summaryLine(validation)));
       await publish(inputs, validation, { env, cwd, secrets, journalDir });
-      core.setFailed(`${summaryLine(validation)} (invalid experiments always fail the step)`);
+      core.setFailed(secrets.redact(`${summaryLine(validation)} (invalid experiments always fail the step)`));
       return;
     }
 
-    const cluster = await setUpCluster(inputs, { env, cwd, tempDir, tag, signal: controller.signal });
+    const cluster = await setUpCluster(inputs, {
+      env,
+      cwd,
+      tempDir,
+      tag,
+      signal: controller.signal,
+      secrets,
+    });
     // The post step replays pending undo against the same cluster; the request holds no secret.
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
     const result = await runPrepared(preparation, {
@@ -87,13 +96,13 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       cluster,
       commit: env.GITHUB_SHA || undefined,
       signal: controller.signal,
-      reporter,
-      secretsSink: addSecret,
+      reporter: log,
+      secrets,
     });
-    core.info(summaryLine(result));
+    core.info(secrets.redact(summaryLine(result)));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (failsStep(result.verdict, inputs.failOn)) {
-      core.setFailed(`${summaryLine(result)} (fail-on: ${inputs.failOn})`);
+      core.setFailed(secrets.redact(`${summaryLine(result)} (fail-on: ${inputs.failOn})`));
     }
   } catch (error) {
     // Nothing ran to a verdict: the configuration, the cluster set-up or the run itself broke.
@@ -101,7 +110,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     try {
       await publishFailure(inputs, error, { env, cwd, secrets });
     } catch {}
-    core.setFailed(errorMessage(error, { whole: true }));
+    core.setFailed(secrets.redact(errorMessage(error, { whole: true })));
   } finally {
     process.off("SIGTERM", interrupt);
     process.off("SIGINT", interrupt);
@@ -110,7 +119,10 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
 
 /** The post step: pending undo first (the cluster must still be there), then the kind cluster. */
 export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const secrets = new SecretRegistry((secret) => core.setSecret(secret));
   try {
+    secrets.add(inputSecrets(readRawInputs((name) => core.getInput(name))));
+    secrets.add(environmentSecrets(env));
     const undoFile = core.getState(STATE_UNDO_FILE);
     const clusterState = core.getState(STATE_CLUSTER);
     if (undoFile && existsSync(undoFile) && clusterState) {
@@ -118,7 +130,7 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
       if (cluster.mode === "sim")
         core.info("The simulated cluster ended with the main step: nothing to undo.");
       else {
-        const replayed = await replayPendingUndo(undoFile, { cluster, reporter, cwd, env });
+        const replayed = await replayPendingUndo(undoFile, { cluster, reporter: log, cwd, env, secrets });
         for (const step of replayed) {
           core.info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
         }
@@ -133,7 +145,7 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     }
   } catch (error) {
     core.setFailed(
-      `Replaying pending undo failed; the cluster may still carry injected faults: ${errorMessage(error, { whole: true })}`,
+      `Replaying pending undo failed; the cluster may still carry injected faults: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     );
   }
   await tearDownCluster();
