@@ -53,6 +53,8 @@ export interface ChaosActionInfo {
   /** Where it ran, when it touched a cluster. Never a secret. */
   cluster?: { source: string; context?: string; server?: string; version?: string; user?: string };
   commit?: string;
+  /** Runs of the safeguards control's probes (engine/safeguards.ts), when the experiment declares it. */
+  safeguards?: ActivityRun[];
 }
 
 export interface Journal {

@@ -10,6 +10,7 @@ import { errorMessage } from "../common/error-message.ts";
 import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
+import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
@@ -165,8 +166,12 @@ async function runOne(
   const { experiment, resolved, file, substituted } = item;
   const { reporter, options } = request;
   const secrets = request.secrets ?? new SecretRegistry();
-  // The guard and the preflight look at what will really run: `${var}`s substituted.
-  const k8sActivities = kubernetesActivities(substituted);
+  // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
+  // probes may read the cluster too: they need the connection and their permissions.
+  const k8sActivities = kubernetesActivities({
+    ...substituted,
+    rollbacks: [...(substituted.rollbacks ?? []), ...safeguardDefinitions(substituted)],
+  });
   const needsCluster = k8sActivities.length > 0;
   const gateRequest: GateRequest = {
     namespaces: options.namespaces,
