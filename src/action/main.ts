@@ -3,9 +3,9 @@
 // replays pending undo and deletes a kind cluster this action created, even when the job failed or
 // was cancelled.
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
@@ -17,7 +17,8 @@ import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/se
 import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
-import { publish, publishFailure, summaryLine } from "./publish.ts";
+import { publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
+import { experimentSource, exportCommit } from "./trusted-checkout.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
@@ -55,6 +56,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const secrets = new SecretRegistry((secret) => core.setSecret(secret));
   const reporter = redactingReporter(log, secrets);
   let inputs: ActionInputs | undefined;
+  let exported: string | undefined;
   try {
     const raw = readRawInputs((name) => core.getInput(name));
     secrets.add(inputSecrets(raw));
@@ -68,9 +70,24 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     const journalDir = join(tempDir, `chaos-action-journals-${tag}`);
     await mkdir(journalDir, { recursive: true });
 
+    // Untrusted code: where the experiments and the files they name are read from, and run in.
+    const filesDir = await experimentFiles(inputs, { env, cwd, tempDir, tag });
+    if (filesDir !== cwd) {
+      exported = filesDir;
+      process.chdir(filesDir);
+    }
+
     // Prepared once; invalid experiments fail before a cluster is created or touched.
     const { targets, vars, varFiles } = inputs.options;
-    const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter, secrets });
+    const preparation = await prepareExperiments({
+      targets,
+      vars,
+      varFiles,
+      cwd: filesDir,
+      env,
+      reporter,
+      secrets,
+    });
     const validation = validationResult(preparation);
     if (validation.verdict === "invalid") {
       core.info(secrets.redact(summaryLine(validation)));
@@ -89,9 +106,19 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     });
     // The post step replays pending undo against the same cluster; the request holds no secret.
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
+    // A journal-path of the workflow's is in its workspace, wherever the experiments were read from.
+    const { journalPath } = inputs.options;
     const result = await runPrepared(preparation, {
-      options: { ...inputs.options, journalPath: inputs.options.journalPath ?? `${journalDir}/`, undoFile },
-      cwd,
+      options: {
+        ...inputs.options,
+        journalPath: journalPath
+          ? isAbsolute(journalPath)
+            ? journalPath
+            : join(cwd, journalPath)
+          : `${journalDir}/`,
+        undoFile,
+      },
+      cwd: filesDir,
       env,
       cluster,
       commit: env.GITHUB_SHA || undefined,
@@ -114,7 +141,29 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   } finally {
     process.off("SIGTERM", interrupt);
     process.off("SIGINT", interrupt);
+    if (exported) {
+      process.chdir(cwd);
+      await rm(exported, { recursive: true, force: true });
+    }
   }
+}
+
+/**
+ * The directory the experiments are read from and run in: the checkout, or on pull_request_target and
+ * workflow_run the files of the workflow's own commit (trusted-checkout.ts).
+ */
+async function experimentFiles(
+  inputs: ActionInputs,
+  context: { env: NodeJS.ProcessEnv; cwd: string; tempDir: string; tag: string },
+): Promise<string> {
+  const source = experimentSource(await readEvent(context.env), inputs.trustCheckout);
+  if (source.kind === "checkout") return context.cwd;
+  const dir = join(context.tempDir, `chaos-action-trusted-${context.tag}`);
+  await exportCommit(context.cwd, source.sha, dir);
+  core.notice(
+    `On ${source.event} the checkout may hold a pull request's files: the experiments, var files, manifests and the files they name are read from commit ${source.sha}, the workflow's own. Set trust-checked-out-experiments: true to run the checked-out files instead.`,
+  );
+  return dir;
 }
 
 /** The post step: pending undo first (the cluster must still be there), then the kind cluster. */

@@ -35,7 +35,7 @@ interface GitHubEvent {
   sha: string;
 }
 
-async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
+export async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
   let payload: Record<string, unknown> = {};
   if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
