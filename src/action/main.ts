@@ -56,7 +56,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const secrets = new SecretRegistry((secret) => core.setSecret(secret));
   const reporter = redactingReporter(log, secrets);
   let inputs: ActionInputs | undefined;
-  let exported: string | undefined;
+  let exported: { dir: string; from: string } | undefined;
   try {
     const raw = readRawInputs((name) => core.getInput(name));
     secrets.add(inputSecrets(raw));
@@ -73,7 +73,8 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     // Untrusted code: where the experiments and the files they name are read from, and run in.
     const filesDir = await experimentFiles(inputs, { env, cwd, tempDir, tag });
     if (filesDir !== cwd) {
-      exported = filesDir;
+      exported = { dir: filesDir, from: process.cwd() };
+      // Relative paths of `process` activities resolve from here too.
       process.chdir(filesDir);
     }
 
@@ -142,8 +143,8 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     process.off("SIGTERM", interrupt);
     process.off("SIGINT", interrupt);
     if (exported) {
-      process.chdir(cwd);
-      await rm(exported, { recursive: true, force: true });
+      process.chdir(exported.from);
+      await rm(exported.dir, { recursive: true, force: true });
     }
   }
 }
