@@ -5,12 +5,15 @@ import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
-import { replayPendingUndo, runExperiments } from "../run/pipeline.ts";
-import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { SecretRegistry } from "../run/secrets.ts";
 import { exitCodeOf } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
+
+// The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
+// it, so `--help`, `--version` and a bad flag answer without waiting for it.
+const pipeline = () => import("../run/pipeline.ts");
+const prepare = () => import("../run/prepare.ts");
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -63,7 +66,7 @@ async function run(command: RunCommand, io: CliIo, secrets: SecretRegistry): Pro
     interrupt.abort(signal);
   });
   try {
-    const result = await runExperiments({
+    const result = await (await pipeline()).runExperiments({
       options: command.options,
       cwd: io.cwd,
       env: io.env,
@@ -96,6 +99,7 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
     case "run":
       return run(command, io, secrets);
     case "validate": {
+      const { prepareExperiments, validationResult } = await prepare();
       const result = validationResult(
         await prepareExperiments({
           ...command,
@@ -110,7 +114,7 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await replayPendingUndo(command.undoFile, {
+      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
         cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,

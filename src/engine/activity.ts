@@ -8,7 +8,7 @@ import type { Clock } from "../providers/native.ts";
 import type { ProviderCall, ProviderExecutor } from "../providers/provider-call.ts";
 import { isoTime } from "./clock.ts";
 import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
-import type { ActivityRun } from "./journal.ts";
+import type { ActivityRun, TouchRecord } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";
 
 /** The reason the whole run was stopped: an interruption (signal), the run's timeout, or a safeguard. */
@@ -98,7 +98,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function execute(
   activity: ActivityDefinition,
   env: ActivityEnvironment,
-  touched: unknown[],
+  touched: TouchRecord[],
 ): Promise<unknown> {
   // Chaos Toolkit validates an activity's own `timeout` but never applies it; so do we.
   const timeoutSeconds = env.defaultTimeoutSeconds;
@@ -122,7 +122,7 @@ async function execute(
       env.execute(provider, {
         ...env.call,
         // What the activity reports it changed goes into its own journal entry.
-        services: { ...env.call.services, record: (detail: unknown) => touched.push(detail) },
+        services: { ...env.call.services, record: (record: TouchRecord) => touched.push(record) },
         activity: activity.name,
         signal,
       }),
@@ -170,7 +170,7 @@ export async function runActivity(
   const start = env.clock.now();
   let output: unknown = null;
   let failure: unknown;
-  const touched: unknown[] = [];
+  const touched: TouchRecord[] = [];
   try {
     output = await execute(activity, env, touched);
   } catch (error) {

@@ -14,8 +14,26 @@ export interface ActivityRun {
   status?: RunStatus;
   exception?: string[];
   tolerance_met?: boolean;
-  /** Ours: what the activity changed (objects with names and uids), as its native function reported it. */
-  touched?: unknown[];
+  /** Ours: what the activity changed, as its native function reported it through `services.record`. */
+  touched?: TouchRecord[];
+}
+
+/** One object an action changed; no namespace for cluster-scoped objects (nodes, namespaces). */
+export interface TouchedObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+/** What one call of an action changed: made by the Kubernetes activities, kept in the journal, read by the report. */
+export interface TouchRecord {
+  /** `module.func` of the action. */
+  action: string;
+  objects: TouchedObject[];
+  /** The objects' state before and after, when the change is a value: `{replicas: 3}` → `{replicas: 1}`, or "deleted". */
+  before?: unknown;
+  after?: unknown;
 }
 
 export interface SteadyState {

@@ -1,7 +1,7 @@
 // Replays the undo steps our actions register before they change the cluster. Each step is plain
 // data (it survives the process in the undo file); replaying one twice, or after its object is
 // gone, is harmless. Pod deletions register nothing: their controllers recreate the pods.
-import { CoreV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { UndoStep } from "../providers/native.ts";
 import { ActivityFailed, callApi, isAlreadyExists, isConflict } from "./activities/activity-failed.ts";
 import { RUN_ANNOTATION } from "./activities/cluster-context.ts";
@@ -14,6 +14,7 @@ import {
   readObject,
   replaceObject,
 } from "./activities/object-access.ts";
+import { coreApi, patchOptions } from "./cluster-client.ts";
 
 /** The undo kinds, and the data each carries. */
 export const UndoKind = {
@@ -46,12 +47,13 @@ export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void>
   switch (step.kind) {
     case UndoKind.nodeSchedulable: {
       const nodes = (step.data.nodes ?? []) as Array<{ name: string; unschedulable: boolean }>;
-      const core = kc.makeApiClient(CoreV1Api);
+      const core = await coreApi(kc);
+      const merge = await patchOptions("merge");
       for (const node of nodes) {
         await callApi({ verb: "patch", resource: "nodes", name: node.name }, () =>
           core.patchNode(
             { name: node.name, body: { ...noRunAnnotation, spec: { unschedulable: node.unschedulable } } },
-            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+            merge,
           ),
         );
       }

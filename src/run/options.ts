@@ -2,14 +2,17 @@
 // function from what the user typed (CLI flags or action inputs). Every problem is listed at once,
 // before anything starts; each entry point names its options its own way (`--max-affected` or
 // `max-affected`) and words a problem in its own voice, through an OptionSurface.
-import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
+import {
+  HYPOTHESIS_STRATEGIES as HYPOTHESIS,
+  ROLLBACK_STRATEGIES as ROLLBACK,
+} from "../experiment/strategies.ts";
 import type { MaxAffected } from "../kubernetes/guard.ts";
 
-export type HypothesisStrategyChoice = (typeof hypothesisStrategyChoices)[number];
-export type RollbackStrategyChoice = (typeof RollbackStrategy.options)[number];
+export type HypothesisStrategyChoice = (typeof HYPOTHESIS)[number];
+export type RollbackStrategyChoice = (typeof ROLLBACK)[number];
 
-export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = hypothesisStrategyChoices;
-export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = RollbackStrategy.options;
+export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = HYPOTHESIS;
+export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = ROLLBACK;
 
 export const DEFAULT_TARGET = "experiments/";
 

@@ -2,8 +2,8 @@
 // the change (and discarded if the change did not happen), the object carries the run annotation,
 // and what was touched is recorded for the journal.
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { TouchedObject } from "../../engine/journal.ts";
 import type { NativeContext } from "../../providers/native.ts";
-import type { TouchedObject } from "../targets.ts";
 import { UndoKind } from "../undo.ts";
 import { isAlreadyExists } from "./activity-failed.ts";
 import { RUN_ANNOTATION, recordTouch, runIdOf } from "./cluster-context.ts";
