@@ -36,6 +36,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /** After the method: how long rollbacks run and failing undo steps are retried (default 120 s). */
+  undoTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
 }
@@ -60,6 +62,7 @@ export interface GivenOptions {
   maxAffected?: string;
   timeout?: string;
   activityTimeout?: string;
+  undoTimeout?: string;
   undoFile?: string;
 }
 
@@ -73,7 +76,8 @@ export type CheckedOption =
   | "dryRun"
   | "maxAffected"
   | "timeout"
-  | "activityTimeout";
+  | "activityTimeout"
+  | "undoTimeout";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -210,6 +214,7 @@ export function parseRunOptions(
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
+    undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
   };
   return { options, problems: problems.list };

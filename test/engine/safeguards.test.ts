@@ -76,7 +76,7 @@ describe("the safeguards control", () => {
         method: [
           action("scale-down", "scale", { value: 3 }),
           action("break-it", "break"),
-          action("hold-the-fault", "wait", { value: "never" }),
+          action("hold-the-fault", "hang"),
           action("never-runs", "value"),
         ],
       }),
