@@ -7,12 +7,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
-import { activityTarget, type RunEvent } from "../engine/events.ts";
+import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
+import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
-import { redact } from "../experiment/redact.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
@@ -22,6 +22,7 @@ import type { RunOptions } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
+import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
 import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
 import { combineVerdicts, isInputError } from "./verdict.ts";
 
@@ -38,8 +39,11 @@ export interface RunRequest {
   reporter: Reporter;
   /** Aborted on SIGINT/SIGTERM/cancellation: the method stops, rollbacks and undo run. */
   signal?: AbortSignal;
-  /** Receives every secret value, so the action can mask it in logs. */
-  secretsSink?: (secret: string) => void;
+  /**
+   * Every secret value of the run, the connection's credentials included as soon as they are known;
+   * the action's registry masks each in the log. Default: a registry of this run's own.
+   */
+  secrets?: SecretRegistry;
   /** The commit the run is about (GITHUB_SHA in the action). */
   commit?: string;
   /**
@@ -53,21 +57,26 @@ export interface RunRequest {
 /** Prepares, then runs: for callers that do nothing between the two. */
 export async function runExperiments(request: RunRequest): Promise<RunResult> {
   const { targets, vars, varFiles } = request.options;
+  const secrets = request.secrets ?? new SecretRegistry();
   const preparation = await prepareExperiments({
     targets,
     vars,
     varFiles,
     cwd: request.cwd,
     env: request.env,
-    reporter: request.reporter,
+    reporter: redactingReporter(request.reporter, secrets),
+    secrets,
   });
-  return runPrepared(preparation, request);
+  return runPrepared(preparation, { ...request, secrets });
 }
 
 /** Runs every prepared experiment, one after another, whatever an earlier one returned. */
 export async function runPrepared(preparation: Preparation, request: RunRequest): Promise<RunResult> {
   if (!preparation.usable) return preparation.result;
-  const { options, reporter } = request;
+  const { options } = request;
+  const secrets = request.secrets ?? new SecretRegistry();
+  for (const item of preparation.experiments) if (isPrepared(item)) secrets.add(item.secrets);
+  const reporter = redactingReporter(request.reporter, secrets);
   const { env, registry } = preparation;
   const files = preparation.experiments.map((item) => item.file);
 
@@ -91,9 +100,6 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
     const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
     return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
   }
-  for (const item of prepared) {
-    for (const secret of item.secrets) request.secretsSink?.(secret);
-  }
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
@@ -101,7 +107,12 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   const runIds: string[] = [];
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
-    cluster ??= await createCluster(request.cluster, { env, reporter, cwd: request.cwd });
+    cluster ??= await createCluster(request.cluster, {
+      env,
+      reporter,
+      cwd: request.cwd,
+      onCredentials: (values) => secrets.add(values),
+    });
     return cluster;
   };
 
@@ -138,7 +149,9 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
       const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       runIds.push(runId);
       const run = { undoFile, runId, limits };
-      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, run, clusterFor));
+      outcomes.push(
+        await runOne(item, journalPath, { ...request, env, reporter, secrets }, registry, run, clusterFor),
+      );
     }
   } finally {
     await cluster?.close();
@@ -186,10 +199,15 @@ async function runOne(
   { undoFile, runId, limits }: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
 ): Promise<ExperimentOutcome> {
-  const { experiment, resolved, file, substituted, secrets } = item;
+  const { experiment, resolved, file, substituted } = item;
   const { reporter, options } = request;
-  // The guard and the preflight look at what will really run: `${var}`s substituted.
-  const k8sActivities = kubernetesActivities(substituted);
+  const secrets = request.secrets ?? new SecretRegistry();
+  // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
+  // probes may read the cluster too: they need the connection and their permissions.
+  const k8sActivities = kubernetesActivities({
+    ...substituted,
+    rollbacks: [...(substituted.rollbacks ?? []), ...safeguardDefinitions(substituted)],
+  });
   const needsCluster = k8sActivities.length > 0;
   const gateRequest: GateRequest = {
     namespaces: options.namespaces,
@@ -202,18 +220,18 @@ async function runOne(
     // Wrong connection settings are bad input, like a bad file: the cluster was never asked.
     verdict: isInputError(error) ? "invalid" : "failed",
     // A refusal lists its reasons (RBAC rules, guard violations) on several lines.
-    reason: `${isInputError(error) ? "invalid" : "failed"}: ${redact(errorMessage(error, { whole: true }), secrets)}`,
+    reason: `${isInputError(error) ? "invalid" : "failed"}: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     issues: item.issues,
   });
 
   if (options.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
-    reporter.info(redact(describePlan(substituted), secrets));
+    reporter.info(describePlan(substituted));
     try {
       if (needsCluster) {
         await (await clusterFor()).checkConnection();
         const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
-        reporter.info(redact(plan, secrets));
+        reporter.info(plan);
       }
     } catch (error) {
       return failed(error);
@@ -249,7 +267,7 @@ async function runOne(
     undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => cluster.gate(substituted, k8sActivities, gateRequest, registry) : undefined,
-    onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
+    onEvent: (event) => reporter.event?.(event, file),
     version: request.version,
     commit: request.commit,
   });
@@ -257,14 +275,14 @@ async function runOne(
   const where = cluster?.describe();
   if (where) journal.chaos_action.cluster = where;
   // Outputs and error messages may quote a secret (a token in a URL, a password echoed back).
-  const text = redact(JSON.stringify(journal, null, 2), secrets);
+  const text = secrets.redact(JSON.stringify(journal, null, 2));
   await mkdir(dirname(journalPath), { recursive: true });
   await writeFile(journalPath, `${text}\n`);
   return {
     file,
     title: experiment.title,
     verdict: journal.chaos_action.verdict,
-    reason: redact(journal.chaos_action.reason, secrets),
+    reason: secrets.redact(journal.chaos_action.reason),
     journal: JSON.parse(text) as Journal,
     journalPath,
     issues: item.issues,
@@ -281,25 +299,7 @@ function noClusterUndoLog(file: string, runId: string) {
   });
 }
 
-/** Progress is printed as it happens: an activity's error or an undo step may quote a secret. */
-function redactEvent(event: RunEvent, secrets: readonly string[]): RunEvent {
-  if (event.type === "undo-finished") {
-    const { undo } = event;
-    return {
-      ...event,
-      undo: {
-        ...undo,
-        description: redact(undo.description, secrets),
-        ...(undo.error === undefined ? {} : { error: redact(undo.error, secrets) }),
-      },
-    };
-  }
-  return event.type === "activity-finished" && event.error
-    ? { ...event, error: redact(event.error, secrets) }
-    : event;
-}
-
-/** Each activity of the substituted experiment and what it acts on; the caller redacts secrets. */
+/** Each activity of the substituted experiment and what it acts on; the reporter redacts secrets. */
 function describePlan(experiment: Experiment): string {
   const lines: string[] = [];
   const hypothesis = experiment["steady-state-hypothesis"];
@@ -333,9 +333,14 @@ export async function replayPendingUndo(
     cwd: string;
     env: NodeJS.ProcessEnv;
     timeoutSeconds?: number;
+    /** The connection's credentials join it before anything about the connection is printed. */
+    secrets?: SecretRegistry;
   },
 ): Promise<UndoRun[]> {
   const { env } = options;
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(environmentSecrets(env));
+  const reporter = redactingReporter(options.reporter, secrets);
   let cluster: Cluster | undefined;
   try {
     const deadline =
@@ -345,15 +350,20 @@ export async function replayPendingUndo(
       async (step) => {
         cluster ??= await createCluster(options.cluster, {
           env,
-          reporter: options.reporter,
+          reporter,
           cwd: options.cwd,
+          onCredentials: (values) => secrets.add(values),
         });
         await cluster.executeUndo(step);
       },
       { deadline },
     );
     await settleUndoFile(undoFile);
-    return runs;
+    return runs.map((step) => ({
+      ...step,
+      description: secrets.redact(step.description),
+      ...(step.error === undefined ? {} : { error: secrets.redact(step.error) }),
+    }));
   } finally {
     await cluster?.close();
   }
