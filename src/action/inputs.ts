@@ -74,6 +74,7 @@ export const INPUT_NAMES = [
   "journal-path",
   "junit-path",
   "timeout-minutes",
+  "recovery-timeout",
   "trust-checked-out-experiments",
 ] as const;
 
@@ -160,6 +161,7 @@ const surface: OptionSurface = {
     dryRun: "dry-run",
     maxAffected: "max-affected",
     timeout: "timeout-minutes",
+    recoveryTimeout: "recovery-timeout",
   },
   units: { timeout: "minutes" },
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
@@ -181,6 +183,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
       namespaces: list(raw.namespaces),
       maxAffected: optional(raw["max-affected"]),
       timeout: optional(raw["timeout-minutes"]),
+      recoveryTimeout: optional(raw["recovery-timeout"]),
     },
     surface,
   );

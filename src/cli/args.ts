@@ -64,6 +64,7 @@ const surface: OptionSurface = {
     timeout: "--timeout",
     activityTimeout: "--activity-timeout",
     undoTimeout: "--undo-timeout",
+    recoveryTimeout: "--recovery-timeout",
   },
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
 };
@@ -90,6 +91,8 @@ run options:
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
+  --recovery-timeout SECONDS    after the undo, how long the hypothesis may take to hold again before the
+                                next experiment (default 120; 0 turns the check off)
   --cluster auto|sim            auto: kubeconfig / KUBERNETES_* / in-cluster; sim: the built-in simulated cluster
   --sim-manifests PATH          manifests loaded into the simulated cluster (repeatable; default: a demo app)
   --sim-latency MS              the simulated cluster answers every request this much later
@@ -190,6 +193,7 @@ function parseRun(args: string[]): Command {
       timeout: { type: "string" },
       "activity-timeout": { type: "string" },
       "undo-timeout": { type: "string" },
+      "recovery-timeout": { type: "string" },
       cluster: { type: "string", default: "auto" },
       "sim-manifests": { type: "string", multiple: true, default: [] },
       "sim-latency": { type: "string" },
@@ -220,6 +224,7 @@ function parseRun(args: string[]): Command {
       timeout: values.timeout,
       activityTimeout: values["activity-timeout"],
       undoTimeout: values["undo-timeout"],
+      recoveryTimeout: values["recovery-timeout"],
       undoFile: values["undo-file"],
     },
     surface,

@@ -1,9 +1,9 @@
 // Progress events the engine emits while it runs, for the CLI's live output. Plain data; the
 // engine never prints.
 import type { ActivityDefinition } from "../experiment/format.ts";
-import type { UndoRun } from "./journal.ts";
+import type { Recovery, UndoRun } from "./journal.ts";
 
-export type RunPhase = "safeguard" | "before" | "method" | "during" | "after" | "rollbacks";
+export type RunPhase = "safeguard" | "before" | "method" | "during" | "after" | "rollbacks" | "recovery";
 
 export type ActivityVerdict = "succeeded" | "failed" | "interrupted";
 
@@ -27,7 +27,8 @@ export type RunEvent =
       durationSeconds: number;
       error?: string;
     } & ActivityEventBase)
-  | { type: "undo-finished"; undo: UndoRun };
+  | { type: "undo-finished"; undo: UndoRun }
+  | ({ type: "recovery-finished"; checks: number } & Omit<Recovery, "checks">);
 
 export function activityTarget(activity: ActivityDefinition): string {
   const provider = activity.provider;

@@ -83,6 +83,33 @@ export interface ChaosActionInfo {
   undo_file?: string;
   /** The undo steps left pending: changes still in the cluster (replay with `chaos-action cleanup`). */
   left_changed?: string[];
+  /** The hypothesis checked again after rollbacks and undo (engine/recovery.ts); absent when not asked for. */
+  recovery?: Recovery;
+}
+
+/**
+ * Whether the system recovered after our undo: the hypothesis checked until it held on two checks in
+ * a row, within the recovery timeout. `deviated` keeps Chaos Toolkit's meaning; not recovering also
+ * sets it, and the verdict.
+ */
+export interface Recovery {
+  /** False when the check was skipped on purpose; `reason` says why ("recovery not checked: ..."). */
+  checked: boolean;
+  /** Set once the checks ended: true after two met checks in a row, false when the timeout came first. */
+  recovered?: boolean;
+  /** From the end of our undo to the first of the two met checks. */
+  seconds?: number;
+  /** Why it was not checked, or not recovered ("did not recover within 120 s"). */
+  reason?: string;
+  checks: RecoveryCheck[];
+}
+
+/** One run of the hypothesis during the recovery check; it leaves `steady_states` alone. */
+export interface RecoveryCheck {
+  /** When the check started. */
+  at: string;
+  met: boolean;
+  probes: ActivityRun[];
 }
 
 export interface Journal {

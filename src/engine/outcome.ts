@@ -34,6 +34,13 @@ export class Outcome {
     }
   }
 
+  /** Set when the system did not recover after our undo: "did not recover within 120 s". */
+  notRecoveredReason: string | undefined;
+
+  notRecovered(reason: string): void {
+    this.notRecoveredReason = reason;
+  }
+
   /** Activities still running after the grace period at the end: their changes may be unknown to the undo. */
   stillRunning = 0;
   /** Our undo steps left pending: changes still in the cluster. */
@@ -72,6 +79,13 @@ export class Outcome {
   }
 
   private mainReason(): string {
+    const base = this.reasonBeforeRecovery();
+    const recovery = this.notRecoveredReason;
+    if (recovery === undefined) return base;
+    return base === "held" ? `deviated: ${recovery}` : `${base}; ${recovery}`;
+  }
+
+  private reasonBeforeRecovery(): string {
     if (this.leftChanged.length > 0) {
       const left = `our undo could not be completed, changes are left in the cluster (${this.leftChanged.join("; ")})`;
       const deviation = this.deviated ? `; deviated: ${this.deviatedProbe}` : "";

@@ -16,6 +16,7 @@ import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from
 import type { ChaosActionInfo, Journal, UndoRun } from "./journal.ts";
 import { redactSecrets } from "./journal-secrets.ts";
 import { Outcome } from "./outcome.ts";
+import { checkRecovery, type RecoveryOptions, recoverySkipReason } from "./recovery.ts";
 import { activityTable, type ResolvedProbe, resolveProbes } from "./refs.ts";
 import { type Safeguard, safeguardsOf, watchSafeguards } from "./safeguards.ts";
 import { runActivities, type Step, steps } from "./steps.ts";
@@ -70,6 +71,11 @@ export interface RunInput {
   inFlightGraceSeconds?: number;
   /** For every activity (their own `timeout` is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /**
+   * After our undo, the hypothesis is checked until it holds twice in a row (engine/recovery.ts);
+   * `endsBy` counts from the start of the run. Absent: not checked, and the journal says nothing of it.
+   */
+  recovery?: Omit<RecoveryOptions, "endsBy"> & { endsWithinSeconds?: number };
   /** Aborted on SIGINT/SIGTERM; the reason (e.g. "SIGINT") is named in the journal. */
   signal?: AbortSignal;
   clock?: Clock;
@@ -215,6 +221,7 @@ class ExperimentRun {
   async run(): Promise<Journal> {
     const { input, outcome } = this;
     let reserveEnd: number | undefined;
+    let probes: ResolvedProbe[] = [];
     const onInterrupt = () =>
       this.stopper.abort(new RunStopped("interrupted", interruptMessage(input.signal?.reason)));
     if (input.signal?.aborted) onInterrupt();
@@ -235,7 +242,7 @@ class ExperimentRun {
       try {
         const { experiment } = input;
         const table = activityTable(experiment);
-        const probes = resolveProbes(experiment["steady-state-hypothesis"]?.probes ?? [], table);
+        probes = resolveProbes(experiment["steady-state-hypothesis"]?.probes ?? [], table);
         const method = steps(experiment.method, table, "the method");
         rollbacks = steps(experiment.rollbacks ?? [], table, "the rollbacks");
         if (await this.passesGate()) await this.guarded(safeguardsOf(experiment, table), probes, method);
@@ -256,6 +263,7 @@ class ExperimentRun {
     }
     await this.settleInFlight();
     await this.replayUndo(reserveEnd);
+    await this.recover(probes);
     return this.finish();
   }
 
@@ -420,13 +428,57 @@ class ExperimentRun {
     }
   }
 
+  /** The hypothesis again after our undo, unless the run says not to (recovery.ts). */
+  private async recover(probes: ResolvedProbe[]): Promise<void> {
+    const { input, outcome, journal } = this;
+    if (!input.recovery) return;
+    const { endsWithinSeconds, ...options } = input.recovery;
+    const skip = recoverySkipReason({
+      timeoutSeconds: options.timeoutSeconds,
+      hasHypothesis: probes.length > 0,
+      hypothesisStrategy: this.hypothesisStrategy,
+      rollbackStrategy: this.rollbackStrategy,
+      status: outcome.status,
+      deviated: outcome.deviated,
+      faultInjected: outcome.faultInjected,
+    });
+    if (skip) {
+      journal.chaos_action.recovery = { checked: false, reason: skip, checks: [] };
+    } else {
+      const interrupt = new AbortController();
+      const onInterrupt = () =>
+        interrupt.abort(
+          new RunStopped("interrupted", `${interruptMessage(input.signal?.reason)} while checking recovery`),
+        );
+      if (input.signal?.aborted) onInterrupt();
+      else input.signal?.addEventListener("abort", onInterrupt, { once: true });
+      try {
+        const result = await checkRecovery(probes, this.environment(interrupt.signal), {
+          ...options,
+          ...(endsWithinSeconds === undefined ? {} : { endsBy: this.startMs + endsWithinSeconds * 1000 }),
+        });
+        journal.chaos_action.recovery = result.recovery;
+        if (result.interrupted) outcome.stopped(result.interrupted);
+        if (result.recovery.recovered === false) {
+          const missed = result.missedProbe ? ` (last missed: ${result.missedProbe})` : "";
+          outcome.notRecovered(`${result.recovery.reason}${missed}`);
+        }
+      } finally {
+        input.signal?.removeEventListener("abort", onInterrupt);
+      }
+    }
+    const { checks, ...summary } = journal.chaos_action.recovery;
+    this.emit({ type: "recovery-finished", ...summary, checks: checks.length });
+  }
+
   private finish(): Journal {
     const { journal, outcome } = this;
     const endMs = this.clock.now();
     journal.end = isoTime(endMs);
     journal.duration = (endMs - this.startMs) / 1000;
     journal.status = outcome.status;
-    journal.deviated = outcome.deviated;
+    // Not recovering is a deviation whatever the method showed (DESIGN.md → Failure kinds).
+    journal.deviated = outcome.deviated || outcome.notRecoveredReason !== undefined;
     journal.chaos_action.verdict = verdictOf(journal);
     if (outcome.status === "completed" && outcome.probeRaisedAfter) journal.status = "failed";
     journal.chaos_action.fault_injected = outcome.faultInjected;

@@ -10,6 +10,12 @@ export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean 
     const error = undo.error ? `: ${undo.error}` : "";
     return `  undo     ${ICON[undo.status] ?? "-"} ${undo.description} ${undo.status} in ${undo.duration.toFixed(2)}s${error}`;
   }
+  if (event.type === "recovery-finished") {
+    const checks = `${event.checks} check${event.checks === 1 ? "" : "s"}`;
+    if (event.recovered) return `  recovery ✓ recovered in ${event.seconds?.toFixed(2)}s (${checks})`;
+    if (!event.checked) return `  recovery - ${event.reason}`;
+    return `  recovery ✗ ${event.reason} (${checks})`;
+  }
   const phase = event.phase.padEnd(9);
   const who = `${event.kind} ${event.name} [${event.target}]${event.background ? " (background)" : ""}`;
   if (event.type === "activity-started") return options.showStarts ? `  ${phase}▸ ${who}` : undefined;

@@ -38,6 +38,11 @@ export interface RunOptions {
   activityTimeoutSeconds?: number;
   /** After the method: how long rollbacks run and failing undo steps are retried (default 120 s). */
   undoTimeoutSeconds?: number;
+  /**
+   * After the undo, how long the hypothesis may take to hold again (twice in a row) before the next
+   * experiment; 0 turns the check off. Absent: engine/recovery.ts DEFAULT_RECOVERY_SECONDS (120).
+   */
+  recoveryTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
 }
@@ -63,6 +68,7 @@ export interface GivenOptions {
   timeout?: string;
   activityTimeout?: string;
   undoTimeout?: string;
+  recoveryTimeout?: string;
   undoFile?: string;
 }
 
@@ -77,7 +83,8 @@ export type CheckedOption =
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
-  | "undoTimeout";
+  | "undoTimeout"
+  | "recoveryTimeout";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -113,15 +120,28 @@ export function checkBoolean(text: string | boolean): Checked<boolean> {
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
-/** A positive duration: a bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`). */
-export function checkDuration(text: string, unit: DurationUnit = "seconds"): Checked<number> {
+/** A bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`); NaN when it is neither. */
+function durationSeconds(text: string, unit: DurationUnit): number {
   const match = /^(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?$/.exec(text.trim());
-  const seconds = match
+  return match
     ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? (unit === "minutes" ? "m" : "s")) as "s" | "m" | "h"]
     : Number.NaN;
+}
+
+/** A positive duration: a bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`). */
+export function checkDuration(text: string, unit: DurationUnit = "seconds"): Checked<number> {
+  const seconds = durationSeconds(text, unit);
   return seconds > 0 && Number.isFinite(seconds)
     ? accept(seconds)
     : refuse(`a positive number of ${unit} (or a duration such as 90s or 5m)`);
+}
+
+/** A duration in seconds as checkDuration reads it, or 0 (`0`, `0s`) to turn off what it bounds. */
+export function checkDurationOrOff(text: string): Checked<number> {
+  const seconds = durationSeconds(text, "seconds");
+  return seconds >= 0 && Number.isFinite(seconds)
+    ? accept(seconds)
+    : refuse("a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off");
 }
 
 /**
@@ -215,6 +235,7 @@ export function parseRunOptions(
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
     undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
+    recoveryTimeoutSeconds: named("recoveryTimeout", given.recoveryTimeout, checkDurationOrOff),
     undoFile: given.undoFile,
   };
   return { options, problems: problems.list };

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
+import { DEFAULT_RECOVERY_SECONDS } from "../engine/recovery.ts";
 import { runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
@@ -23,7 +24,7 @@ import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
-import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
+import { type ExperimentLimits, experimentLimits, recoveryWindowSeconds } from "./time-limits.ts";
 import { combineVerdicts, isInputError } from "./verdict.ts";
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
@@ -70,7 +71,11 @@ export async function runExperiments(request: RunRequest): Promise<RunResult> {
   return runPrepared(preparation, { ...request, secrets });
 }
 
-/** Runs every prepared experiment, one after another, whatever an earlier one returned. */
+/**
+ * Runs every prepared experiment, one after another, whatever an earlier one returned, except that
+ * after one whose system did not recover (its hypothesis not met again after its undo) the rest are
+ * skipped: they would start on a system still hurt.
+ */
 export async function runPrepared(preparation: Preparation, request: RunRequest): Promise<RunResult> {
   if (!preparation.usable) return preparation.result;
   const { options } = request;
@@ -117,6 +122,8 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   };
 
   const outcomes: ExperimentOutcome[] = [];
+  /** The first experiment whose system did not recover. */
+  let notRecovered: string | undefined;
   try {
     for (const [index, item] of prepared.entries()) {
       const journalPath = journals[index]!;
@@ -130,11 +137,24 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         });
         continue;
       }
+      if (notRecovered !== undefined) {
+        outcomes.push({
+          file: item.file,
+          title: item.experiment.title,
+          verdict: "skipped",
+          reason: `skipped: the previous experiment ${notRecovered} did not recover`,
+          issues: item.issues,
+        });
+        continue;
+      }
+      const step = {
+        stepLimitSeconds: request.stepLimit?.seconds,
+        elapsedSeconds: request.stepLimit && (Date.now() - request.stepLimit.startedAt) / 1000,
+      };
       const limits = experimentLimits({
         timeoutSeconds: options.timeoutSeconds,
         undoTimeoutSeconds: options.undoTimeoutSeconds,
-        stepLimitSeconds: request.stepLimit?.seconds,
-        elapsedSeconds: request.stepLimit && (Date.now() - request.stepLimit.startedAt) / 1000,
+        ...step,
       });
       if (!limits) {
         outcomes.push({
@@ -148,10 +168,17 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
       }
       const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       runIds.push(runId);
-      const run = { undoFile, runId, limits };
-      outcomes.push(
-        await runOne(item, journalPath, { ...request, env, reporter, secrets }, registry, run, clusterFor),
+      const run = { undoFile, runId, limits, recoveryWindowSeconds: recoveryWindowSeconds(step) };
+      const outcome = await runOne(
+        item,
+        journalPath,
+        { ...request, env, reporter, secrets },
+        registry,
+        run,
+        clusterFor,
       );
+      outcomes.push(outcome);
+      if (outcome.journal?.chaos_action.recovery?.recovered === false) notRecovered = item.file;
     }
   } finally {
     await cluster?.close();
@@ -189,6 +216,8 @@ interface ExperimentRunInfo {
   undoFile: string;
   runId: string;
   limits: ExperimentLimits;
+  /** Under a step limit: the most the recovery check may last, counted from the experiment's start. */
+  recoveryWindowSeconds?: number;
 }
 
 async function runOne(
@@ -196,7 +225,7 @@ async function runOne(
   journalPath: string,
   request: RunRequest,
   registry: NativeRegistry,
-  { undoFile, runId, limits }: ExperimentRunInfo,
+  { undoFile, runId, limits, recoveryWindowSeconds }: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
 ): Promise<ExperimentOutcome> {
   const { experiment, resolved, file, substituted } = item;
@@ -261,6 +290,10 @@ async function runOne(
     },
     ...limits,
     activityTimeoutSeconds: options.activityTimeoutSeconds,
+    recovery: {
+      timeoutSeconds: options.recoveryTimeoutSeconds ?? DEFAULT_RECOVERY_SECONDS,
+      ...(recoveryWindowSeconds === undefined ? {} : { endsWithinSeconds: recoveryWindowSeconds }),
+    },
     signal: request.signal,
     // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
     execute: createExecutor({ registry, env: request.env }),

@@ -59,6 +59,19 @@ export function experimentLimits(options: {
   };
 }
 
+/**
+ * Under a step's hard limit: how long from now (the start of the next experiment) its recovery check
+ * may last at most, so that the report can still be published. Undefined without a step limit.
+ */
+export function recoveryWindowSeconds(options: {
+  stepLimitSeconds?: number;
+  elapsedSeconds?: number;
+}): number | undefined {
+  if (options.stepLimitSeconds === undefined) return undefined;
+  const hard = options.stepLimitSeconds;
+  return Math.max(0, hard - publishSeconds(reserveSeconds(hard)) - (options.elapsedSeconds ?? 0));
+}
+
 function formatSeconds(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60}m` : `${Math.round(seconds * 10) / 10}s`;
 }

@@ -123,7 +123,7 @@ describe("engine + real providers", () => {
       signal: controller.signal,
       clock: systemClock,
       onEvent: (e) => {
-        if (e.type !== "undo-finished") events.push(`${e.type}:${e.name}`);
+        if (e.type !== "undo-finished" && e.type !== "recovery-finished") events.push(`${e.type}:${e.name}`);
       },
     });
     await until(() => events.includes("activity-started:long"), "the process to start");

@@ -1,0 +1,132 @@
+// Recovery: after the rollbacks and our undo, the steady-state hypothesis is checked again until it
+// holds on two checks in a row, within the recovery timeout, so that the next experiment starts on a
+// system that is back to its steady state (DESIGN.md → Runs of several experiments). Whether to check
+// is a pure decision; the checks run on the engine's injectable clock.
+import type { HypothesisStrategy, RollbackStrategy } from "../experiment/format.ts";
+import { type ActivityEnvironment, RunStopped } from "./activity.ts";
+import { isoTime } from "./clock.ts";
+import { runHypothesis } from "./hypothesis.ts";
+import type { JournalStatus, Recovery, RecoveryCheck } from "./journal.ts";
+import type { ResolvedProbe } from "./refs.ts";
+
+export const DEFAULT_RECOVERY_SECONDS = 120;
+
+/** Between two checks; shorter (a quarter of the timeout) when the timeout is short. */
+export const RECOVERY_INTERVAL_SECONDS = 1;
+
+/** One met check could be a blip (a pod Ready for a moment between two restarts). */
+const MET_IN_A_ROW = 2;
+
+export interface RecoveryDecisionInput {
+  timeoutSeconds: number;
+  hasHypothesis: boolean;
+  hypothesisStrategy: HypothesisStrategy;
+  rollbackStrategy: RollbackStrategy;
+  status: JournalStatus;
+  deviated: boolean;
+  /** Whether a method action started: without one there is nothing to recover from. */
+  faultInjected: boolean;
+}
+
+/** Why recovery is not checked ("recovery not checked: ..."), or undefined when it is. */
+export function recoverySkipReason(run: RecoveryDecisionInput): string | undefined {
+  const skipped = (why: string) => `recovery not checked: ${why}`;
+  if (run.timeoutSeconds <= 0) return skipped("the recovery timeout is 0");
+  if (!run.hasHypothesis) return skipped("the experiment has no steady-state hypothesis");
+  if (run.hypothesisStrategy === "skip") return skipped("the hypothesis strategy is skip");
+  if (run.status === "interrupted") return skipped("the run was interrupted");
+  if (!run.faultInjected) return skipped("no fault was injected");
+  if (run.rollbackStrategy === "never") {
+    return skipped("the rollback strategy 'never' leaves the fault in place");
+  }
+  if (run.rollbackStrategy === "deviated" && !run.deviated) {
+    return skipped("the rollback strategy 'deviated' leaves the fault in place when the hypothesis held");
+  }
+  return undefined;
+}
+
+export interface RecoveryOptions {
+  timeoutSeconds: number;
+  /** Default RECOVERY_INTERVAL_SECONDS, at most a quarter of the timeout. */
+  intervalSeconds?: number;
+  /** A hard end on the run's clock (the step's limit, less the time to publish the report). */
+  endsBy?: number;
+}
+
+export interface RecoveryResult {
+  recovery: Recovery;
+  /** The probe that missed the last check, when not recovered. */
+  missedProbe?: string;
+  /** Set when the run was interrupted during the checks. */
+  interrupted?: RunStopped;
+}
+
+/**
+ * Checks the hypothesis from now (the end of our undo) until it is met twice in a row, or until the
+ * timeout, which also cuts a probe still running. `env.signal` is the run's interruption. Each check
+ * is journaled with its probes; none of them touches the experiment's `steady_states`.
+ */
+export async function checkRecovery(
+  probes: readonly ResolvedProbe[],
+  env: ActivityEnvironment,
+  options: RecoveryOptions,
+): Promise<RecoveryResult> {
+  const { clock } = env;
+  const start = clock.now();
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const deadline = Math.min(start + timeoutMs, options.endsBy ?? Number.POSITIVE_INFINITY);
+  const intervalMs = Math.min((options.intervalSeconds ?? RECOVERY_INTERVAL_SECONDS) * 1000, timeoutMs / 4);
+  const timer = new AbortController();
+  const expired = new AbortController();
+  const within = `did not recover within ${formatSeconds((deadline - start) / 1000)}`;
+  clock.sleep(Math.max(0, deadline - start), timer.signal).then(
+    () => expired.abort(new RunStopped("timeout", within)),
+    () => {},
+  );
+  const signal = AbortSignal.any([env.signal, expired.signal]);
+  const checkEnv: ActivityEnvironment = { ...env, signal };
+  const checks: RecoveryCheck[] = [];
+  let metSince: number | undefined;
+  let metInARow = 0;
+  let missedProbe: string | undefined;
+  try {
+    while (!signal.aborted) {
+      const at = clock.now();
+      const outcome = await runHypothesis(probes, checkEnv, "recovery");
+      const met = !outcome.stopped && outcome.state.steady_state_met === true;
+      checks.push({ at: isoTime(at), met, probes: outcome.state.probes });
+      if (met) {
+        metSince ??= at;
+        metInARow += 1;
+        if (metInARow >= MET_IN_A_ROW) {
+          return {
+            recovery: { checked: true, recovered: true, seconds: (metSince - start) / 1000, checks },
+          };
+        }
+      } else {
+        metSince = undefined;
+        metInARow = 0;
+        missedProbe = outcome.missedProbe ?? missedProbe;
+      }
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        break;
+      }
+    }
+  } finally {
+    timer.abort();
+  }
+  if (env.signal.aborted) {
+    return {
+      recovery: { checked: true, reason: "recovery not checked to the end: the run was interrupted", checks },
+      interrupted: env.signal.reason as RunStopped,
+    };
+  }
+  return {
+    recovery: { checked: true, recovered: false, reason: within, checks },
+    ...(missedProbe === undefined ? {} : { missedProbe }),
+  };
+}
+
+const formatSeconds = (seconds: number): string => `${Math.round(seconds * 10) / 10} s`;
