@@ -76,10 +76,19 @@ export async function checkRecovery(
   const timeoutMs = options.timeoutSeconds * 1000;
   const deadline = Math.min(start + timeoutMs, options.endsBy ?? Number.POSITIVE_INFINITY);
   const intervalMs = Math.min((options.intervalSeconds ?? RECOVERY_INTERVAL_SECONDS) * 1000, timeoutMs / 4);
+  if (deadline <= start) {
+    return {
+      recovery: {
+        checked: false,
+        reason: "recovery not checked: no time was left before the step's limit",
+        checks: [],
+      },
+    };
+  }
   const timer = new AbortController();
   const expired = new AbortController();
   const within = `did not recover within ${formatSeconds((deadline - start) / 1000)}`;
-  clock.sleep(Math.max(0, deadline - start), timer.signal).then(
+  clock.sleep(deadline - start, timer.signal).then(
     () => expired.abort(new RunStopped("timeout", within)),
     () => {},
   );
