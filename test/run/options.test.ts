@@ -7,6 +7,7 @@ import {
   checkBoolean,
   checkChoice,
   checkDuration,
+  checkDurationOrOff,
   checkMaxAffected,
   checkVar,
   type OptionSurface,
@@ -253,5 +254,37 @@ describe("the CLI and the action feed the same parser", () => {
     expect(problemsOf(() => parseActionInputs(raw({ "wait-for-timeout": "later" })))).toEqual([
       'wait-for-timeout: "later" is not a positive number of seconds (or a duration such as 90s or 5m)',
     ]);
+  });
+
+  it("both read the recovery timeout in seconds, 0 turning the check off, absent leaving the default", () => {
+    expect(
+      (parseCommandLine(["run", "--recovery-timeout", "0"]) as RunCommand).options.recoveryTimeoutSeconds,
+    ).toBe(0);
+    expect(
+      (parseCommandLine(["run", "--recovery-timeout", "2m"]) as RunCommand).options.recoveryTimeoutSeconds,
+    ).toBe(120);
+    expect((parseCommandLine(["run"]) as RunCommand).options.recoveryTimeoutSeconds).toBeUndefined();
+    expect(parseActionInputs(raw({ "recovery-timeout": "0s" })).options.recoveryTimeoutSeconds).toBe(0);
+    expect(parseActionInputs(raw({ "recovery-timeout": "45" })).options.recoveryTimeoutSeconds).toBe(45);
+    expect(parseActionInputs(raw()).options.recoveryTimeoutSeconds).toBeUndefined();
+    expect(problemsOf(() => parseCommandLine(["run", "--recovery-timeout=-1"]))).toEqual([
+      "--recovery-timeout expects a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off, got '-1'",
+    ]);
+    expect(problemsOf(() => parseActionInputs(raw({ "recovery-timeout": "never" })))).toEqual([
+      'recovery-timeout: "never" is not a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off',
+    ]);
+  });
+});
+
+describe("checkDurationOrOff", () => {
+  it("is checkDuration that also takes 0", () => {
+    expect(["0", "0s", "0.0", "90", "1.5m"].map((text) => checkDurationOrOff(text))).toEqual([
+      { ok: true, value: 0 },
+      { ok: true, value: 0 },
+      { ok: true, value: 0 },
+      { ok: true, value: 90 },
+      { ok: true, value: 90 },
+    ]);
+    for (const bad of ["", "-1", "soon", "5 d"]) expect(checkDurationOrOff(bad).ok).toBe(false);
   });
 });

@@ -1,7 +1,12 @@
 // Time limits in one order: the method stops early enough to leave the reserve for rollbacks, undo
 // and the report; without a step limit, the options apply as given.
 import { describe, expect, it } from "vitest";
-import { experimentLimits, publishSeconds, reserveSeconds } from "../../src/run/time-limits.ts";
+import {
+  experimentLimits,
+  publishSeconds,
+  recoveryWindowSeconds,
+  reserveSeconds,
+} from "../../src/run/time-limits.ts";
 
 describe("the reserve of a hard limit", () => {
   it("is a fifth, at least a minute and at most ten, never more than half", () => {
@@ -42,5 +47,15 @@ describe("experimentLimits", () => {
 
   it("no time left for a method: the experiment does not start", () => {
     expect(experimentLimits({ stepLimitSeconds: 600, elapsedSeconds: 480 })).toBeUndefined();
+  });
+});
+
+describe("recoveryWindowSeconds", () => {
+  it("leaves the time to publish the report before the step's limit", () => {
+    expect(recoveryWindowSeconds({})).toBeUndefined();
+    // 20 minutes: a reserve of 4 minutes, whose last 30 s are for publishing.
+    expect(recoveryWindowSeconds({ stepLimitSeconds: 1200, elapsedSeconds: 0 })).toBe(1170);
+    expect(recoveryWindowSeconds({ stepLimitSeconds: 1200, elapsedSeconds: 1000 })).toBe(170);
+    expect(recoveryWindowSeconds({ stepLimitSeconds: 1200, elapsedSeconds: 1190 })).toBe(0);
   });
 });
