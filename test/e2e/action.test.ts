@@ -403,6 +403,8 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
         experiments: "test/e2e/experiments/echo-secret-deviates.yaml",
         "fail-on": "failure",
         "junit-path": junit,
+        // The marker stays, so the probe never holds again: not recovering is the same deviation.
+        "recovery-timeout": "3",
       },
       env: { E2E_APP_TOKEN: token, E2E_MARKER: join(work, "secret-marker") },
     });
