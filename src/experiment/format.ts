@@ -243,7 +243,9 @@ export const Experiment = z
     controls: z
       .array(Control)
       .optional()
-      .describe("Chaos Toolkit controls: accepted but not run by chaos-action."),
+      .describe(
+        "Chaos Toolkit controls: chaosaddons safeguards run natively; any other control is accepted and ignored with a warning.",
+      ),
     extensions: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
     runtime: Runtime.optional(),
   })
