@@ -2,7 +2,7 @@
 // validation can point at `file:line:column`. JSON is parsed by JSON.parse (strict, as Chaos Toolkit's
 // json.load) and YAML by the `yaml` package in YAML 1.1 mode (PyYAML's safe_load reads `yes`/`no` as
 // booleans); both go through the YAML parser for positions, since JSON is YAML.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import {
   type Document,
@@ -18,7 +18,9 @@ import {
 } from "yaml";
 import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
 import { findJsonSyntaxError } from "./json-syntax.ts";
+import { depthMessage, MAX_ALIAS_COUNT, MAX_ISSUES, sizeProblem, tooDeep } from "./limits.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { quote } from "./quote.ts";
 import { unclosedOpeningBefore } from "./yaml-syntax.ts";
 
 export type ExperimentFormat = "yaml" | "json";
@@ -54,8 +56,12 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
   }
   let text: string;
   try {
+    // Checked before reading, so a huge file is never read into memory.
+    const tooBig = sizeProblem((await stat(file)).size);
+    if (tooBig) throw new ExperimentLoadError(file, tooBig);
     text = await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof ExperimentLoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ExperimentLoadError(file, "file does not exist");
     if (code === "EISDIR") throw new ExperimentLoadError(file, "is a directory, not an experiment file");
@@ -97,8 +103,28 @@ export const pyyamlTags = (tags: Tags): Tags =>
       return test ? ({ ...tag, test } as typeof tag) : tag;
     });
 
-/** Parses experiment source text; pure (no file system). */
+/**
+ * Parses experiment source text; pure (no file system). Any text, however large, deep or broken,
+ * ends in a LoadedExperiment or an ExperimentLoadError naming the file.
+ */
 export function parseExperimentText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
+  const tooBig = sizeProblem(Buffer.byteLength(text, "utf8"));
+  if (tooBig) throw new ExperimentLoadError(file, tooBig);
+  try {
+    return parseBoundedText(text, file, format);
+  } catch (error) {
+    if (error instanceof ExperimentLoadError) throw error;
+    // The parser recurses; a stack overflow is nesting beyond any depth we would accept.
+    if (error instanceof RangeError) throw new ExperimentLoadError(file, depthMessage);
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    throw new ExperimentLoadError(
+      file,
+      `cannot be read (an internal error, please report it): ${name}: ${message}`,
+    );
+  }
+}
+
+function parseBoundedText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
@@ -125,13 +151,14 @@ export function parseExperimentText(text: string, file: string, format: Experime
         /Unresolved tag: (\S+)/.exec(tagProblem.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "";
       throw new ExperimentLoadError(
         file,
-        `unsupported YAML tag '${tag}': only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
+        `unsupported YAML tag ${quote(tag)}: only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
         position(tagProblem.pos[0]),
       );
     }
     try {
-      data = doc.toJS({ maxAliasCount: 100 });
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
+      if (e instanceof RangeError) throw e;
       throw new ExperimentLoadError(file, `Failed parsing YAML experiment: ${(e as Error).message}`);
     }
   }
@@ -142,6 +169,9 @@ export function parseExperimentText(text: string, file: string, format: Experime
     const offset = locateOffset(doc, path);
     return offset === undefined ? start : position(offset);
   };
+  // Every later step walks the data (or the document) recursively; nothing deeper gets that far.
+  const deep = tooDeep(data);
+  if (deep) throw new ExperimentLoadError(file, depthMessage, locate(deep));
   const warnings = usable ? duplicateKeyWarnings(doc, file, position) : [];
   return { file, format, data, locate, warnings };
 }
@@ -241,7 +271,7 @@ function duplicateKeyWarnings(
       for (const pair of node.items) {
         const key = keyText(pair.key);
         if (key === undefined) continue;
-        if (seen.has(key)) {
+        if (seen.has(key) && warnings.length <= MAX_ISSUES) {
           const offset = (pair.key as Node).range?.[0] ?? 0;
           warnings.push(
             makeIssue(
@@ -249,7 +279,7 @@ function duplicateKeyWarnings(
               file,
               position(offset),
               [...path, key],
-              `duplicate key '${key}': the last one wins`,
+              `duplicate key ${quote(key)}: the last one wins`,
             ),
           );
         }

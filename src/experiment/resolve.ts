@@ -6,6 +6,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, ENV_VAR_TYPES, isEnvVarType } from "./env-types.ts";
 import { ExperimentInvalidError, type Issue, makeIssue, type Position } from "./errors.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { quote } from "./quote.ts";
 import { noOverrides, type VarOverrides } from "./vars.ts";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -90,7 +91,7 @@ export function resolveValues(
       const source = fromEnv === undefined ? "the default" : `environment variable ${envKey}`;
       problems.push({
         path: [...path, "env_var_type"],
-        message: `cannot convert ${source} to '${String(value.env_var_type)}': ${error.message}`,
+        message: `cannot convert ${source} to ${quote(String(value.env_var_type))}: ${error.message}`,
       });
       continue;
     }
@@ -177,4 +178,4 @@ export function resolveExperiment(source: ExperimentSource, options: ResolveOpti
 }
 
 const describe = (value: unknown): string =>
-  typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+  typeof value === "string" ? quote(value) : JSON.stringify(value);

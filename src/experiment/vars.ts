@@ -10,6 +10,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { pyyamlTags } from "./load.ts";
+import { quote, quoteList } from "./quote.ts";
 
 export interface VarOverrides {
   /** Configuration values by key; they replace the experiment's definitions. */
@@ -26,7 +27,7 @@ export const noOverrides = (): VarOverrides => ({ configuration: {}, secrets: {}
 export function parseVarArgument(argument: string): [string, unknown] {
   const eq = argument.indexOf("=");
   if (eq <= 0) {
-    throw new VarsError(`--var '${argument}' needs to be in the format name[:type]=value`);
+    throw new VarsError(`--var ${quote(argument)} needs to be in the format name[:type]=value`);
   }
   let key = argument.slice(0, eq);
   const raw = argument.slice(eq + 1);
@@ -34,11 +35,11 @@ export function parseVarArgument(argument: string): [string, unknown] {
   if (colon === -1) return [key, raw];
   const type = key.slice(colon + 1);
   key = key.slice(0, colon);
-  if (key === "") throw new VarsError(`--var '${argument}' needs to be in the format name[:type]=value`);
+  if (key === "") throw new VarsError(`--var ${quote(argument)} needs to be in the format name[:type]=value`);
   try {
     return [key, convertToType(type, raw)];
   } catch (error) {
-    if (error instanceof ConversionError) throw new VarsError(`--var '${argument}': ${error.message}`);
+    if (error instanceof ConversionError) throw new VarsError(`--var ${quote(argument)}: ${error.message}`);
     throw error;
   }
 }
@@ -60,7 +61,7 @@ export function parseVarFileText(text: string, file: string): Partial<VarOverrid
     const unknown = Object.keys(data).filter((k) => k !== "configuration" && k !== "secrets");
     if (unknown.length > 0) {
       throw new VarsError(
-        `--var-file ${file}: unknown top-level key(s) ${unknown.map((k) => `'${k}'`).join(", ")} (expected 'configuration' and/or 'secrets')`,
+        `--var-file ${file}: unknown top-level key(s) ${quoteList(unknown)} (expected 'configuration' and/or 'secrets')`,
       );
     }
     const configuration = data.configuration ?? {};
