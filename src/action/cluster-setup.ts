@@ -10,6 +10,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
+import { info } from "./log.ts";
 
 export const STATE_KIND = "kind-cluster";
 export const STATE_KUBECONFIG = "kubeconfig-file";
@@ -53,7 +54,7 @@ async function connectForSetup(cluster: ClusterRequest, env: NodeJS.ProcessEnv):
     ...(cluster.kubeconfigLabel === undefined ? {} : { kubeconfigLabel: cluster.kubeconfigLabel }),
     env,
   });
-  core.info(describeConnection(resolved.source));
+  info(describeConnection(resolved.source));
   for (const warning of resolved.warnings) core.warning(warning);
   return resolved.kc;
 }
@@ -68,7 +69,7 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
   const binary = await kind.findKind({
     version: inputs.kindVersion,
     toolCache,
-    log: { info: core.info, warn: core.warning },
+    log: { info, warn: core.warning },
   });
   if (await kind.kindClusterExists(binary.path, inputs.clusterName)) {
     throw new Error(
@@ -83,12 +84,12 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
       kind: binary.path,
       name: inputs.clusterName,
       config,
-      log: { info: core.info, warn: core.warning },
+      log: { info, warn: core.warning },
       signal: context.signal,
     }),
   );
   const file = await writeKubeconfig(content, context);
-  core.info(
+  info(
     `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
   );
   return {
@@ -114,7 +115,7 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
   else if (inputs.kubeconfig) {
     // A file, not the content: the post step needs the same cluster and state must hold no secret.
     const file = await writeKubeconfig(inputs.kubeconfig, context);
-    core.info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
+    info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
     cluster = {
       mode: "auto",
       kubeconfig: file,
@@ -129,13 +130,13 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
     const kubeConfig = await connectForSetup(cluster, context.env);
     const wait = {
       timeoutSeconds: inputs.waitForTimeoutSeconds,
-      log: { info: core.info },
+      log: { info },
       signal: context.signal,
     };
     if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
     if (inputs.manifests.length > 0) {
       await core.group("Applying manifests", () =>
-        apply.applyManifests(kubeConfig, inputs.manifests, { cwd: context.cwd, log: { info: core.info } }),
+        apply.applyManifests(kubeConfig, inputs.manifests, { cwd: context.cwd, log: { info } }),
       );
     }
     if (inputs.waitFor.length > 0) {
@@ -154,8 +155,8 @@ export async function tearDownCluster(): Promise<void> {
     try {
       const { kind, name } = JSON.parse(kindState) as { kind: string; name: string };
       const { deleteKindCluster } = await import("../kubernetes/kind.ts");
-      await deleteKindCluster(kind, name, { info: core.info, warn: core.warning });
-      core.info(`Deleted kind cluster ${name}`);
+      await deleteKindCluster(kind, name, { info, warn: core.warning });
+      info(`Deleted kind cluster ${name}`);
     } catch (error) {
       core.warning(`Could not delete the kind cluster: ${errorMessage(error, { whole: true })}`);
     }

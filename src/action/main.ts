@@ -15,18 +15,19 @@ import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { kubeconfigSecrets, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
+import { info } from "./log.ts";
 import { publish, publishFailure, summaryLine } from "./publish.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
 
 const reporter: Reporter = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
   event: (event, file) => {
     const line = formatRunEvent(event);
-    if (line) core.info(`${file}:${line}`);
+    if (line) info(`${file}:${line}`);
   },
 };
 
@@ -71,7 +72,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter });
     const validation = validationResult(preparation);
     if (validation.verdict === "invalid") {
-      core.info(summaryLine(validation));
+      info(summaryLine(validation));
       await publish(inputs, validation, { env, cwd, secrets, journalDir });
       core.setFailed(`${summaryLine(validation)} (invalid experiments always fail the step)`);
       return;
@@ -90,7 +91,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       reporter,
       secretsSink: addSecret,
     });
-    core.info(summaryLine(result));
+    info(summaryLine(result));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (failsStep(result.verdict, inputs.failOn)) {
       core.setFailed(`${summaryLine(result)} (fail-on: ${inputs.failOn})`);
@@ -115,12 +116,11 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     const clusterState = core.getState(STATE_CLUSTER);
     if (undoFile && existsSync(undoFile) && clusterState) {
       const cluster = JSON.parse(clusterState) as ClusterRequest;
-      if (cluster.mode === "sim")
-        core.info("The simulated cluster ended with the main step: nothing to undo.");
+      if (cluster.mode === "sim") info("The simulated cluster ended with the main step: nothing to undo.");
       else {
         const replayed = await replayPendingUndo(undoFile, { cluster, reporter, cwd, env });
         for (const step of replayed) {
-          core.info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
+          info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
         }
         if (replayed.length > 0) {
           core.warning(`Replayed ${replayed.length} pending undo step(s) the main step could not run`);
