@@ -1,7 +1,11 @@
 // What can go wrong with an experiment file before it runs, as typed errors whose messages are
 // written for the person who wrote the file.
 import { type DocPath, formatPath } from "./path.ts";
-import { escapeControl } from "./quote.ts";
+import { escapeControl, shorten } from "./quote.ts";
+
+/** Longest message kept: values are quoted short where they are written; this bounds the rest. */
+const MAX_MESSAGE = 2000;
+const bounded = (text: string): string => escapeControl(shorten(text, MAX_MESSAGE));
 
 export type Severity = "error" | "warning";
 
@@ -33,8 +37,8 @@ export function makeIssue(
     file,
     line: position.line,
     column: position.column,
-    path: escapeControl(formatPath(path)),
-    message: escapeControl(message),
+    path: bounded(formatPath(path)),
+    message: bounded(message),
   };
 }
 
@@ -54,7 +58,7 @@ export class ExperimentLoadError extends Error {
   readonly detail: string;
 
   constructor(file: string, text: string, position?: Position) {
-    const message = escapeControl(text);
+    const message = bounded(text);
     super(position ? `${file}:${position.line}:${position.column}: ${message}` : `${file}: ${message}`);
     this.file = file;
     this.position = position;

@@ -196,8 +196,12 @@ function yamlLoadError(
   source: string,
   position: (offset: number) => Position,
 ) {
-  const message = `Failed parsing YAML experiment: ${firstLine(error.message)}`;
   const gaveUp = position(error.pos[0]);
+  // The parser records its own stack overflow as a syntax error: nesting beyond any depth we accept.
+  if (error.message.includes("Maximum call stack size exceeded")) {
+    return new ExperimentLoadError(file, depthMessage, gaveUp);
+  }
+  const message = `Failed parsing YAML experiment: ${firstLine(error.message)}`;
   const opened =
     error.code === "MISSING_CHAR" || error.code === "BAD_INDENT"
       ? unclosedOpeningBefore(source, error.pos[0])

@@ -34,9 +34,14 @@ export function shorten(text: string, max = QUOTED_LENGTH): string {
   return `${cut}... (${text.length} characters)`;
 }
 
+/** `value` shortened and with its control characters escaped, unquoted (an environment variable's name). */
+export function excerpt(value: unknown, max = QUOTED_LENGTH): string {
+  return escapeControl(shorten(String(value), max));
+}
+
 /** `'value'`, shortened and with its control characters escaped: for any text taken from a file. */
 export function quote(value: unknown, max = QUOTED_LENGTH): string {
-  return `'${escapeControl(shorten(String(value), max))}'`;
+  return `'${excerpt(value, max)}'`;
 }
 
 /** `'a', 'b', 'c'`, or the first `max` of them and how many more. */

@@ -6,7 +6,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, ENV_VAR_TYPES, isEnvVarType } from "./env-types.ts";
 import { ExperimentInvalidError, type Issue, makeIssue, type Position } from "./errors.ts";
 import type { DocPath, PathSegment } from "./path.ts";
-import { quote } from "./quote.ts";
+import { excerpt, quote } from "./quote.ts";
 import { noOverrides, type VarOverrides } from "./vars.ts";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -80,7 +80,7 @@ export function resolveValues(
     if (fromEnv === undefined && !("default" in value)) {
       problems.push({
         path,
-        message: `Configuration makes reference to an environment key that does not exist: ${envKey} (set ${envKey}, add a \`default\`, or pass --var ${key}=...)`,
+        message: `Configuration makes reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)}, add a \`default\`, or pass --var ${excerpt(key)}=...)`,
       });
       continue;
     }
@@ -139,7 +139,7 @@ function resolveSecretLevel(
       if (fromEnv === undefined) {
         problems.push({
           path: here,
-          message: `Secrets make reference to an environment key that does not exist: ${envKey} (set ${envKey} or pass it in a --var-file)`,
+          message: `Secrets make reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)} or pass it in a --var-file)`,
         });
       } else {
         out[key] = fromEnv;
@@ -178,4 +178,4 @@ export function resolveExperiment(source: ExperimentSource, options: ResolveOpti
 }
 
 const describe = (value: unknown): string =>
-  typeof value === "string" ? quote(value) : JSON.stringify(value);
+  typeof value === "string" ? quote(value) : excerpt(JSON.stringify(value));
