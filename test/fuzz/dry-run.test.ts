@@ -71,6 +71,6 @@ describe(`fuzz: run --dry-run (${settings.dryRuns} files, seed ${settings.seed})
       );
       expect(describeFailures(tally)).toBe("");
     },
-    30_000 + settings.dryRuns * 200,
+    60_000 + settings.dryRuns * 500,
   );
 });

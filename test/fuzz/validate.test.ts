@@ -55,6 +55,6 @@ describe(`fuzz: load and validate (${settings.runs} files, seed ${settings.seed}
       expect(describeFailures(tally)).toBe("");
       expect(tally.cases).toBe(settings.runs);
     },
-    30_000 + settings.runs * 20,
+    60_000 + settings.runs * 100,
   );
 });
