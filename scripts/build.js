@@ -1,31 +1,147 @@
-// Bundles the action (main + post) and the CLI into dist/, with source maps.
-// The cluster client is reached through dynamic import(), so esbuild splits it into its own chunk
-// and experiments without Kubernetes activities never load it.
-import { rm } from "node:fs/promises";
+// Bundles the action (main + post) and the CLI into dist/, and writes dist/licenses.txt: the licence
+// of every package whose code is in the bundle. No source maps: nothing reads them at run time.
+//
+// The cluster client, the simulated cluster and the GitHub client are reached through dynamic
+// import(), so esbuild splits them into chunks of their own that a run loads only when it needs them.
+// esbuild names a chunk after a hash of its content, which renames it (and, through the import
+// lines, its importers) at every edit; here a chunk is named after the set of modules it holds
+// instead, so its name changes only when that set does.
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { build } from "esbuild";
 
-await rm("dist", { recursive: true, force: true });
-await build({
+const OUT = "dist";
+
+const result = await build({
   entryPoints: { index: "src/action/index.ts", post: "src/action/post.ts", cli: "src/cli/bin.ts" },
-  outdir: "dist",
+  outdir: OUT,
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "node",
   target: "node24",
-  sourcemap: true,
-  sourcesContent: false,
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   minify: true,
   keepNames: true,
+  metafile: true,
+  write: false,
   logLevel: "warning",
+  // CommonJS dependencies bundled into ESM still call require(); give them one. The CLI's shebang
+  // comes from src/cli/bin.ts, so only dist/cli.js has one.
   banner: {
-    // CommonJS dependencies bundled into ESM still call require(); give them one.
-    js: [
-      "#!/usr/bin/env node",
-      "import { createRequire as __chaosCreateRequire } from 'node:module';",
-      "const require = __chaosCreateRequire(import.meta.url);",
-    ].join("\n"),
+    js: "import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);",
   },
 });
+
+/** `chunks/chunk-3XK2AB7Q.js` → `chunks/chunk-<hash of its modules' paths>.js`. */
+function stableNames(outputs) {
+  const renames = new Map();
+  for (const [file, output] of Object.entries(outputs)) {
+    const base = path.posix.basename(file);
+    const match = /^(.+)-[A-Z0-9]{8}\.js$/.exec(base);
+    if (!file.startsWith(`${OUT}/chunks/`) || !match) continue;
+    // A chunk that only re-exports a dynamically imported module holds none: its entry point names it.
+    // Paths from node_modules/ on: the same wherever the packages are installed (or linked from).
+    const modules = [output.entryPoint ?? "", ...Object.keys(output.inputs)]
+      .map((input) => input.replace(/^.*?node_modules\//, "node_modules/"))
+      .sort()
+      .join("\n");
+    const hash = createHash("sha256").update(modules).digest("hex").slice(0, 8);
+    renames.set(base, `${match[1]}-${hash}.js`);
+  }
+  if (new Set(renames.values()).size !== renames.size) throw new Error("two chunks got the same name");
+  return renames;
+}
+
+/**
+ * zod's `z` object holds all of zod, every language of its messages too; `import * as z from "zod"`
+ * lets esbuild keep only what we call (English messages included), a fifth of the size.
+ */
+function refuseWholeZod(outputs) {
+  for (const output of Object.values(outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (/node_modules\/zod\/v4\/locales\/(?!en\.js$)/.test(input) && bytesInOutput > 0) {
+        throw new Error(
+          'the bundle holds all of zod: import it as `import * as z from "zod"` everywhere, not `{ z }`',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * package.json's `dependencies` are what the bundle contains: exactly the packages src/ imports.
+ * Nothing is installed at run time; tools that build and test are devDependencies.
+ */
+async function checkDependencies(inputs) {
+  const imported = new Set();
+  for (const [file, input] of Object.entries(inputs)) {
+    if (!file.startsWith("src/")) continue;
+    for (const { path: target } of input.imports) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(target);
+      if (match) imported.add(match[1]);
+    }
+  }
+  const declared = new Set(Object.keys(JSON.parse(await readFile("package.json", "utf8")).dependencies));
+  const undeclared = [...imported].filter((name) => !declared.has(name));
+  const unused = [...declared].filter((name) => !imported.has(name));
+  if (undeclared.length > 0 || unused.length > 0) {
+    throw new Error(
+      "package.json `dependencies` must list exactly what src/ bundles: " +
+        [
+          undeclared.length > 0 ? `bundled but not listed: ${undeclared.join(", ")}` : "",
+          unused.length > 0 ? `listed but not bundled (a devDependency?): ${unused.join(", ")}` : "",
+        ]
+          .filter(Boolean)
+          .join("; "),
+    );
+  }
+}
+
+refuseWholeZod(result.metafile.outputs);
+await checkDependencies(result.metafile.inputs);
+const renames = stableNames(result.metafile.outputs);
+const renameIn = (text) => text.replace(/[\w-]+-[A-Z0-9]{8}\.js/g, (name) => renames.get(name) ?? name);
+
+await rm(OUT, { recursive: true, force: true });
+for (const file of result.outputFiles) {
+  const target = path.join(path.dirname(file.path), renameIn(path.basename(file.path)));
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, renameIn(file.text));
+}
+
+/** The packages whose code is in some output (bytes after tree shaking), by their folder. */
+function bundledPackageDirs(outputs) {
+  const dirs = new Set();
+  for (const output of Object.values(outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match && bytesInOutput > 0) dirs.add(match[1]);
+    }
+  }
+  return [...dirs];
+}
+
+async function licenceEntry(dir) {
+  const manifest = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
+  const licence =
+    typeof manifest.license === "string" ? manifest.license : (manifest.license?.type ?? "UNKNOWN");
+  const file = (await readdir(dir)).sort().find((name) => /^(licen[cs]e|copying)(\.|-|$)/i.test(name));
+  const text = file
+    ? (await readFile(path.join(dir, file), "utf8")).trim()
+    : `(the package ships no licence file; its package.json declares ${licence})`;
+  return { name: manifest.name, version: manifest.version, licence, text };
+}
+
+const entries = await Promise.all(bundledPackageDirs(result.metafile.outputs).map(licenceEntry));
+// Code-unit order, not the locale's: the file must come out the same on every machine.
+const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+entries.sort((a, b) => order(a.name, b.name) || order(a.version, b.version));
+const licences = entries.map((e) => `${e.name} ${e.version}\nLicense: ${e.licence}\n\n${e.text}\n`);
+await writeFile(
+  path.join(OUT, "licenses.txt"),
+  `Third-party software bundled in dist/ (${entries.length} packages)\n\n${licences.join("\n-----\n\n")}`,
+);
+console.log(`${OUT}/: ${result.outputFiles.length} files; ${OUT}/licenses.txt: ${entries.length} packages`);

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `chaos-action` executable: wires the CLI to this process and nothing more.
 import * as nodeModule from "node:module";
 

@@ -5,11 +5,14 @@ import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
-import { replayPendingUndo, runExperiments } from "../run/pipeline.ts";
-import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { exitCodeOf } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
+
+// The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
+// it, so `--help`, `--version` and a bad flag answer without waiting for it.
+const pipeline = () => import("../run/pipeline.ts");
+const prepare = () => import("../run/prepare.ts");
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -62,7 +65,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     interrupt.abort(signal);
   });
   try {
-    const result = await runExperiments({
+    const result = await (await pipeline()).runExperiments({
       options: command.options,
       cwd: io.cwd,
       env: io.env,
@@ -77,10 +80,32 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     for (const outcome of result.outcomes) {
       if (outcome.journalPath) io.stderr(`journal: ${outcome.journalPath}`);
     }
-    return interrupt.signal.aborted ? 1 : exitCodeOf(result.verdict);
+    if (result.undo) printPendingUndo(result.undo, command, io);
+    // Changes left in the cluster fail the run whatever the verdicts said.
+    if (interrupt.signal.aborted || result.undo) return 1;
+    return exitCodeOf(result.verdict);
   } finally {
     unsubscribe();
   }
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
+/** What is still changed in the cluster, and the exact command that undoes it. */
+function printPendingUndo(undo: { file: string; pending: string[] }, command: RunCommand, io: CliIo): void {
+  io.stderr("");
+  io.stderr(`error: ${undo.pending.length} change(s) could not be undone and are left in the cluster:`);
+  for (const step of undo.pending) io.stderr(`  - ${step}`);
+  if (command.cluster.mode === "sim") {
+    io.stderr(`The simulated cluster ended with the run; the undo file ${undo.file} is kept.`);
+    return;
+  }
+  const words = ["chaos-action", "cleanup", "--undo-file", undo.file];
+  if (command.cluster.kubeconfig) words.push("--kubeconfig", command.cluster.kubeconfig);
+  if (command.cluster.context) words.push("--context", command.cluster.context);
+  io.stderr(`Undo them with: ${words.map(shellWord).join(" ")}`);
 }
 
 async function execute(command: Command, io: CliIo): Promise<number> {
@@ -94,6 +119,7 @@ async function execute(command: Command, io: CliIo): Promise<number> {
     case "run":
       return run(command, io);
     case "validate": {
+      const { prepareExperiments, validationResult } = await prepare();
       const result = validationResult(
         await prepareExperiments({ ...command, cwd: io.cwd, env: io.env, reporter: reporterFor(io) }),
       );
@@ -102,21 +128,25 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await replayPendingUndo(command.undoFile, {
+      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
         cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,
         env: io.env,
       });
       for (const step of undone) {
-        io.stderr(
-          `${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${step.error ? `: ${step.error}` : ""}`,
-        );
+        const result =
+          step.status === "succeeded" ? "" : ` (${step.status}${step.error ? `: ${step.error}` : ""})`;
+        io.stderr(`${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${result}`);
       }
-      io.stderr(
-        undone.length === 0 ? "Nothing was left to undo." : `${undone.length} undo step(s) replayed.`,
-      );
-      return undone.every((step) => step.status !== "failed") ? 0 : 1;
+      const left = undone.filter((step) => step.status !== "succeeded").length;
+      if (undone.length === 0) io.stderr("Nothing was left to undo.");
+      else if (left === 0) io.stderr(`${undone.length} undo step(s) replayed; ${command.undoFile} removed.`);
+      else
+        io.stderr(
+          `${left} of ${undone.length} undo step(s) still pending in ${command.undoFile}; run cleanup again.`,
+        );
+      return left === 0 ? 0 : 1;
     }
   }
 }

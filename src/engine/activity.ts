@@ -8,7 +8,7 @@ import type { Clock } from "../providers/native.ts";
 import type { ProviderCall, ProviderExecutor } from "../providers/provider-call.ts";
 import { isoTime } from "./clock.ts";
 import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
-import type { ActivityRun } from "./journal.ts";
+import type { ActivityRun, TouchRecord } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";
 
 /** The reason the whole run was stopped: an interruption (signal) or the run's timeout. */
@@ -36,6 +36,11 @@ export interface ActivityEnvironment {
   defaultTimeoutSeconds: number | undefined;
   call: Omit<ProviderCall, "activity" | "signal">;
   emit: (event: RunEvent) => void;
+  /**
+   * Executions still running, also those the run stopped waiting for (interrupted, timed out): the run
+   * awaits them, bounded, before its undo, so an undo they register late is replayed too.
+   */
+  inFlight?: Set<Promise<unknown>>;
 }
 
 export interface ActivityResult {
@@ -98,7 +103,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function execute(
   activity: ActivityDefinition,
   env: ActivityEnvironment,
-  touched: unknown[],
+  touched: TouchRecord[],
 ): Promise<unknown> {
   // Chaos Toolkit validates an activity's own `timeout` but never applies it; so do we.
   const timeoutSeconds = env.defaultTimeoutSeconds;
@@ -122,12 +127,14 @@ async function execute(
       env.execute(provider, {
         ...env.call,
         // What the activity reports it changed goes into its own journal entry.
-        services: { ...env.call.services, record: (detail: unknown) => touched.push(detail) },
+        services: { ...env.call.services, record: (record: TouchRecord) => touched.push(record) },
         activity: activity.name,
         signal,
       }),
     );
     running.catch(() => {}); // it may lose the race below; its late failure is of no interest
+    const tracked = running.finally(() => env.inFlight?.delete(tracked)).catch(() => {});
+    env.inFlight?.add(tracked);
     return await raceAbort(running, signal);
   } finally {
     timer.abort();
@@ -170,7 +177,7 @@ export async function runActivity(
   const start = env.clock.now();
   let output: unknown = null;
   let failure: unknown;
-  const touched: unknown[] = [];
+  const touched: TouchRecord[] = [];
   try {
     output = await execute(activity, env, touched);
   } catch (error) {

@@ -1,7 +1,12 @@
 // The Chaos Toolkit experiment format: the one source of truth for its shape.
 // Types are inferred from these schemas; validation and schema/experiment.schema.json derive from them.
 // Anything that may be a `${var}` before substitution accepts a string too.
-import { z } from "zod";
+import * as z from "zod";
+import {
+  HYPOTHESIS_STRATEGIES,
+  ROLLBACK_STRATEGIES,
+  RUNTIME_ONLY_HYPOTHESIS_STRATEGIES,
+} from "./strategies.ts";
 
 const substitutable = <T extends z.ZodType>(schema: T) => z.union([schema, z.string()]);
 
@@ -196,24 +201,13 @@ export const SecretValue = z.unknown().meta({
 });
 
 export const HypothesisStrategy = z
-  .enum([
-    "default",
-    "before-method-only",
-    "after-method-only",
-    "during-method-only",
-    "continuously",
-    // Accepted by Chaos Toolkit in the experiment's `runtime` block: a deprecated spelling, and no hypothesis at all.
-    "continously",
-    "skip",
-  ])
+  .enum([...HYPOTHESIS_STRATEGIES, ...RUNTIME_ONLY_HYPOTHESIS_STRATEGIES])
   .describe("When the steady-state hypothesis runs: before and/or during and/or after the method.");
 
 /** What a flag or an action input may name; the `runtime` block also takes `continously` and `skip`. */
-export const hypothesisStrategyChoices = HypothesisStrategy.options.filter(
-  (name) => name !== "skip" && name !== "continously",
-);
+export const hypothesisStrategyChoices = HYPOTHESIS_STRATEGIES;
 
-export const RollbackStrategy = z.enum(["default", "always", "never", "deviated"]);
+export const RollbackStrategy = z.enum(ROLLBACK_STRATEGIES);
 
 export const Runtime = z.object({
   hypothesis: z.object({ strategy: HypothesisStrategy.optional() }).optional(),

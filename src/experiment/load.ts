@@ -1,7 +1,7 @@
 // Reading an experiment file into plain data while keeping where every value came from, so that
 // validation can point at `file:line:column`. JSON is parsed by JSON.parse (strict, as Chaos Toolkit's
-// json.load) and YAML by the `yaml` package in YAML 1.1 mode (PyYAML's safe_load reads `yes`/`no` as
-// booleans); both go through the YAML parser for positions, since JSON is YAML.
+// json.load) and located by a small scanner; YAML by the `yaml` package in YAML 1.1 mode (PyYAML's
+// safe_load reads `yes`/`no` as booleans), whose document keeps the positions.
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import {
@@ -17,6 +17,7 @@ import {
   type YAMLError,
 } from "yaml";
 import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
+import { jsonPositions } from "./json-positions.ts";
 import { findJsonSyntaxError } from "./json-syntax.ts";
 import { depthMessage, MAX_ALIAS_COUNT, MAX_ISSUES, sizeProblem, tooDeep } from "./limits.ts";
 import type { DocPath, PathSegment } from "./path.ts";
@@ -126,54 +127,80 @@ export function parseExperimentText(text: string, file: string, format: Experime
 
 function parseBoundedText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  return format === "json" ? parseJsonText(source, file) : parseYamlText(source, file);
+}
+
+function parseJsonText(source: string, file: string): LoadedExperiment {
+  const position = positionsIn(source);
+  const data = parseJson(source, file, position);
+  // The position scanner recurses; nothing deeper than the limit reaches it.
+  if (tooDeep(data)) throw new ExperimentLoadError(file, depthMessage);
+  const positions = jsonPositions(source);
+  const warnings = positions.duplicates
+    .slice(0, MAX_ISSUES + 1)
+    .map(({ path, key, offset }) =>
+      makeIssue("warning", file, position(offset), path, `duplicate key ${quote(key)}: the last one wins`),
+    );
+  return { file, format: "json", data, locate: (path) => position(positions.locate(path)), warnings };
+}
+
+/** Line and column (from 1) of an offset in `text`, as the YAML parser's LineCounter gives them. */
+function positionsIn(text: string): (offset: number) => Position {
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
+}
+
+function parseYamlText(source: string, file: string): LoadedExperiment {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
     lineCounter,
-    version: format === "yaml" ? "1.1" : "1.2",
+    version: "1.1",
     uniqueKeys: false,
     prettyErrors: false,
-    ...(format === "yaml" ? { customTags: pyyamlTags } : {}),
+    customTags: pyyamlTags,
   });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
 
-  let data: unknown;
-  if (format === "json") {
-    data = parseJson(source, file, position);
-  } else {
-    const error = doc.errors[0];
-    if (error) throw yamlLoadError(file, error, source, position);
-    const tagProblem = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
-    if (tagProblem) {
-      const tag =
-        /Unresolved tag: (\S+)/.exec(tagProblem.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "";
-      throw new ExperimentLoadError(
-        file,
-        `unsupported YAML tag ${quote(tag)}: only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
-        position(tagProblem.pos[0]),
-      );
-    }
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      if (e instanceof RangeError) throw e;
-      throw new ExperimentLoadError(file, `Failed parsing YAML experiment: ${(e as Error).message}`);
-    }
+  const error = doc.errors[0];
+  if (error) throw yamlLoadError(file, error, source, position);
+  const tagProblem = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+  if (tagProblem) {
+    const tag =
+      /Unresolved tag: (\S+)/.exec(tagProblem.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "";
+    throw new ExperimentLoadError(
+      file,
+      `unsupported YAML tag ${quote(tag)}: only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
+      position(tagProblem.pos[0]),
+    );
   }
-
-  const usable = doc.errors.length === 0;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    throw new ExperimentLoadError(file, `Failed parsing YAML experiment: ${(e as Error).message}`);
+  }
   const locate = (path: DocPath): Position => {
-    if (!usable) return start;
     const offset = locateOffset(doc, path);
     return offset === undefined ? start : position(offset);
   };
   // Every later step walks the data (or the document) recursively; nothing deeper gets that far.
   const deep = tooDeep(data);
   if (deep) throw new ExperimentLoadError(file, depthMessage, locate(deep));
-  const warnings = usable ? duplicateKeyWarnings(doc, file, position) : [];
-  return { file, format, data, locate, warnings };
+  return { file, format: "yaml", data, locate, warnings: duplicateKeyWarnings(doc, file, position) };
 }
 
 function parseJson(source: string, file: string, position: (offset: number) => Position): unknown {

@@ -1,6 +1,6 @@
 // The JSON Schema of the experiment format, for editors, generated from format.ts (the one source
 // of truth). Input mode: unknown keys are allowed, as Chaos Toolkit ignores them.
-import { z } from "zod";
+import * as z from "zod";
 import { Experiment } from "./format.ts";
 
 export function experimentJsonSchema(): Record<string, unknown> {

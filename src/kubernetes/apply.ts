@@ -11,6 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { glob } from "tinyglobby";
 import { parseAllDocuments } from "yaml";
+import { errorMessage } from "../common/error-message.ts";
 
 /** A workload the action waits for before the gate (`wait-for: deployment/ns/name`). */
 export interface WorkloadRef {
@@ -140,7 +141,7 @@ function apiMessage(error: unknown): string {
     const message = (parsed as { message?: unknown } | undefined)?.message;
     return `HTTP ${error.code}${typeof message === "string" ? `: ${message}` : ""}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function safeJson(text: string): unknown {

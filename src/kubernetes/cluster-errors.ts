@@ -3,7 +3,7 @@
 // what failed (verb, resource, object), against which cluster and credentials, what the server said,
 // and what to change. Used by the connection, the preflight and every activity. Pure: recognises
 // client-node's ApiException by shape, so importing this module does not load the client.
-import type { ConnectionSource } from "./connection.ts";
+import { type ConnectionSource, sourceLabel } from "./connection-source.ts";
 
 export type ClusterErrorKind =
   | "unreachable"
@@ -81,12 +81,13 @@ const NETWORK_CODES = new Set([
   "EPROTO",
 ]);
 
-interface ApiExceptionShape {
+/** client-node's ApiException, recognised by its shape: an HTTP status code and the response body. */
+export interface ApiExceptionShape {
   code: number;
   body?: unknown;
 }
 
-function isApiException(err: unknown): err is ApiExceptionShape {
+export function isApiException(err: unknown): err is ApiExceptionShape {
   return (
     typeof err === "object" &&
     err !== null &&
@@ -124,28 +125,6 @@ function causes(err: unknown): Array<Error & { code?: unknown }> {
 
 const errorCode = (e: { code?: unknown }): string | undefined =>
   typeof e.code === "string" ? e.code : undefined;
-
-/** "kubeconfig /home/me/.kube/config, context kind-chaos" — where the connection settings came from. */
-export function sourceLabel(source: ConnectionSource): string {
-  switch (source.kind) {
-    case "kubeconfig-flag":
-      return source.label
-        ? `${source.label} (${source.path})`
-        : `the kubeconfig given with --kubeconfig (${source.path})`;
-    case "kubeconfig-content":
-      return source.label ?? "the kubeconfig given as content";
-    case "env":
-      return source.settingsFrom === "secrets"
-        ? "KUBERNETES_HOST in the experiment's secrets"
-        : "the KUBERNETES_HOST environment variable";
-    case "kubeconfig-env":
-      return `KUBECONFIG (${source.path})`;
-    case "kubeconfig-home":
-      return `the kubeconfig ${source.path}`;
-    case "in-cluster":
-      return "the pod's service account (in-cluster)";
-  }
-}
 
 function clusterPhrase(source: ConnectionSource | undefined): string {
   if (!source) return "the Kubernetes API server";

@@ -11,34 +11,11 @@ import { readFile as fsReadFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node";
-import { explainClusterError, sourceLabel } from "./cluster-errors.ts";
+import { errorMessage } from "../common/error-message.ts";
+import { explainClusterError } from "./cluster-errors.ts";
+import { type ConnectionSource, type ConnectionSourceKind, sourceLabel } from "./connection-source.ts";
 
-export type ConnectionSourceKind =
-  | "kubeconfig-flag"
-  | "kubeconfig-content"
-  | "env"
-  | "kubeconfig-env"
-  | "kubeconfig-home"
-  | "in-cluster";
-
-/** Where the connection came from, for logs and reports. Never holds a secret. */
-export interface ConnectionSource {
-  kind: ConnectionSourceKind;
-  /** Kubeconfig file(s) read; several KUBECONFIG files are joined with the path delimiter. */
-  path?: string;
-  context?: string;
-  /** Name of the cluster entry in the kubeconfig. */
-  cluster?: string;
-  server: string;
-  user?: string;
-  /** How requests authenticate, without the secret: "bearer token", "client certificate"... */
-  auth: string;
-  tlsVerify: boolean;
-  /** For KUBERNETES_HOST: whether it came from the experiment's secrets or the environment. */
-  settingsFrom?: "secrets" | "environment";
-  /** For kubeconfig content: what it is, e.g. "the simulated cluster" or "the kubeconfig input". */
-  label?: string;
-}
+export type { ConnectionSource, ConnectionSourceKind };
 
 export interface InClusterPaths {
   tokenPath: string;
@@ -135,10 +112,6 @@ function isNotFound(err: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 interface Io {
   readFile: (path: string) => Promise<string>;
   home: string;
@@ -155,7 +128,7 @@ async function readOptional(path: string, io: Io): Promise<string | undefined> {
     return await io.readFile(path);
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    throw new ConnectionError(`Cannot read ${path}: ${errorText(err)}`);
+    throw new ConnectionError(`Cannot read ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -163,7 +136,7 @@ async function readRequired(path: string, what: string, io: Io): Promise<string>
   try {
     return await io.readFile(path);
   } catch (err) {
-    const why = isNotFound(err) ? "the file does not exist" : errorText(err);
+    const why = isNotFound(err) ? "the file does not exist" : errorMessage(err);
     throw new ConnectionError(`${what} names ${path}, which cannot be read: ${why}.`);
   }
 }
@@ -191,7 +164,7 @@ function parseKubeconfig(
   try {
     kc.loadFromString(text);
   } catch (err) {
-    throw new ConnectionError(`${where} is not a valid kubeconfig: ${errorText(err).split("\n")[0]}`);
+    throw new ConnectionError(`${where} is not a valid kubeconfig: ${errorMessage(err)}`);
   }
   if (dir) kc.makePathsAbsolute(dir);
   return {

@@ -1,9 +1,9 @@
 // The blast-radius guard: before the method runs, every action's targets (resolved dry) are checked
 // against the allowed namespaces, the protected namespaces and the --max-affected limit. Pure.
-import type { TargetSet } from "./targets.ts";
+import type { TargetObject, TargetSet } from "./activities/target-set.ts";
 
 /** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
-export type TargetObject = TargetSet["objects"][number];
+export type { TargetObject };
 
 export interface ActionTargets {
   activityName: string;

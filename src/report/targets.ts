@@ -1,7 +1,9 @@
-// What an action did to which objects, read from its journal entry: a `touched` list on the run entry
-// or in its output (the Kubernetes actions' TouchRecords: objects plus before/after), an output that is a list of objects or of names (chaosk8s' terminate_pods returns
-// the deleted pods' names), or nothing we recognise.
-import type { ActivityRun } from "../engine/journal.ts";
+// What an action did to which objects, read from its journal entry: the TouchRecords our Kubernetes
+// actions made (`touched`: objects, before and after), else, for journals without them (Chaos
+// Toolkit's own), the output as the Python function returned it: the names of what it changed
+// (terminate_pods returns the deleted pods' names) or a list of objects.
+import { isRecord } from "../common/record.ts";
+import type { ActivityRun, TouchRecord } from "../engine/journal.ts";
 
 export interface Target {
   kind?: string;
@@ -12,9 +14,6 @@ export interface Target {
   /** What happened to it: "deleted", "cordoned", "scaled 3 → 1". */
   change?: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
@@ -29,6 +28,7 @@ function changeOf(item: Record<string, unknown>): string | undefined {
   return change;
 }
 
+/** An item of a Chaos Toolkit output: a name, or an object named as the function returned it. */
 function targetOf(item: unknown, fallbackNamespace: string | undefined, fallbackKind: string | undefined) {
   if (typeof item === "string" && item !== "") {
     return { kind: fallbackKind, namespace: fallbackNamespace, name: item } satisfies Target;
@@ -74,7 +74,7 @@ function summary(value: unknown): string | undefined {
 }
 
 /** `{replicas: 3}` → `{replicas: 1}` reads "replicas 3 → 1"; a plain `after` reads as it is. */
-function recordChange(record: Record<string, unknown>): string | undefined {
+function recordChange(record: TouchRecord): string | undefined {
   const { before, after } = record;
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -88,30 +88,22 @@ function recordChange(record: Record<string, unknown>): string | undefined {
   return summary(after);
 }
 
-/** A TouchRecord ({action, objects, before, after}) stands for each of its objects. */
-function flatten(list: readonly unknown[]): unknown[] {
-  return list.flatMap((item) => {
-    if (!isRecord(item) || !Array.isArray(item.objects)) return [item];
-    const change = recordChange(item);
-    return item.objects.map((object) =>
-      isRecord(object) && change && !object.change ? { ...object, change } : object,
-    );
+/** A TouchRecord stands for each of its objects, changed as its before/after say. */
+function touchedTargets(records: readonly TouchRecord[]): Target[] {
+  return records.flatMap((record) => {
+    const change = recordChange(record);
+    return record.objects.map((object) => ({ ...object, ...(change ? { change } : {}) }));
   });
 }
 
 /** The objects an activity touched, or an empty list when its journal entry does not say. */
 export function targetsOf(run: ActivityRun): Target[] {
-  const entry = run as ActivityRun & { touched?: unknown };
-  const output = run.output;
-  const list =
-    entry.touched ??
-    (isRecord(output) ? output.touched : undefined) ??
-    (Array.isArray(output) ? output : undefined);
-  if (!Array.isArray(list)) return [];
+  if (run.touched) return touchedTargets(run.touched);
+  if (!Array.isArray(run.output)) return [];
   const args = argumentsOf(run);
   const namespace = text(args.ns) ?? text(args.namespace);
   const kind = kindFromFunction(run);
-  return flatten(list).flatMap((item) => {
+  return run.output.flatMap((item) => {
     const target = targetOf(item, kind === "Node" ? undefined : namespace, kind);
     return target ? [target] : [];
   });

@@ -2,14 +2,17 @@
 // function from what the user typed (CLI flags or action inputs). Every problem is listed at once,
 // before anything starts; each entry point names its options its own way (`--max-affected` or
 // `max-affected`) and words a problem in its own voice, through an OptionSurface.
-import { hypothesisStrategyChoices, RollbackStrategy } from "../experiment/format.ts";
+import {
+  HYPOTHESIS_STRATEGIES as HYPOTHESIS,
+  ROLLBACK_STRATEGIES as ROLLBACK,
+} from "../experiment/strategies.ts";
 import type { MaxAffected } from "../kubernetes/guard.ts";
 
-export type HypothesisStrategyChoice = (typeof hypothesisStrategyChoices)[number];
-export type RollbackStrategyChoice = (typeof RollbackStrategy.options)[number];
+export type HypothesisStrategyChoice = (typeof HYPOTHESIS)[number];
+export type RollbackStrategyChoice = (typeof ROLLBACK)[number];
 
-export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = hypothesisStrategyChoices;
-export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = RollbackStrategy.options;
+export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = HYPOTHESIS;
+export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = ROLLBACK;
 
 export const DEFAULT_TARGET = "experiments/";
 
@@ -33,6 +36,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /** After the method: how long rollbacks run and failing undo steps are retried (default 120 s). */
+  undoTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
 }
@@ -57,6 +62,7 @@ export interface GivenOptions {
   maxAffected?: string;
   timeout?: string;
   activityTimeout?: string;
+  undoTimeout?: string;
   undoFile?: string;
 }
 
@@ -70,7 +76,8 @@ export type CheckedOption =
   | "dryRun"
   | "maxAffected"
   | "timeout"
-  | "activityTimeout";
+  | "activityTimeout"
+  | "undoTimeout";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -207,6 +214,7 @@ export function parseRunOptions(
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
+    undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
   };
   return { options, problems: problems.list };

@@ -10,7 +10,7 @@ import { errorMessage } from "../common/error-message.ts";
 import { activityTarget, type RunEvent } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
-import { createUndoLog, replayUndoFile } from "../engine/undo.ts";
+import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
@@ -22,6 +22,7 @@ import type { RunOptions } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
+import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
 import { combineVerdicts } from "./verdict.ts";
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
@@ -41,6 +42,11 @@ export interface RunRequest {
   secretsSink?: (secret: string) => void;
   /** The commit the run is about (GITHUB_SHA in the action). */
   commit?: string;
+  /**
+   * The hard limit of the whole step (the action's `timeout-minutes`) and when the step started
+   * (Date.now()): every experiment's method stops early enough to leave the reserve (time-limits.ts).
+   */
+  stepLimit?: { seconds: number; startedAt: number };
   version?: string;
 }
 
@@ -91,6 +97,8 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
+  if (!options.dryRun) reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
+  const runIds: string[] = [];
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
     cluster ??= await createCluster(request.cluster, { env, reporter, cwd: request.cwd });
@@ -111,12 +119,41 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         });
         continue;
       }
-      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, undoFile, clusterFor));
+      const limits = experimentLimits({
+        timeoutSeconds: options.timeoutSeconds,
+        undoTimeoutSeconds: options.undoTimeoutSeconds,
+        stepLimitSeconds: request.stepLimit?.seconds,
+        elapsedSeconds: request.stepLimit && (Date.now() - request.stepLimit.startedAt) / 1000,
+      });
+      if (!limits) {
+        outcomes.push({
+          file: item.file,
+          title: item.experiment.title,
+          verdict: "failed",
+          reason: "failed: not run, no time was left before the step's limit (timeout-minutes)",
+          issues: item.issues,
+        });
+        continue;
+      }
+      const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      runIds.push(runId);
+      const run = { undoFile, runId, limits };
+      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, run, clusterFor));
     }
   } finally {
     await cluster?.close();
   }
-  return { verdict: combineVerdicts(outcomes.map((o) => o.verdict)), outcomes };
+  const result: RunResult = { verdict: combineVerdicts(outcomes.map((o) => o.verdict)), outcomes };
+  if (options.dryRun) return result;
+  // Removed when everything in it is undone; kept, and the run failed, while anything is pending.
+  const pending = await settleUndoFile(undoFile);
+  if (pending.length === 0) return result;
+  const ours = pending.some((entry) => runIds.includes(entry.runId));
+  return {
+    ...result,
+    verdict: ours ? combineVerdicts([result.verdict, "failed"]) : result.verdict,
+    undo: { file: undoFile, pending: pending.map((entry) => entry.description) },
+  };
 }
 
 const dryRunOutcome = (item: PreparedExperiment): ExperimentOutcome => ({
@@ -135,12 +172,18 @@ const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   issues: item.issues,
 });
 
+interface ExperimentRunInfo {
+  undoFile: string;
+  runId: string;
+  limits: ExperimentLimits;
+}
+
 async function runOne(
   item: PreparedExperiment,
   journalPath: string,
   request: RunRequest,
   registry: NativeRegistry,
-  undoFile: string,
+  { undoFile, runId, limits }: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
 ): Promise<ExperimentOutcome> {
   const { experiment, resolved, file, substituted, secrets } = item;
@@ -182,8 +225,6 @@ async function runOne(
   } catch (error) {
     return failed(error);
   }
-  const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-
   const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
   const journal = await runExperiment({
     experiment,
@@ -197,12 +238,12 @@ async function runOne(
       frequencySeconds: options.hypothesisFrequencySeconds,
       failFast: options.failFast,
     },
-    timeoutSeconds: options.timeoutSeconds,
+    ...limits,
     activityTimeoutSeconds: options.activityTimeoutSeconds,
     signal: request.signal,
     // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
     execute: createExecutor({ registry, env: request.env }),
-    undo: { registry: undoLog, replay: () => undoLog.replay() },
+    undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => cluster.gate(substituted, k8sActivities, gateRequest, registry) : undefined,
     onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
@@ -276,18 +317,40 @@ function describePlan(experiment: Experiment): string {
   return lines.join("\n");
 }
 
-/** Replays what a killed or cancelled run left pending (the action's post step, `chaos-action cleanup`). */
+/**
+ * Replays what a run left pending (a step that kept failing; the runner killed or cancelled): the
+ * action's post step and `chaos-action cleanup`. Failing steps are retried until `timeoutSeconds`
+ * (default 120) and stay pending; the file is removed once nothing in it is pending.
+ */
 export async function replayPendingUndo(
   undoFile: string,
-  options: { cluster: ClusterRequest; reporter: Reporter; cwd: string; env: NodeJS.ProcessEnv },
+  options: {
+    cluster: ClusterRequest;
+    reporter: Reporter;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutSeconds?: number;
+  },
 ): Promise<UndoRun[]> {
   const { env } = options;
   let cluster: Cluster | undefined;
   try {
-    return await replayUndoFile(undoFile, async (step) => {
-      cluster ??= await createCluster(options.cluster, { env, reporter: options.reporter, cwd: options.cwd });
-      await cluster.executeUndo(step);
-    });
+    const deadline =
+      options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
+    const runs = await replayUndoFile(
+      undoFile,
+      async (step) => {
+        cluster ??= await createCluster(options.cluster, {
+          env,
+          reporter: options.reporter,
+          cwd: options.cwd,
+        });
+        await cluster.executeUndo(step);
+      },
+      { deadline },
+    );
+    await settleUndoFile(undoFile);
+    return runs;
   } finally {
     await cluster?.close();
   }

@@ -51,7 +51,7 @@ describe("nesting depth", () => {
   it("refuses JSON nested thousands deep with a message naming the file, not a RangeError", () => {
     const text = `{"title": "t", "description": "d", "method": [], "configuration": {"x": ${nested(4000)}}}`;
     expect(loadError(text, "json").message).toBe(
-      `x.yaml:1:1: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
+      `x.yaml: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
     );
   });
 
@@ -78,7 +78,7 @@ describe("nesting depth", () => {
     const result = validateExperiment({ data: deep }, options);
     expect(result.valid).toBe(false);
     expect(result.issues.map(formatIssue)).toEqual([
-      `x.yaml:1:1: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
+      `x.yaml: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
     ]);
   });
 

@@ -1,6 +1,6 @@
 // The experiment as a whole: its top-level keys, configuration, secrets, the steady-state hypothesis
 // and the runtime strategies. Activities and controls have their own files.
-import { z } from "zod";
+import * as z from "zod";
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";

@@ -1,9 +1,7 @@
 // How activities fail: one typed error with a one-line message written for the user; a Kubernetes API
 // error (ApiException, network errors) becomes one with the message cluster-errors.ts writes for it.
-import { ApiException } from "@kubernetes/client-node";
-
 import { ActivityFailed } from "../../providers/activity-failed.ts";
-import { type ClusterErrorContext, explainClusterError } from "../cluster-errors.ts";
+import { type ClusterErrorContext, explainClusterError, isApiException } from "../cluster-errors.ts";
 
 export { ActivityFailed };
 
@@ -39,16 +37,16 @@ function contextOf(call: ApiCall): ClusterErrorContext {
 }
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
+  return isApiException(error) && error.code === 404;
 }
 
 export function isAlreadyExists(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 409;
+  return isApiException(error) && error.code === 409;
 }
 
 /** A write based on a stale resourceVersion (409 Conflict), e.g. after a controller's status update. */
 export function isConflict(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 409;
+  return isApiException(error) && error.code === 409;
 }
 
 /** The one-line failure for an API error, explained by cluster-errors; the original stays reachable as `cause`. */

@@ -1,4 +1,5 @@
-// Typed reads of an activity's arguments (defaults are already applied by the catalog). Values may
+// Typed reads of an activity's arguments. Declared defaults are already applied (by the function's
+// record), so `str` and `reqInt` read an argument that has a value either way. Values may
 // arrive as strings after `${var}` substitution, so integers and booleans accept their string forms.
 import { ActivityFailed } from "./activity-failed.ts";
 
@@ -23,6 +24,13 @@ export function optString(args: Args, name: string): string | undefined {
 export function reqString(args: Args, name: string): string {
   const value = optString(args, name);
   if (value === undefined || value === "") throw new ActivityFailed(`argument "${name}" is required`);
+  return value;
+}
+
+/** A string argument with a declared default (or given): never absent. */
+export function str(args: Args, name: string): string {
+  const value = optString(args, name);
+  if (value === undefined) throw new ActivityFailed(`argument "${name}" is required`);
   return value;
 }
 

@@ -1,8 +1,8 @@
 // What an activity takes from its NativeContext: the cluster connection, the run id for the
 // annotation on objects we change, randomness, and the side channel recording what it touched.
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { TouchRecord } from "../../engine/journal.ts";
 import type { NativeContext } from "../../providers/native.ts";
-import type { TouchRecord } from "../targets.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 
 /** Provided by the entry point as `ctx.services.kubernetes`. */

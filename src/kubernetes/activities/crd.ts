@@ -1,16 +1,19 @@
 // chaosk8s.crd.actions and chaosk8s.crd.probes: custom objects, answered as the API's JSON.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  PatchStrategy,
-  type V1APIResourceList,
-} from "@kubernetes/client-node";
-import { parse } from "yaml";
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { KubeConfig, V1APIResourceList } from "@kubernetes/client-node";
+import type { NativeContext } from "../../providers/native.ts";
+import { customObjectsApi } from "../cluster-client.ts";
 import { ActivityFailed, explainApiError, isNotFound } from "./activity-failed.ts";
-import { type Args, optString, reqString } from "./arguments.ts";
+import { type Args, optObject, optString, reqString, str } from "./arguments.ts";
+import {
+  type Chaosk8sFunction,
+  chaosk8sFunction,
+  optional,
+  Param,
+  perm,
+  required,
+} from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import {
   type Json,
@@ -21,9 +24,13 @@ import {
   readObject,
   replaceObject,
 } from "./object-access.ts";
+import { created, createdName, named, type TargetSet, targetSet } from "./target-set.ts";
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
 
 const ACTIONS = "chaosk8s.crd.actions";
+const PROBES = "chaosk8s.crd.probes";
+
+const parseYaml = async (text: string): Promise<unknown> => (await import("yaml")).parse(text);
 
 function kindOf(args: Args, kind = "custom object"): KindInfo {
   return {
@@ -36,9 +43,7 @@ function kindOf(args: Args, kind = "custom object"): KindInfo {
 
 function refOf(args: Args, namespaced: boolean): ObjectRef {
   const name = reqString(args, "name");
-  return namespaced
-    ? { ...kindOf(args), name, namespace: optString(args, "ns") ?? "default" }
-    : { ...kindOf(args), name };
+  return namespaced ? { ...kindOf(args), name, namespace: str(args, "ns") } : { ...kindOf(args), name };
 }
 
 /** `resource` (a mapping, or for JSON Patch a list) or the YAML file `resource_as_yaml_file`. */
@@ -55,7 +60,7 @@ async function bodyOf(args: Args, ctx: NativeContext): Promise<unknown> {
     throw new ActivityFailed(`path '${path}' is not a valid resource file`);
   }
   try {
-    return parse(text) as unknown;
+    return await parseYaml(text);
   } catch (error) {
     throw new ActivityFailed(
       `resource file ${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
@@ -72,7 +77,7 @@ async function create(args: Args, ctx: NativeContext, namespaced: boolean, func:
   const kc = await kubeConfigOf(ctx);
   return createTracked(
     { ctx, kc, action: `${ACTIONS}.${func}` },
-    namespaced ? { ...kind, namespace: optString(args, "ns") ?? "default" } : kind,
+    namespaced ? { ...kind, namespace: str(args, "ns") } : kind,
     body as Json,
     { existingIsFine: true },
   );
@@ -92,7 +97,7 @@ async function patch(args: Args, ctx: NativeContext, namespaced: boolean, func: 
   const body = await bodyOf(args, ctx);
   const kc = await kubeConfigOf(ctx);
   return changeTracked({ ctx, kc, action: `${ACTIONS}.${func}` }, ref, () =>
-    patchObject(kc, ref, body, PatchStrategy.JsonPatch),
+    patchObject(kc, ref, body, "json"),
   );
 }
 
@@ -113,7 +118,7 @@ async function applyFrom(args: Args, ctx: NativeContext, format: "json" | "yaml"
   const text = optString(args, "resource") ?? "";
   let object: unknown;
   try {
-    object = format === "json" ? JSON.parse(text) : parse(text);
+    object = format === "json" ? JSON.parse(text) : await parseYaml(text);
   } catch (error) {
     throw new ActivityFailed(
       `argument "resource" is not valid ${format.toUpperCase()}: ${(error as Error).message.split("\n")[0]}`,
@@ -166,7 +171,7 @@ async function servedResource(
     );
   let list: V1APIResourceList;
   try {
-    list = await kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version });
+    list = await (await customObjectsApi(kc)).getAPIResources({ group, version });
   } catch (error) {
     if (isNotFound(error)) throw missing();
     throw explainApiError(error, { verb: "get", resource: "apis", name: `${group}/${version}` });
@@ -185,23 +190,186 @@ async function getObject(args: Args, ctx: NativeContext, namespaced: boolean): P
 async function listAllObjects(args: Args, ctx: NativeContext, namespaced: boolean): Promise<Json> {
   const kind = kindOf(args);
   const kc = await kubeConfigOf(ctx);
-  const items = await listObjects(kc, kind, namespaced ? (optString(args, "ns") ?? "default") : undefined);
+  const items = await listObjects(kc, kind, namespaced ? str(args, "ns") : undefined);
   return { apiVersion: `${kind.group}/${kind.version}`, kind: "List", metadata: {}, items };
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  apply_from_json: (args, ctx) => applyFrom(args, ctx, "json"),
-  apply_from_yaml: (args, ctx) => applyFrom(args, ctx, "yaml"),
-  create_custom_object: (args, ctx) => create(args, ctx, true, "create_custom_object"),
-  create_cluster_custom_object: (args, ctx) => create(args, ctx, false, "create_cluster_custom_object"),
-  delete_custom_object: (args, ctx) => remove(args, ctx, true, "delete_custom_object"),
-  delete_cluster_custom_object: (args, ctx) => remove(args, ctx, false, "delete_cluster_custom_object"),
-  patch_custom_object: (args, ctx) => patch(args, ctx, true, "patch_custom_object"),
-  patch_cluster_custom_object: (args, ctx) => patch(args, ctx, false, "patch_cluster_custom_object"),
-  replace_custom_object: (args, ctx) => replace(args, ctx, true, "replace_custom_object"),
-  replace_cluster_custom_object: (args, ctx) => replace(args, ctx, false, "replace_cluster_custom_object"),
-  get_custom_object: (args, ctx) => getObject(args, ctx, true),
-  get_cluster_custom_object: (args, ctx) => getObject(args, ctx, false),
-  list_custom_objects: (args, ctx) => listAllObjects(args, ctx, true),
-  list_cluster_custom_objects: (args, ctx) => listAllObjects(args, ctx, false),
-};
+/** apply_from_*: the object the string describes (unnamed when it does not parse: the action reports that). */
+async function appliedTarget(args: Args, format: "json" | "yaml"): Promise<TargetSet> {
+  const text = optString(args, "resource") ?? "";
+  let object: Json = {};
+  try {
+    object = (format === "json" ? JSON.parse(text) : await parseYaml(text)) as Json;
+  } catch {
+    // The action reports the syntax error; the target stays unnamed.
+  }
+  const metadata = (object?.metadata ?? {}) as Json;
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
+  return targetSet(
+    [{ kind: String(object?.kind ?? "custom object"), namespace, name: createdName(args, object) }],
+    1,
+    [namespace],
+  );
+}
+
+const gvp = [required("group", "string"), required("version", "string"), required("plural", "string")];
+const body = [optional("resource", "object"), optional("resource_as_yaml_file", "string")];
+const custom = (verbs: string) => perm(verbs, "{plural}", "{group}");
+const plural = (args: Args) => reqString(args, "plural");
+
+export const apply_from_json = chaosk8sFunction({
+  module: ACTIONS,
+  name: "apply_from_json",
+  kind: "action",
+  summary: "Create the custom object given as a JSON string (deleted again by the undo).",
+  params: [optional("resource", "string")],
+  permissions: [],
+  run: (args, ctx) => applyFrom(args, ctx, "json"),
+  targets: (args) => appliedTarget(args, "json"),
+});
+
+export const apply_from_yaml = chaosk8sFunction({
+  module: ACTIONS,
+  name: "apply_from_yaml",
+  kind: "action",
+  summary: "Create the custom object given as a YAML string (deleted again by the undo).",
+  params: [optional("resource", "string")],
+  permissions: [],
+  run: (args, ctx) => applyFrom(args, ctx, "yaml"),
+  targets: (args) => appliedTarget(args, "yaml"),
+});
+
+export const create_custom_object = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_custom_object",
+  kind: "action",
+  summary:
+    "Create a namespaced custom object (an existing one is returned as is; a new one is deleted by the undo).",
+  params: [...gvp, Param.ns, ...body],
+  // `get`: an existing object (409) is read and returned as is.
+  permissions: custom("create,get,delete"),
+  run: (args, ctx) => create(args, ctx, true, "create_custom_object"),
+  targets: async (args) => created(plural(args), args, optObject(args, "resource")),
+});
+
+export const delete_custom_object = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_custom_object",
+  kind: "action",
+  summary: "Delete a namespaced custom object (recreated by the undo).",
+  params: [...gvp, Param.name, Param.ns],
+  permissions: custom("get,delete,create"),
+  run: (args, ctx) => remove(args, ctx, true, "delete_custom_object"),
+  targets: async (args) => named(plural(args), args),
+});
+
+export const create_cluster_custom_object = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_cluster_custom_object",
+  kind: "action",
+  summary: "Create a cluster-scoped custom object (a new one is deleted by the undo).",
+  params: [...gvp, ...body],
+  // `get`: an existing object (409) is read and returned as is.
+  permissions: custom("create,get,delete"),
+  run: (args, ctx) => create(args, ctx, false, "create_cluster_custom_object"),
+  targets: async (args) =>
+    targetSet([{ kind: plural(args), name: createdName(args, optObject(args, "resource")) }], 1),
+});
+
+export const delete_cluster_custom_object = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_cluster_custom_object",
+  kind: "action",
+  summary: "Delete a cluster-scoped custom object (recreated by the undo).",
+  params: [...gvp, Param.name],
+  permissions: custom("get,delete,create"),
+  run: (args, ctx) => remove(args, ctx, false, "delete_cluster_custom_object"),
+  targets: async (args) => named(plural(args), args, undefined, false),
+});
+
+/** patch_ and replace_ (custom_object, cluster_custom_object): the undo restores the previous content. */
+function change(verb: "patch" | "replace", namespaced: boolean): Chaosk8sFunction {
+  const name = `${verb}_${namespaced ? "" : "cluster_"}custom_object`;
+  return chaosk8sFunction({
+    module: ACTIONS,
+    name,
+    kind: "action",
+    summary:
+      verb === "patch"
+        ? "JSON-Patch a custom object (its previous content is restored by the undo)."
+        : "Replace a custom object (its previous content is restored by the undo).",
+    params: [
+      ...gvp,
+      Param.name,
+      ...(namespaced ? [Param.ns] : []),
+      optional("force", "boolean", false),
+      ...body,
+    ],
+    // replace: `patch` adds the run annotation after the replacement.
+    permissions: custom(verb === "patch" ? "get,patch,update" : "get,update,patch"),
+    run: (args, ctx) => (verb === "patch" ? patch : replace)(args, ctx, namespaced, name),
+    targets: async (args) => named(plural(args), args, undefined, namespaced),
+  });
+}
+
+export const patch_custom_object = change("patch", true);
+export const replace_custom_object = change("replace", true);
+export const patch_cluster_custom_object = change("patch", false);
+export const replace_cluster_custom_object = change("replace", false);
+
+export const get_custom_object = chaosk8sFunction({
+  module: PROBES,
+  name: "get_custom_object",
+  kind: "probe",
+  summary: "A namespaced custom object.",
+  params: [...gvp, Param.name, Param.ns],
+  permissions: custom("get"),
+  run: (args, ctx) => getObject(args, ctx, true),
+});
+
+export const list_custom_objects = chaosk8sFunction({
+  module: PROBES,
+  name: "list_custom_objects",
+  kind: "probe",
+  summary: "The namespaced custom objects.",
+  params: [...gvp, Param.ns],
+  permissions: custom("list"),
+  run: (args, ctx) => listAllObjects(args, ctx, true),
+});
+
+export const get_cluster_custom_object = chaosk8sFunction({
+  module: PROBES,
+  name: "get_cluster_custom_object",
+  kind: "probe",
+  summary: "A cluster custom object.",
+  params: [...gvp, Param.name],
+  permissions: custom("get"),
+  run: (args, ctx) => getObject(args, ctx, false),
+});
+
+export const list_cluster_custom_objects = chaosk8sFunction({
+  module: PROBES,
+  name: "list_cluster_custom_objects",
+  kind: "probe",
+  summary: "The cluster custom objects.",
+  params: gvp,
+  permissions: custom("list"),
+  run: (args, ctx) => listAllObjects(args, ctx, false),
+});
+
+export const crdFunctions = [
+  apply_from_json,
+  apply_from_yaml,
+  create_custom_object,
+  delete_custom_object,
+  create_cluster_custom_object,
+  delete_cluster_custom_object,
+  patch_custom_object,
+  replace_custom_object,
+  patch_cluster_custom_object,
+  replace_cluster_custom_object,
+  get_custom_object,
+  list_custom_objects,
+  get_cluster_custom_object,
+  list_cluster_custom_objects,
+];

@@ -1,19 +1,32 @@
 // chaosk8s.deployment.actions and chaosk8s.deployment.probes.
-import { AppsV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { NativeContext } from "../../providers/native.ts";
+import { appsApi, patchOptions } from "../cluster-client.ts";
 import { callApi } from "./activity-failed.ts";
-import { type Args, bool, optInt, optString, reqInt, reqString } from "./arguments.ts";
+import { type Args, bool, optString, reqInt, reqString, str } from "./arguments.ts";
+import { chaosk8sFunction, optional, Param, perm, required } from "./chaosk8s-function.ts";
 import { kubeConfigOf, RUN_ANNOTATION, recordTouch, runIdOf } from "./cluster-context.ts";
 import { Kinds, listObjects, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
+import { created, named } from "./target-set.ts";
 import { createTracked, scaleTracked, touched } from "./tracked-changes.ts";
-import { awaitReadiness, count, deleteSelected, nameField, specOf, statusOf, verdict } from "./workloads.ts";
+import {
+  awaitReadiness,
+  count,
+  deleteSelected,
+  deletionTargets,
+  nameField,
+  specOf,
+  statusOf,
+  verdict,
+} from "./workloads.ts";
 
 const ACTIONS = "chaosk8s.deployment.actions";
+const PROBES = "chaosk8s.deployment.probes";
+const apps = "apps";
 
 async function createDeployment(args: Args, ctx: NativeContext): Promise<null> {
   const action = `${ACTIONS}.create_deployment`;
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const manifest = await readSpecFile(reqString(args, "spec_path"), ctx.experimentDir);
   const kc = await kubeConfigOf(ctx);
   await createTracked({ ctx, kc, action }, { ...Kinds.Deployment, namespace: ns }, manifest);
@@ -22,7 +35,7 @@ async function createDeployment(args: Args, ctx: NativeContext): Promise<null> {
 
 async function deleteDeployment(args: Args, ctx: NativeContext): Promise<null> {
   const action = `${ACTIONS}.delete_deployment`;
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const kc = await kubeConfigOf(ctx);
   await deleteSelected(
     { ctx, kc, action },
@@ -37,7 +50,7 @@ async function deleteDeployment(args: Args, ctx: NativeContext): Promise<null> {
 
 async function scaleDeployment(args: Args, ctx: NativeContext): Promise<null> {
   const action = `${ACTIONS}.scale_deployment`;
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const kc = await kubeConfigOf(ctx);
   await scaleTracked(
     { ctx, kc, action },
@@ -49,13 +62,14 @@ async function scaleDeployment(args: Args, ctx: NativeContext): Promise<null> {
 
 // No undo: putting the previous template back would restart the pods a second time.
 async function rolloutDeployment(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = reqString(args, "name");
   const kc = await kubeConfigOf(ctx);
-  const apps = kc.makeApiClient(AppsV1Api);
+  const api = await appsApi(kc);
   const restartedAt = new Date(ctx.clock.now()).toISOString();
+  const merge = await patchOptions("merge");
   const deployment = await callApi({ verb: "patch", resource: "deployments.apps", namespace: ns, name }, () =>
-    apps.patchNamespacedDeployment(
+    api.patchNamespacedDeployment(
       {
         name,
         namespace: ns,
@@ -66,7 +80,7 @@ async function rolloutDeployment(args: Args, ctx: NativeContext): Promise<null> 
           },
         },
       },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      merge,
     ),
   );
   recordTouch(ctx, {
@@ -78,7 +92,7 @@ async function rolloutDeployment(args: Args, ctx: NativeContext): Promise<null> 
 }
 
 async function deploymentsNamed(args: Args, ctx: NativeContext) {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = reqString(args, "name");
   const kc = await kubeConfigOf(ctx);
   const items = await listObjects(kc, Kinds.Deployment, ns, {
@@ -123,9 +137,9 @@ async function deploymentReadiness(
   want: boolean,
   raise: boolean,
 ): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = reqString(args, "name");
-  const timeoutSeconds = optInt(args, "timeout") ?? 30;
+  const timeoutSeconds = reqInt(args, "timeout");
   const kc = await kubeConfigOf(ctx);
   const reached = await awaitReadiness(ctx, kc, {
     kind: Kinds.Deployment,
@@ -145,15 +159,99 @@ async function deploymentReadiness(
   );
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  create_deployment: createDeployment,
-  delete_deployment: deleteDeployment,
-  scale_deployment: scaleDeployment,
-  rollout_deployment: rolloutDeployment,
-  deployment_available_and_healthy: deploymentAvailableAndHealthy,
-  deployment_partially_available: deploymentPartiallyAvailable,
-  deployment_not_fully_available: (args, ctx) =>
-    deploymentReadiness(args, ctx, false, bool(args, "raise_on_fully_available")),
-  deployment_fully_available: (args, ctx) =>
-    deploymentReadiness(args, ctx, true, bool(args, "raise_on_not_fully_available")),
-};
+const probeParams = [Param.name, Param.ns, Param.labelSelector];
+
+export const create_deployment = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_deployment",
+  kind: "action",
+  summary: "Create a Deployment from a JSON or YAML file (deleted again by the undo).",
+  params: [Param.specPath, Param.ns],
+  permissions: perm("create,delete", "deployments", apps),
+  run: createDeployment,
+  targets: async (args) => created("Deployment", args),
+});
+
+export const delete_deployment = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_deployment",
+  kind: "action",
+  summary: "Delete Deployments by name or label selector (recreated by the undo).",
+  params: [Param.optionalName, Param.ns, Param.labelSelector],
+  permissions: perm("list,delete,create", "deployments", apps),
+  run: deleteDeployment,
+  targets: (args, kc) => deletionTargets(kc, args, Kinds.Deployment),
+});
+
+export const scale_deployment = chaosk8sFunction({
+  module: ACTIONS,
+  name: "scale_deployment",
+  kind: "action",
+  summary: "Set a Deployment's replicas (restored by the undo).",
+  params: [Param.name, required("replicas", "integer"), Param.ns],
+  permissions: perm("get,patch", "deployments", apps),
+  run: scaleDeployment,
+  targets: async (args) => named("Deployment", args),
+});
+
+export const rollout_deployment = chaosk8sFunction({
+  module: ACTIONS,
+  name: "rollout_deployment",
+  kind: "action",
+  summary: "Restart a Deployment's pods like `kubectl rollout restart`.",
+  params: [Param.optionalName, Param.ns],
+  permissions: perm("patch", "deployments", apps),
+  run: rolloutDeployment,
+  targets: async (args) => named("Deployment", args),
+});
+
+export const deployment_available_and_healthy = chaosk8sFunction({
+  module: PROBES,
+  name: "deployment_available_and_healthy",
+  kind: "probe",
+  summary: "The Deployment has all its replicas available.",
+  params: [...probeParams, optional("raise_on_unavailable", "boolean", true)],
+  permissions: perm("list", "deployments", apps),
+  run: deploymentAvailableAndHealthy,
+});
+
+export const deployment_partially_available = chaosk8sFunction({
+  module: PROBES,
+  name: "deployment_partially_available",
+  kind: "probe",
+  summary: "The Deployment has at least one replica available.",
+  params: [...probeParams, optional("raise_on_not_partially_available", "boolean", true)],
+  permissions: perm("list", "deployments", apps),
+  run: deploymentPartiallyAvailable,
+});
+
+export const deployment_not_fully_available = chaosk8sFunction({
+  module: PROBES,
+  name: "deployment_not_fully_available",
+  kind: "probe",
+  summary: "Waits (watch, timeout seconds) until the Deployment has fewer ready replicas than wanted.",
+  params: [...probeParams, Param.timeout, optional("raise_on_fully_available", "boolean", true)],
+  permissions: perm("watch", "deployments", apps),
+  run: (args, ctx) => deploymentReadiness(args, ctx, false, bool(args, "raise_on_fully_available")),
+});
+
+export const deployment_fully_available = chaosk8sFunction({
+  module: PROBES,
+  name: "deployment_fully_available",
+  kind: "probe",
+  summary: "Waits (watch, timeout seconds) until all the Deployment's replicas are ready.",
+  params: [...probeParams, Param.timeout, optional("raise_on_not_fully_available", "boolean", true)],
+  permissions: perm("watch", "deployments", apps),
+  run: (args, ctx) => deploymentReadiness(args, ctx, true, bool(args, "raise_on_not_fully_available")),
+});
+
+export const deploymentFunctions = [
+  create_deployment,
+  delete_deployment,
+  scale_deployment,
+  rollout_deployment,
+  deployment_available_and_healthy,
+  deployment_partially_available,
+  deployment_not_fully_available,
+  deployment_fully_available,
+];

@@ -1,11 +1,13 @@
 // chaosk8s.namespace.actions and chaosk8s.namespace.probes.
 // A deleted namespace takes everything in it: no undo can bring that back, so none is registered.
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { NativeContext } from "../../providers/native.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { type Args, optString, reqString } from "./arguments.ts";
+import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
+import { createdName, targetSet } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField } from "./workloads.ts";
 
@@ -39,8 +41,39 @@ async function namespaceExists(args: Args, ctx: NativeContext): Promise<boolean>
   return found.length > 0;
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  create_namespace: createNamespace,
-  delete_namespace: deleteNamespace,
-  namespace_exists: namespaceExists,
-};
+/** A Namespace counts as living in itself, for the guard's namespace rules. */
+const namespaceTarget = (name: string) => targetSet([{ kind: "Namespace", name }], 1, [name]);
+
+export const create_namespace = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_namespace",
+  kind: "action",
+  summary: "Create a namespace by name or from a file (deleted again by the undo).",
+  params: [Param.optionalName, optional("spec_path", "string")],
+  permissions: perm("create,delete", "namespaces"),
+  run: createNamespace,
+  targets: async (args) => namespaceTarget(optString(args, "name") ?? createdName(args)),
+});
+
+export const delete_namespace = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_namespace",
+  kind: "action",
+  summary: "Delete a namespace and everything in it. Cannot be undone.",
+  params: [Param.name],
+  permissions: perm("get,delete", "namespaces"),
+  run: deleteNamespace,
+  targets: async (args) => namespaceTarget(reqString(args, "name")),
+});
+
+export const namespace_exists = chaosk8sFunction({
+  module: "chaosk8s.namespace.probes",
+  name: "namespace_exists",
+  kind: "probe",
+  summary: "The namespace exists.",
+  params: [Param.name],
+  permissions: perm("list", "namespaces"),
+  run: namespaceExists,
+});
+
+export const namespaceFunctions = [create_namespace, delete_namespace, namespace_exists];

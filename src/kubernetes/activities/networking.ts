@@ -1,25 +1,34 @@
 // chaosk8s.networking.actions and chaosk8s.networking.probes.
-import { PatchStrategy } from "@kubernetes/client-node";
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { NativeContext } from "../../providers/native.ts";
 import { ActivityFailed } from "./activity-failed.ts";
-import { type Args, optObject, optString, reqString } from "./arguments.ts";
+import { type Args, optObject, optString, reqString, str } from "./arguments.ts";
+import {
+  type Chaosk8sFunction,
+  chaosk8sFunction,
+  optional,
+  Param,
+  perm,
+  required,
+} from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { type Json, Kinds, listObjects, patchObject, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
+import { created, named } from "./target-set.ts";
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField } from "./workloads.ts";
 
 const ACTIONS = "chaosk8s.networking.actions";
+const networking = "networking.k8s.io";
 
 /** The policies the deny/allow helpers create, by the names Chaos Toolkit gives them. */
-export const HelperPolicies = {
+const HelperPolicies = {
   denyAllIngress: "chaostoolkit-deny-all-ingress",
   denyAllEgress: "chaostoolkit-deny-all-egress",
   allowDns: "chaostoolkit-allow-dns",
 } as const;
 
 async function createIngress(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const manifest = await readSpecFile(reqString(args, "spec_path"), ctx.experimentDir);
   const kc = await kubeConfigOf(ctx);
   await createTracked(
@@ -37,7 +46,7 @@ async function deleteRecreatable(
   name: string,
   func: string,
 ) {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const ref = refTo(kind, name, ns);
   const kc = await kubeConfigOf(ctx);
   const object = await readObject(kc, ref);
@@ -49,14 +58,14 @@ async function deleteRecreatable(
 }
 
 async function updateIngress(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const ref = refTo(Kinds.Ingress, reqString(args, "name"), ns);
   const patch = optObject(args, "spec") ?? {};
   const kc = await kubeConfigOf(ctx);
   await changeTracked(
     { ctx, kc, action: `${ACTIONS}.update_ingress` },
     ref,
-    () => patchObject(kc, ref, patch, PatchStrategy.StrategicMergePatch),
+    () => patchObject(kc, ref, patch, "strategic"),
     ["spec"],
   );
   return null;
@@ -67,7 +76,7 @@ async function createNetworkPolicy(
   ctx: NativeContext,
   func = "create_network_policy",
 ): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const spec = optObject(args, "spec");
   const specPath = optString(args, "spec_path");
   if (!spec && !specPath) throw new ActivityFailed("create_network_policy needs either spec or spec_path");
@@ -86,7 +95,7 @@ function podSelector(args: Args): Json {
   return labels && Object.keys(labels).length > 0 ? { matchLabels: labels } : {};
 }
 
-export function helperPolicy(func: string, args: Args): Json {
+function helperPolicy(func: string, args: Args): Json {
   switch (func) {
     case "deny_all_ingress":
       return {
@@ -118,37 +127,136 @@ export function helperPolicy(func: string, args: Args): Json {
   }
 }
 
-const helper =
-  (func: string): NativeImplementation =>
-  (args, ctx) =>
-    createNetworkPolicy({ ...args, spec: helperPolicy(func, args) }, ctx, func);
-
-const removeHelper =
-  (func: string, name: string): NativeImplementation =>
-  (args, ctx) =>
-    deleteRecreatable(args, ctx, Kinds.NetworkPolicy, name, func);
-
 async function ingressExists(args: Args, ctx: NativeContext): Promise<boolean> {
   const kc = await kubeConfigOf(ctx);
-  const found = await listObjects(kc, Kinds.Ingress, optString(args, "ns") ?? "default", {
+  const found = await listObjects(kc, Kinds.Ingress, str(args, "ns"), {
     fieldSelector: nameField(reqString(args, "name")),
   });
   return found.length > 0;
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  create_ingress: createIngress,
-  delete_ingress: (args, ctx) =>
-    deleteRecreatable(args, ctx, Kinds.Ingress, reqString(args, "name"), "delete_ingress"),
-  update_ingress: updateIngress,
-  create_network_policy: (args, ctx) => createNetworkPolicy(args, ctx),
-  remove_network_policy: (args, ctx) =>
+export const create_ingress = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_ingress",
+  kind: "action",
+  summary: "Create an Ingress from a JSON or YAML file (deleted again by the undo).",
+  params: [Param.specPath, Param.ns],
+  permissions: perm("create,delete", "ingresses", networking),
+  run: createIngress,
+  targets: async (args) => created("Ingress", args),
+});
+
+export const delete_ingress = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_ingress",
+  kind: "action",
+  summary: "Delete an Ingress (recreated by the undo).",
+  params: [Param.name, Param.ns],
+  permissions: perm("get,delete,create", "ingresses", networking),
+  run: (args, ctx) => deleteRecreatable(args, ctx, Kinds.Ingress, reqString(args, "name"), "delete_ingress"),
+  targets: async (args) => named("Ingress", args),
+});
+
+export const update_ingress = chaosk8sFunction({
+  module: ACTIONS,
+  name: "update_ingress",
+  kind: "action",
+  summary: "Patch an Ingress (its previous spec is restored by the undo).",
+  params: [Param.name, required("spec", "object"), Param.ns],
+  permissions: perm("get,patch,update", "ingresses", networking),
+  run: updateIngress,
+  targets: async (args) => named("Ingress", args),
+});
+
+export const create_network_policy = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_network_policy",
+  kind: "action",
+  summary: "Create a NetworkPolicy from a mapping or a file (deleted again by the undo).",
+  params: [optional("spec", "object"), optional("spec_path", "string"), Param.ns],
+  permissions: perm("create,delete", "networkpolicies", networking),
+  run: (args, ctx) => createNetworkPolicy(args, ctx),
+  targets: async (args) => created("NetworkPolicy", args, optObject(args, "spec")),
+});
+
+export const remove_network_policy = chaosk8sFunction({
+  module: ACTIONS,
+  name: "remove_network_policy",
+  kind: "action",
+  summary: "Delete a NetworkPolicy (recreated by the undo).",
+  params: [Param.name, Param.ns],
+  permissions: perm("get,delete,create", "networkpolicies", networking),
+  run: (args, ctx) =>
     deleteRecreatable(args, ctx, Kinds.NetworkPolicy, reqString(args, "name"), "remove_network_policy"),
-  deny_all_ingress: helper("deny_all_ingress"),
-  remove_deny_all_ingress: removeHelper("remove_deny_all_ingress", HelperPolicies.denyAllIngress),
-  deny_all_egress: helper("deny_all_egress"),
-  remove_deny_all_egress: removeHelper("remove_deny_all_egress", HelperPolicies.denyAllEgress),
-  allow_dns_access: helper("allow_dns_access"),
-  remove_allow_dns_access: removeHelper("remove_allow_dns_access", HelperPolicies.allowDns),
-  ingress_exists: ingressExists,
-};
+  targets: async (args) => named("NetworkPolicy", args),
+});
+
+/** deny_all_ingress, deny_all_egress, allow_dns_access: a NetworkPolicy of a fixed name, deleted by the undo. */
+function helper(name: "deny_all_ingress" | "deny_all_egress" | "allow_dns_access", summary: string) {
+  const policy = (args: Args) => helperPolicy(name, args);
+  return chaosk8sFunction({
+    module: ACTIONS,
+    name,
+    kind: "action",
+    summary,
+    params: [optional("label_selectors", "object"), Param.ns],
+    permissions: perm("create,delete", "networkpolicies", networking),
+    run: (args, ctx) => createNetworkPolicy({ ...args, spec: policy(args) }, ctx, name),
+    targets: async (args) => named("NetworkPolicy", args, String((policy(args).metadata as Json).name)),
+  });
+}
+
+/** remove_<helper>: deletes the helper's NetworkPolicy (recreated by the undo). */
+function removeHelper(name: string, policy: string): Chaosk8sFunction {
+  return chaosk8sFunction({
+    module: ACTIONS,
+    name,
+    kind: "action",
+    summary: `Delete the NetworkPolicy ${name.replace("remove_", "").replaceAll("_", "-")} created earlier (recreated by the undo).`,
+    params: [Param.ns],
+    permissions: perm("get,delete,create", "networkpolicies", networking),
+    run: (args, ctx) => deleteRecreatable(args, ctx, Kinds.NetworkPolicy, policy, name),
+    targets: async (args) => named("NetworkPolicy", args, policy),
+  });
+}
+
+export const deny_all_ingress = helper(
+  "deny_all_ingress",
+  "Deny all ingress traffic to the selected pods (NetworkPolicy, deleted by the undo).",
+);
+export const deny_all_egress = helper(
+  "deny_all_egress",
+  "Deny all egress traffic from the selected pods (NetworkPolicy, deleted by the undo).",
+);
+export const allow_dns_access = helper(
+  "allow_dns_access",
+  "Allow DNS egress from the selected pods (NetworkPolicy, deleted by the undo).",
+);
+export const remove_deny_all_ingress = removeHelper("remove_deny_all_ingress", HelperPolicies.denyAllIngress);
+export const remove_deny_all_egress = removeHelper("remove_deny_all_egress", HelperPolicies.denyAllEgress);
+export const remove_allow_dns_access = removeHelper("remove_allow_dns_access", HelperPolicies.allowDns);
+
+export const ingress_exists = chaosk8sFunction({
+  module: "chaosk8s.networking.probes",
+  name: "ingress_exists",
+  kind: "probe",
+  summary: "The Ingress exists.",
+  params: [Param.name, Param.ns],
+  permissions: perm("list", "ingresses", networking),
+  run: ingressExists,
+});
+
+export const networkingFunctions = [
+  create_ingress,
+  delete_ingress,
+  update_ingress,
+  create_network_policy,
+  remove_network_policy,
+  deny_all_ingress,
+  deny_all_egress,
+  allow_dns_access,
+  remove_deny_all_ingress,
+  remove_deny_all_egress,
+  remove_allow_dns_access,
+  ingress_exists,
+];

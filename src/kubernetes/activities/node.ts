@@ -1,17 +1,20 @@
 // chaosk8s.node.actions and chaosk8s.node.probes.
-import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Node, type V1Pod } from "@kubernetes/client-node";
-import type { NativeContext, NativeImplementation, UndoStep } from "../../providers/native.ts";
-import type { TouchedObject } from "../targets.ts";
+import type { CoreV1Api, KubeConfig, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { TouchedObject } from "../../engine/journal.ts";
+import type { NativeContext, UndoStep } from "../../providers/native.ts";
+import { coreApi, patchOptions, toWire } from "../cluster-client.ts";
 import { executeUndo, UndoKind } from "../undo.ts";
 import { ActivityFailed, callApi, explainApiError, isNotFound } from "./activity-failed.ts";
-import { type Args, bool, optInt, optObject, optString } from "./arguments.ts";
+import { type Args, bool, optInt, optObject, optString, reqInt, str } from "./arguments.ts";
+import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf, RUN_ANNOTATION, randomOf, recordTouch, runIdOf } from "./cluster-context.ts";
 import { Kinds } from "./object-access.ts";
-import { listAll, listNodes, type NodeSelection, selectNodes } from "./selection.ts";
+import { listAll, listNodes, type NodeSelection, type Selected, selectNodes } from "./selection.ts";
+import { createdName, type TargetObject, targetSet } from "./target-set.ts";
 import { createTracked } from "./tracked-changes.ts";
-import { toWire } from "./wire-format.ts";
 
 const ACTIONS = "chaosk8s.node.actions";
+const PROBES = "chaosk8s.node.probes";
 /** How often a drain retries a refused eviction and checks whether the evicted pods are gone. */
 const DRAIN_POLL_MS = 1000;
 
@@ -40,7 +43,7 @@ export function deleteNodesSelection(args: Args): NodeSelection {
 async function deleteNodes(args: Args, ctx: NativeContext): Promise<string[]> {
   const gracePeriodSeconds = optInt(args, "grace_period_seconds");
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
+  const core = await coreApi(kc);
   const { chosen } = await selectNodes(core, deleteNodesSelection(args), randomOf(ctx));
   const deleted: V1Node[] = [];
   for (const node of chosen) {
@@ -90,6 +93,7 @@ async function setUnschedulable(
     } again (nodes as they were before the experiment)`,
     data: { nodes: previous },
   });
+  const merge = await patchOptions("merge");
   for (const node of nodes) {
     const name = nodeName(node);
     await callApi({ verb: "patch", resource: "nodes", name }, () =>
@@ -98,7 +102,7 @@ async function setUnschedulable(
           name,
           body: { metadata: { annotations: { [RUN_ANNOTATION]: runIdOf(ctx) } }, spec: { unschedulable } },
         },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+        merge,
       ),
     );
   }
@@ -111,14 +115,15 @@ async function setUnschedulable(
   return step;
 }
 
+const cordonSelection = (args: Args): NodeSelection => ({
+  name: optString(args, "name"),
+  labelSelector: optString(args, "label_selector"),
+});
+
 async function cordonOrUncordon(args: Args, ctx: NativeContext, unschedulable: boolean): Promise<string[]> {
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
-  const { chosen } = await selectNodes(
-    core,
-    { name: optString(args, "name"), labelSelector: optString(args, "label_selector") },
-    randomOf(ctx),
-  );
+  const core = await coreApi(kc);
+  const { chosen } = await selectNodes(core, cordonSelection(args), randomOf(ctx));
   const action = `${ACTIONS}.${unschedulable ? "cordon_node" : "uncordon_node"}`;
   await setUnschedulable(ctx, core, chosen, unschedulable, action);
   return chosen.map(nodeName);
@@ -216,21 +221,19 @@ async function awaitGone(
   }
 }
 
+const drainSelection = (args: Args): NodeSelection => ({
+  name: optString(args, "name"),
+  labelSelector: optString(args, "label_selector"),
+  count: optInt(args, "count"),
+  podLabelSelector: optString(args, "pod_label_selector"),
+  podNamespace: optString(args, "pod_namespace"),
+});
+
 async function drainNodes(args: Args, ctx: NativeContext): Promise<string[]> {
-  const timeout = optInt(args, "timeout") ?? 120;
+  const timeout = reqInt(args, "timeout");
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
-  const { chosen } = await selectNodes(
-    core,
-    {
-      name: optString(args, "name"),
-      labelSelector: optString(args, "label_selector"),
-      count: optInt(args, "count"),
-      podLabelSelector: optString(args, "pod_label_selector"),
-      podNamespace: optString(args, "pod_namespace"),
-    },
-    randomOf(ctx),
-  );
+  const core = await coreApi(kc);
+  const { chosen } = await selectNodes(core, drainSelection(args), randomOf(ctx));
   const action = `${ACTIONS}.drain_nodes`;
   const cordon = await setUnschedulable(ctx, core, chosen, true, action);
   const plan: DrainPlan = { evict: [], unmanaged: [] };
@@ -269,7 +272,7 @@ async function drainNodes(args: Args, ctx: NativeContext): Promise<string[]> {
 
 async function nodesOf(args: Args, ctx: NativeContext): Promise<V1Node[]> {
   const kc = await kubeConfigOf(ctx);
-  return listNodes(kc.makeApiClient(CoreV1Api), { labelSelector: optString(args, "label_selector") });
+  return listNodes(await coreApi(kc), { labelSelector: optString(args, "label_selector") });
 }
 
 async function getNodes(args: Args, ctx: NativeContext): Promise<Record<string, unknown>> {
@@ -292,8 +295,8 @@ async function getAllNodeStatusConditions(
 }
 
 async function verifyNodesCondition(args: Args, ctx: NativeContext): Promise<boolean> {
-  const type = optString(args, "condition_type") ?? "PIDPressure";
-  const value = optString(args, "condition_value") ?? "False";
+  const type = str(args, "condition_type");
+  const value = str(args, "condition_value");
   const nodes = await nodesOf(args, ctx);
   return nodes.every((node) => conditionsOf(node)[type] === value);
 }
@@ -323,16 +326,185 @@ async function nodesMustBeHealthy(args: Args, ctx: NativeContext): Promise<boole
   );
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  delete_nodes: deleteNodes,
-  create_node: createNode,
-  cordon_node: (args, ctx) => cordonOrUncordon(args, ctx, true),
-  uncordon_node: (args, ctx) => cordonOrUncordon(args, ctx, false),
-  drain_nodes: drainNodes,
-  get_nodes: getNodes,
-  get_all_node_status_conditions: getAllNodeStatusConditions,
-  all_nodes_must_be_ready_to_schedule: async (args, ctx) =>
-    (await nodesOf(args, ctx)).every((node) => conditionsOf(node).Ready === "True"),
-  verify_nodes_condition: verifyNodesCondition,
-  nodes_must_be_healthy: nodesMustBeHealthy,
-};
+// ---- targets: the same selections, resolved without changing anything --------------------------
+const targetNode = (node: V1Node): TargetObject => ({ kind: "Node", name: nodeName(node) });
+
+async function nodeTargets(kc: KubeConfig, selection: NodeSelection): Promise<Selected<V1Node>> {
+  return selectNodes(await coreApi(kc), selection, Math.random);
+}
+
+async function deleteNodesTargets(args: Args, kc: KubeConfig) {
+  const selection = deleteNodesSelection(args);
+  const { candidates, chosen } = await nodeTargets(kc, selection);
+  const hit = selection.count === undefined ? chosen : candidates;
+  return targetSet(hit.map(targetNode), candidates.length);
+}
+
+async function cordonTargets(args: Args, kc: KubeConfig) {
+  const { chosen } = await nodeTargets(kc, cordonSelection(args));
+  return targetSet(chosen.map(targetNode));
+}
+
+async function drainTargets(args: Args, kc: KubeConfig) {
+  const selection = drainSelection(args);
+  const { candidates, chosen } = await nodeTargets(kc, selection);
+  const nodes = selection.count === undefined ? chosen : candidates;
+  const core = await coreApi(kc);
+  const objects: TargetObject[] = nodes.map(targetNode);
+  for (const node of nodes) {
+    const pods = await podsOnNode(core, nodeName(node));
+    const plan = planDrain(pods, nodeName(node), bool(args, "delete_pods_with_local_storage"));
+    for (const pod of [...plan.evict, ...plan.unmanaged.map((blocked) => blocked.pod)]) {
+      objects.push({ kind: "Pod", namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? "" });
+    }
+  }
+  // A random pick (count) may hit any candidate node, so every one of them is listed: the nodes and
+  // the pods a drain of them would evict are all the objects that could be touched.
+  return targetSet(objects);
+}
+
+// ---- the functions ----------------------------------------------------------------------------
+const nodeProbe = [Param.labelSelector];
+
+export const delete_nodes = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_nodes",
+  kind: "action",
+  summary: "Delete nodes (first match, one at random, count at random, or all). Cannot be undone.",
+  params: [
+    Param.labelSelector,
+    optional("all", "boolean", false),
+    optional("rand", "boolean", false),
+    optional("count", "integer"),
+    optional("grace_period_seconds", "integer"),
+    optional("pod_label_selector", "string"),
+    optional("pod_namespace", "string"),
+  ],
+  permissions: [...perm("list,delete", "nodes"), ...perm("list", "pods")],
+  run: deleteNodes,
+  targets: deleteNodesTargets,
+});
+
+export const create_node = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_node",
+  kind: "action",
+  summary: "Create a Node object (deleted again by the undo).",
+  params: [optional("meta", "object"), optional("spec", "object")],
+  permissions: perm("create,delete", "nodes"),
+  run: createNode,
+  targets: async (args) =>
+    targetSet([{ kind: "Node", name: createdName(args, { metadata: optObject(args, "meta") }) }], 1),
+});
+
+export const cordon_node = chaosk8sFunction({
+  module: ACTIONS,
+  name: "cordon_node",
+  kind: "action",
+  summary: "Mark nodes unschedulable (restored by the undo).",
+  params: [Param.optionalName, Param.labelSelector],
+  permissions: perm("list,patch", "nodes"),
+  run: (args, ctx) => cordonOrUncordon(args, ctx, true),
+  targets: cordonTargets,
+});
+
+export const uncordon_node = chaosk8sFunction({
+  module: ACTIONS,
+  name: "uncordon_node",
+  kind: "action",
+  summary: "Mark nodes schedulable (restored by the undo).",
+  params: [Param.optionalName, Param.labelSelector],
+  permissions: perm("list,patch", "nodes"),
+  run: (args, ctx) => cordonOrUncordon(args, ctx, false),
+  targets: cordonTargets,
+});
+
+export const drain_nodes = chaosk8sFunction({
+  module: ACTIONS,
+  name: "drain_nodes",
+  kind: "action",
+  summary: "Cordon nodes and evict their pods through the Eviction API, honouring PodDisruptionBudgets.",
+  params: [
+    Param.optionalName,
+    Param.labelSelector,
+    optional("delete_pods_with_local_storage", "boolean", false),
+    optional("timeout", "integer", 120),
+    optional("count", "integer"),
+    optional("pod_label_selector", "string"),
+    optional("pod_namespace", "string"),
+  ],
+  permissions: [
+    ...perm("list,patch", "nodes"),
+    ...perm("list,get", "pods"),
+    ...perm("create", "pods/eviction"),
+  ],
+  run: drainNodes,
+  targets: drainTargets,
+});
+
+export const get_nodes = chaosk8sFunction({
+  module: PROBES,
+  name: "get_nodes",
+  kind: "probe",
+  summary: "The NodeList.",
+  params: nodeProbe,
+  permissions: perm("list", "nodes"),
+  run: getNodes,
+});
+
+export const get_all_node_status_conditions = chaosk8sFunction({
+  module: PROBES,
+  name: "get_all_node_status_conditions",
+  kind: "probe",
+  summary: "Each node's name and condition statuses.",
+  params: nodeProbe,
+  permissions: perm("list", "nodes"),
+  run: getAllNodeStatusConditions,
+});
+
+export const all_nodes_must_be_ready_to_schedule = chaosk8sFunction({
+  module: PROBES,
+  name: "all_nodes_must_be_ready_to_schedule",
+  kind: "probe",
+  summary: "Every node is Ready.",
+  params: nodeProbe,
+  permissions: perm("list", "nodes"),
+  run: async (args, ctx) => (await nodesOf(args, ctx)).every((node) => conditionsOf(node).Ready === "True"),
+});
+
+export const verify_nodes_condition = chaosk8sFunction({
+  module: PROBES,
+  name: "verify_nodes_condition",
+  kind: "probe",
+  summary: "Every node's condition has the value.",
+  params: [
+    optional("condition_type", "string", "PIDPressure"),
+    optional("condition_value", "string", "False"),
+    Param.labelSelector,
+  ],
+  permissions: perm("list", "nodes"),
+  run: verifyNodesCondition,
+});
+
+export const nodes_must_be_healthy = chaosk8sFunction({
+  module: PROBES,
+  name: "nodes_must_be_healthy",
+  kind: "probe",
+  summary: "Every node is Ready with no pressure or problem condition.",
+  params: nodeProbe,
+  permissions: perm("list", "nodes"),
+  run: nodesMustBeHealthy,
+});
+
+export const nodeFunctions = [
+  delete_nodes,
+  create_node,
+  cordon_node,
+  uncordon_node,
+  drain_nodes,
+  get_nodes,
+  get_all_node_status_conditions,
+  all_nodes_must_be_ready_to_schedule,
+  verify_nodes_condition,
+  nodes_must_be_healthy,
+];

@@ -1,19 +1,9 @@
 // Generic access to one object by group/version/plural, in plain API JSON: what undo data stores
 // and replays. Named groups go through the custom-objects endpoints (same REST paths as any
 // /apis/<group>/<version> resource); the core group kinds we touch go through CoreV1Api.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Namespace,
-  type V1Node,
-  type V1Secret,
-  type V1Service,
-} from "@kubernetes/client-node";
+import type { KubeConfig, V1Namespace, V1Node, V1Secret, V1Service } from "@kubernetes/client-node";
+import { coreApi, customObjectsApi, type PatchKind, patchOptions, toWire } from "../cluster-client.ts";
 import { ActivityFailed, type ApiCall, callApi, explainApiError, isNotFound } from "./activity-failed.ts";
-import { toWire } from "./wire-format.ts";
 
 export interface ObjectRef {
   /** "" for the core group. */
@@ -100,13 +90,13 @@ async function listPage(
   query: Selectors & { limit: number; _continue?: string },
 ): Promise<JsonPage> {
   if (kind.group) {
-    const custom = kc.makeApiClient(CustomObjectsApi);
+    const custom = await customObjectsApi(kc);
     const { group, version, plural } = kind;
     return namespace
       ? custom.listNamespacedCustomObject({ group, version, plural, namespace, ...query })
       : custom.listClusterCustomObject({ group, version, plural, ...query });
   }
-  const core = kc.makeApiClient(CoreV1Api);
+  const core = await coreApi(kc);
   const ns = namespace ?? "default";
   if (kind.plural === "services")
     return toWire(await core.listNamespacedService({ namespace: ns, ...query }), "V1ServiceList");
@@ -124,13 +114,13 @@ export function describeRef(ref: ObjectRef): string {
 export async function readObject(kc: KubeConfig, ref: ObjectRef): Promise<Json> {
   return callApi(callOf("get", ref), async () => {
     if (ref.group) {
-      const custom = kc.makeApiClient(CustomObjectsApi);
+      const custom = await customObjectsApi(kc);
       const { group, version, plural, name, namespace } = ref;
       return namespace
         ? custom.getNamespacedCustomObject({ group, version, plural, name, namespace })
         : custom.getClusterCustomObject({ group, version, plural, name });
     }
-    const core = kc.makeApiClient(CoreV1Api);
+    const core = await coreApi(kc);
     const namespace = ref.namespace ?? "default";
     const type = coreType(ref);
     const value =
@@ -148,13 +138,13 @@ export async function readObject(kc: KubeConfig, ref: ObjectRef): Promise<Json> 
 export async function createObject(kc: KubeConfig, ref: ObjectRef, body: Json): Promise<Json> {
   return callApi(callOf("create", ref), async () => {
     if (ref.group) {
-      const custom = kc.makeApiClient(CustomObjectsApi);
+      const custom = await customObjectsApi(kc);
       const { group, version, plural, namespace } = ref;
       return namespace
         ? custom.createNamespacedCustomObject({ group, version, plural, namespace, body })
         : custom.createClusterCustomObject({ group, version, plural, body });
     }
-    const core = kc.makeApiClient(CoreV1Api);
+    const core = await coreApi(kc);
     const namespace = ref.namespace ?? "default";
     const type = coreType(ref);
     const value =
@@ -172,7 +162,7 @@ export async function createObject(kc: KubeConfig, ref: ObjectRef, body: Json): 
 export async function replaceObject(kc: KubeConfig, ref: ObjectRef, body: Json): Promise<Json> {
   return callApi(callOf("update", ref), async () => {
     if (!ref.group) throw new ActivityFailed(`internal: no generic replace of core resource "${ref.plural}"`);
-    const custom = kc.makeApiClient(CustomObjectsApi);
+    const custom = await customObjectsApi(kc);
     const { group, version, plural, name, namespace } = ref;
     return namespace
       ? custom.replaceNamespacedCustomObject({ group, version, plural, name, namespace, body })
@@ -184,13 +174,13 @@ export async function patchObject(
   kc: KubeConfig,
   ref: ObjectRef,
   body: unknown,
-  strategy: PatchStrategy = PatchStrategy.MergePatch,
+  strategy: PatchKind = "merge",
 ): Promise<Json> {
   return callApi(callOf("patch", ref), async () => {
     if (!ref.group) throw new ActivityFailed(`internal: no generic patch of core resource "${ref.plural}"`);
-    const custom = kc.makeApiClient(CustomObjectsApi);
+    const custom = await customObjectsApi(kc);
     const { group, version, plural, name, namespace } = ref;
-    const options = setHeaderOptions("Content-Type", strategy);
+    const options = await patchOptions(strategy);
     return namespace
       ? custom.patchNamespacedCustomObject({ group, version, plural, name, namespace, body }, options)
       : custom.patchClusterCustomObject({ group, version, plural, name, body }, options);
@@ -205,13 +195,13 @@ export async function deleteObject(
 ): Promise<boolean> {
   const remove = async (): Promise<unknown> => {
     if (ref.group) {
-      const custom = kc.makeApiClient(CustomObjectsApi);
+      const custom = await customObjectsApi(kc);
       const { group, version, plural, name, namespace } = ref;
       return namespace
         ? custom.deleteNamespacedCustomObject({ group, version, plural, name, namespace, ...options })
         : custom.deleteClusterCustomObject({ group, version, plural, name, ...options });
     }
-    const core = kc.makeApiClient(CoreV1Api);
+    const core = await coreApi(kc);
     const namespace = ref.namespace ?? "default";
     coreType(ref);
     if (ref.plural === "services")

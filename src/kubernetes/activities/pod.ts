@@ -1,18 +1,44 @@
 // chaosk8s.pod.actions and chaosk8s.pod.probes.
 // Pod deletion registers no undo: the pods' controllers recreate them (a bare pod stays deleted).
 import { Writable } from "node:stream";
-import { CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from "@kubernetes/client-node";
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { KubeConfig, V1Pod, V1Status } from "@kubernetes/client-node";
+import type { NativeContext } from "../../providers/native.ts";
+import { coreApi } from "../cluster-client.ts";
 import { ActivityFailed, callApi, isNotFound } from "./activity-failed.ts";
-import { type Args, bool, optArray, optInt, optObject, optString, reqInt, reqString } from "./arguments.ts";
+import {
+  type Args,
+  bool,
+  optArray,
+  optInt,
+  optObject,
+  optString,
+  reqInt,
+  reqString,
+  str,
+} from "./arguments.ts";
+import { chaosk8sFunction, NAME_TEMPLATE, optional, Param, perm, required } from "./chaosk8s-function.ts";
 import { kubeConfigOf, randomOf, recordTouch } from "./cluster-context.ts";
 import { execClient, execFailure } from "./exec-connection.ts";
 import { parseLast } from "./log-window.ts";
 import { formatNameTemplate, listPods, type PodSelection, pythonRegex, selectPods } from "./selection.ts";
 import { splitCommand } from "./shell-words.ts";
+import { type TargetSet, targetSet } from "./target-set.ts";
 
 const ACTIONS = "chaosk8s.pod.actions";
+const PROBES = "chaosk8s.pod.probes";
 
+/** How terminate_pods and exec_in_pods choose pods, with upstream's defaults. */
+const selectionParams = [
+  Param.labelSelector,
+  optional("name_pattern", "string"),
+  optional("all", "boolean", false),
+  optional("rand", "boolean", false),
+  optional("mode", "string", "fixed"),
+  optional("qty", "integer", 1),
+];
+const order = optional("order", "string", "alphabetic");
+
+/** Arguments without `mode`, `qty` or `order` (delete_pods, kill_microservice) choose as their defaults do. */
 export function podSelectionOf(args: Args): PodSelection {
   return {
     labelSelector: optString(args, "label_selector"),
@@ -25,6 +51,17 @@ export function podSelectionOf(args: Args): PodSelection {
   };
 }
 
+/** Every pod a selection could hit in `ns` (all candidates when it picks at random). */
+export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelection): Promise<TargetSet> {
+  const { candidates, chosen } = await selectPods(await coreApi(kc), ns, selection, Math.random);
+  const hit = selection.rand ? candidates : chosen;
+  return targetSet(
+    hit.map((pod) => ({ kind: "Pod", namespace: ns, name: podName(pod) })),
+    candidates.length,
+    [ns],
+  );
+}
+
 const podName = (pod: V1Pod): string => pod.metadata?.name ?? "";
 
 function touchedPods(pods: V1Pod[], namespace: string) {
@@ -32,15 +69,15 @@ function touchedPods(pods: V1Pod[], namespace: string) {
 }
 
 async function terminatePods(
-  args: Args,
   ctx: NativeContext,
-  action = `${ACTIONS}.terminate_pods`,
+  action: string,
+  ns: string,
+  selection: PodSelection,
+  gracePeriod = -1,
 ): Promise<string[]> {
-  const ns = optString(args, "ns") ?? "default";
-  const gracePeriod = optInt(args, "grace_period") ?? -1;
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
-  const { chosen } = await selectPods(core, ns, podSelectionOf(args), randomOf(ctx));
+  const core = await coreApi(kc);
+  const { chosen } = await selectPods(core, ns, selection, randomOf(ctx));
   const deleted: V1Pod[] = [];
   for (const pod of chosen) {
     const name = podName(pod);
@@ -101,8 +138,9 @@ async function execInPod(
   const stdout = collector();
   const stderr = collector();
   let status: V1Status | undefined;
+  const exec = await execClient(kc);
   const socket = await callApi({ verb: "create", resource: "pods/exec", namespace, name: podName(pod) }, () =>
-    execClient(kc)
+    exec
       .exec(namespace, podName(pod), container, command, stdout.stream, stderr.stream, null, false, (s) => {
         status = s;
       })
@@ -138,11 +176,11 @@ async function execInPods(args: Args, ctx: NativeContext): Promise<ExecResult[]>
     typeof cmd === "string" ? splitCommand(cmd) : Array.isArray(cmd) ? cmd.map((part) => String(part)) : [];
   if (command.length === 0)
     throw new ActivityFailed('argument "cmd" must be a command to run in the containers');
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const containerName = optString(args, "container_name");
-  const timeoutMs = (optInt(args, "request_timeout") ?? 60) * 1000;
+  const timeoutMs = reqInt(args, "request_timeout") * 1000;
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
+  const core = await coreApi(kc);
   const { chosen } = await selectPods(core, ns, podSelectionOf(args), randomOf(ctx));
   const results: ExecResult[] = [];
   const used: V1Pod[] = [];
@@ -169,17 +207,16 @@ async function execInPods(args: Args, ctx: NativeContext): Promise<ExecResult[]>
   return results;
 }
 
-async function deletePods(args: Args, ctx: NativeContext): Promise<string[]> {
-  return terminatePods(
-    { name_pattern: optString(args, "name"), label_selector: optString(args, "label_selector"), ns: args.ns },
-    ctx,
-    `${ACTIONS}.delete_pods`,
-  );
-}
+/** delete_pods: terminate_pods with `name` as the name pattern and the selection's defaults. */
+const deletePodsSelection = (args: Args) =>
+  podSelectionOf({
+    name_pattern: optString(args, "name"),
+    label_selector: optString(args, "label_selector"),
+  });
 
 async function podsOf(ctx: NativeContext, ns: string, labelSelector: string | undefined): Promise<V1Pod[]> {
   const kc = await kubeConfigOf(ctx);
-  return listPods(kc.makeApiClient(CoreV1Api), ns, { labelSelector });
+  return listPods(await coreApi(kc), ns, { labelSelector });
 }
 
 /** Probes with a `raise_on_*` flag: fail, or answer false when the flag is off. */
@@ -192,14 +229,14 @@ const where = (ns: string, selector: string | undefined) =>
   `${selector ? `matching "${selector}" ` : ""}in namespace "${ns}"`;
 
 async function readPodLogs(args: Args, ctx: NativeContext): Promise<Record<string, string>> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = optString(args, "name");
   const selector = formatNameTemplate(optString(args, "label_selector") ?? "", name);
   const last = optString(args, "last");
   const sinceSeconds = last ? parseLast(last) : undefined;
   const container = optString(args, "container_name");
   const kc = await kubeConfigOf(ctx);
-  const core = kc.makeApiClient(CoreV1Api);
+  const core = await coreApi(kc);
   const pods = await listPods(core, ns, { labelSelector: selector });
   const logs: Record<string, string> = {};
   for (const pod of pods) {
@@ -219,9 +256,9 @@ async function readPodLogs(args: Args, ctx: NativeContext): Promise<Record<strin
 }
 
 async function podsInPhase(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const selector = optString(args, "label_selector");
-  const phase = optString(args, "phase") ?? "Running";
+  const phase = str(args, "phase");
   const raise = bool(args, "raise_on_invalid_phase");
   const pods = await podsOf(ctx, ns, selector);
   if (pods.length === 0) return verdict(raise, `no pods ${where(ns, selector)} were found`);
@@ -237,9 +274,9 @@ async function podsInPhase(args: Args, ctx: NativeContext): Promise<boolean> {
 }
 
 async function podsNotInPhase(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const selector = optString(args, "label_selector");
-  const phase = optString(args, "phase") ?? "Running";
+  const phase = str(args, "phase");
   const raise = bool(args, "raise_on_in_phase");
   const pods = await podsOf(ctx, ns, selector);
   if (pods.length === 0) return verdict(raise, `no pods ${where(ns, selector)} were found`);
@@ -249,7 +286,7 @@ async function podsNotInPhase(args: Args, ctx: NativeContext): Promise<boolean> 
 }
 
 async function podsInConditions(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const selector = optString(args, "label_selector");
   const conditions = (optArray(args, "conditions") ?? []) as Array<Record<string, unknown>>;
   const raise = bool(args, "raise_on_invalid_conditions");
@@ -273,14 +310,14 @@ async function podsInConditions(args: Args, ctx: NativeContext): Promise<boolean
 }
 
 async function countPods(args: Args, ctx: NativeContext): Promise<number> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const phase = optString(args, "phase");
   const pods = await podsOf(ctx, ns, optString(args, "label_selector"));
   return phase ? pods.filter((pod) => pod.status?.phase === phase).length : pods.length;
 }
 
 async function podIsNotAvailable(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = optString(args, "name");
   const selector = formatNameTemplate(optString(args, "label_selector") ?? "", name);
   const pods = await podsOf(ctx, ns, selector);
@@ -307,7 +344,7 @@ async function shouldBeFoundInLogs(args: Args): Promise<boolean> {
 }
 
 async function allPodsHealthy(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const pods = await podsOf(ctx, ns, undefined);
   const unhealthy = pods.filter(
     (pod) => pod.status?.phase !== "Running" && pod.status?.phase !== "Succeeded",
@@ -322,17 +359,195 @@ async function allPodsHealthy(args: Args, ctx: NativeContext): Promise<boolean> 
   return true;
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  terminate_pods: (args, ctx) => terminatePods(args, ctx),
-  exec_in_pods: execInPods,
-  delete_pods: deletePods,
-  read_pod_logs: readPodLogs,
-  pods_in_phase: podsInPhase,
-  pods_not_in_phase: podsNotInPhase,
-  pods_in_conditions: podsInConditions,
-  count_pods: countPods,
-  pod_is_not_available: podIsNotAvailable,
-  count_min_pods: countMinPods,
-  should_be_found_in_logs: shouldBeFoundInLogs,
-  all_pods_healthy: allPodsHealthy,
-};
+export const terminate_pods = chaosk8sFunction({
+  module: ACTIONS,
+  name: "terminate_pods",
+  kind: "action",
+  summary:
+    "Delete pods chosen by label, name pattern, quantity or percentage (the controller recreates them).",
+  params: [...selectionParams, optional("grace_period", "integer", -1), Param.ns, order],
+  permissions: perm("list,delete", "pods"),
+  run: (args, ctx) =>
+    terminatePods(
+      ctx,
+      `${ACTIONS}.terminate_pods`,
+      str(args, "ns"),
+      podSelectionOf(args),
+      reqInt(args, "grace_period"),
+    ),
+  targets: (args, kc) => podTargets(kc, str(args, "ns"), podSelectionOf(args)),
+});
+
+export const exec_in_pods = chaosk8sFunction({
+  module: ACTIONS,
+  name: "exec_in_pods",
+  kind: "action",
+  summary: "Run a command in chosen pods (first container unless container_name is given).",
+  params: [
+    required("cmd", "string|array"),
+    ...selectionParams,
+    Param.ns,
+    order,
+    optional("container_name", "string"),
+    optional("request_timeout", "integer", 60),
+  ],
+  // The WebSocket upgrade (a GET) is authorized as `create` since Kubernetes 1.30.
+  permissions: [...perm("list", "pods"), ...perm("create", "pods/exec")],
+  run: execInPods,
+  targets: (args, kc) => podTargets(kc, str(args, "ns"), podSelectionOf(args)),
+});
+
+export const delete_pods = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_pods",
+  kind: "action",
+  summary: "Deprecated: terminate_pods with name as name_pattern.",
+  params: [Param.optionalName, Param.ns, Param.labelSelector],
+  permissions: perm("list,delete", "pods"),
+  run: (args, ctx) =>
+    terminatePods(ctx, `${ACTIONS}.delete_pods`, str(args, "ns"), deletePodsSelection(args)),
+  targets: (args, kc) => podTargets(kc, str(args, "ns"), deletePodsSelection(args)),
+});
+
+export const read_pod_logs = chaosk8sFunction({
+  module: PROBES,
+  name: "read_pod_logs",
+  kind: "probe",
+  summary: "Logs of the selected pods, by pod name.",
+  params: [
+    Param.optionalName,
+    optional("last", "string"),
+    Param.ns,
+    optional("from_previous", "boolean", false),
+    optional("label_selector", "string", NAME_TEMPLATE),
+    optional("container_name", "string"),
+  ],
+  permissions: [...perm("list", "pods"), ...perm("get", "pods/log")],
+  run: readPodLogs,
+});
+
+export const pods_in_phase = chaosk8sFunction({
+  module: PROBES,
+  name: "pods_in_phase",
+  kind: "probe",
+  summary: "Every selected pod is in the phase.",
+  params: [
+    required("label_selector", "string"),
+    optional("phase", "string", "Running"),
+    Param.ns,
+    optional("raise_on_invalid_phase", "boolean", true),
+  ],
+  permissions: perm("list", "pods"),
+  run: podsInPhase,
+});
+
+export const pods_in_conditions = chaosk8sFunction({
+  module: PROBES,
+  name: "pods_in_conditions",
+  kind: "probe",
+  summary: "Every selected pod has each of the conditions (type and status).",
+  params: [
+    required("label_selector", "string"),
+    required("conditions", "array"),
+    Param.ns,
+    optional("raise_on_invalid_conditions", "boolean", true),
+  ],
+  permissions: perm("list", "pods"),
+  run: podsInConditions,
+});
+
+export const pods_not_in_phase = chaosk8sFunction({
+  module: PROBES,
+  name: "pods_not_in_phase",
+  kind: "probe",
+  summary: "No selected pod is in the phase.",
+  params: [
+    required("label_selector", "string"),
+    optional("phase", "string", "Running"),
+    Param.ns,
+    optional("raise_on_in_phase", "boolean", true),
+  ],
+  permissions: perm("list", "pods"),
+  run: podsNotInPhase,
+});
+
+export const count_pods = chaosk8sFunction({
+  module: PROBES,
+  name: "count_pods",
+  kind: "probe",
+  summary: "How many pods match (in the phase, if given).",
+  params: [required("label_selector", "string"), optional("phase", "string"), Param.ns],
+  permissions: perm("list", "pods"),
+  run: countPods,
+});
+
+export const pod_is_not_available = chaosk8sFunction({
+  module: PROBES,
+  name: "pod_is_not_available",
+  kind: "probe",
+  summary: "No selected pod is Running.",
+  params: [
+    Param.name,
+    Param.ns,
+    optional("label_selector", "string", NAME_TEMPLATE),
+    optional("raise_on_is_available", "boolean", true),
+  ],
+  permissions: perm("list", "pods"),
+  run: podIsNotAvailable,
+});
+
+export const count_min_pods = chaosk8sFunction({
+  module: PROBES,
+  name: "count_min_pods",
+  kind: "probe",
+  summary: "At least min_count pods match in the phase.",
+  params: [
+    required("label_selector", "string"),
+    optional("phase", "string", "Running"),
+    optional("min_count", "integer", 2),
+    Param.ns,
+  ],
+  permissions: perm("list", "pods"),
+  run: countMinPods,
+});
+
+export const should_be_found_in_logs = chaosk8sFunction({
+  module: PROBES,
+  name: "should_be_found_in_logs",
+  kind: "probe",
+  summary: "The pattern is found in the logs read_pod_logs returned (all of them, or any).",
+  params: [
+    required("pattern", "string"),
+    optional("all_containers", "boolean", true),
+    optional("value", "object"),
+  ],
+  permissions: [],
+  // It only searches the value it is given.
+  needsCluster: false,
+  run: shouldBeFoundInLogs,
+});
+
+export const all_pods_healthy = chaosk8sFunction({
+  module: PROBES,
+  name: "all_pods_healthy",
+  kind: "probe",
+  summary: "Every pod of the namespace is Running or Succeeded.",
+  params: [Param.ns, optional("raise_on_any_unhealthy", "boolean", true)],
+  permissions: perm("list", "pods"),
+  run: allPodsHealthy,
+});
+
+export const podFunctions = [
+  terminate_pods,
+  exec_in_pods,
+  delete_pods,
+  read_pod_logs,
+  pods_in_phase,
+  pods_in_conditions,
+  pods_not_in_phase,
+  count_pods,
+  pod_is_not_available,
+  count_min_pods,
+  should_be_found_in_logs,
+  all_pods_healthy,
+];

@@ -1,7 +1,8 @@
 // Readiness probes wait on a Watch (no polling): the first event whose object is in the wanted
 // state answers true; the timeout answers false. The stream is reopened when the server ends it.
-import { ApiException, type KubeConfig, Watch } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Clock } from "../../providers/native.ts";
+import { type ClientNode, clientNode } from "../cluster-client.ts";
 import { type ApiCall, explainApiError } from "./activity-failed.ts";
 
 export interface StateWatch {
@@ -22,7 +23,11 @@ export interface StateWatch {
 const REOPEN_DELAY_MS = 100;
 const MAX_CONNECTION_FAILURES = 3;
 
-export function watchForState(options: StateWatch): Promise<boolean> {
+export async function watchForState(options: StateWatch): Promise<boolean> {
+  return watchWith(await clientNode(), options);
+}
+
+function watchWith({ ApiException, Watch }: ClientNode, options: StateWatch): Promise<boolean> {
   const stop = new AbortController();
   let request: AbortController | undefined;
   return new Promise<boolean>((resolve, reject) => {

@@ -1,9 +1,10 @@
 // chaosk8s.replicaset.actions.
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
-import { type Args, optString } from "./arguments.ts";
+import type { NativeContext } from "../../providers/native.ts";
+import { type Args, optString, str } from "./arguments.ts";
+import { chaosk8sFunction, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { type Json, Kinds } from "./object-access.ts";
-import { deleteSelected } from "./workloads.ts";
+import { deleteSelected, deletionTargets } from "./workloads.ts";
 
 /** A ReplicaSet a Deployment controls comes back by itself; only the others are recreated by the undo. */
 export function isControlled(object: Json): boolean {
@@ -12,7 +13,7 @@ export function isControlled(object: Json): boolean {
 }
 
 async function deleteReplicaSet(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const kc = await kubeConfigOf(ctx);
   await deleteSelected(
     { ctx, kc, action: "chaosk8s.replicaset.actions.delete_replica_set" },
@@ -25,6 +26,15 @@ async function deleteReplicaSet(args: Args, ctx: NativeContext): Promise<null> {
   return null;
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  delete_replica_set: deleteReplicaSet,
-};
+export const delete_replica_set = chaosk8sFunction({
+  module: "chaosk8s.replicaset.actions",
+  name: "delete_replica_set",
+  kind: "action",
+  summary: "Delete ReplicaSets by name or label selector (unowned ones are recreated by the undo).",
+  params: [Param.optionalName, Param.ns, Param.labelSelector],
+  permissions: perm("list,delete,create", "replicasets", "apps"),
+  run: deleteReplicaSet,
+  targets: (args, kc) => deletionTargets(kc, args, Kinds.ReplicaSet),
+});
+
+export const replicasetFunctions = [delete_replica_set];

@@ -1,5 +1,6 @@
-// Choosing the objects an activity acts on, shared by the actions and by resolveTargets (dry), so
-// the blast-radius guard sees exactly what the action would pick. Pure choice + one listing each.
+// Choosing the objects an activity acts on, shared by the actions and by their target resolvers (dry),
+// so the blast-radius guard sees exactly what the action would pick. Pure choice + one listing each;
+// pods are filtered page by page as the listing streams in, and only what the choice needs is kept.
 import type { CoreV1Api, V1Node, V1Pod } from "@kubernetes/client-node";
 import { ActivityFailed, callApi } from "./activity-failed.ts";
 
@@ -10,33 +11,48 @@ interface Page<T> {
   metadata?: { _continue?: string };
 }
 
-/** Every item of a list, following `continue` tokens. */
-export async function listAll<T>(fetchPage: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
+type PageFetch<T> = (token: string | undefined) => Promise<Page<T>>;
+
+/** The pages of a list as they arrive, following `continue` tokens. */
+export async function* pagesOf<T>(fetchPage: PageFetch<T>): AsyncGenerator<T[]> {
   let token: string | undefined;
   do {
     const page = await fetchPage(token);
-    items.push(...page.items);
+    yield page.items;
     token = page.metadata?._continue || undefined;
   } while (token);
+}
+
+/** Every item of a list, following `continue` tokens. */
+export async function listAll<T>(fetchPage: PageFetch<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pagesOf(fetchPage)) for (const item of page) items.push(item);
   return items;
+}
+
+interface PodSelectors {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+function podPages(core: CoreV1Api, namespace: string, selectors: PodSelectors): PageFetch<V1Pod> {
+  return (token) =>
+    core.listNamespacedPod({
+      namespace,
+      labelSelector: selectors.labelSelector || undefined,
+      fieldSelector: selectors.fieldSelector || undefined,
+      limit: PAGE_SIZE,
+      _continue: token,
+    });
 }
 
 export async function listPods(
   core: CoreV1Api,
   namespace: string,
-  selectors: { labelSelector?: string; fieldSelector?: string } = {},
+  selectors: PodSelectors = {},
 ): Promise<V1Pod[]> {
   return callApi({ verb: "list", resource: "pods", namespace }, () =>
-    listAll((token) =>
-      core.listNamespacedPod({
-        namespace,
-        labelSelector: selectors.labelSelector || undefined,
-        fieldSelector: selectors.fieldSelector || undefined,
-        limit: PAGE_SIZE,
-        _continue: token,
-      }),
-    ),
+    listAll(podPages(core, namespace, selectors)),
   );
 }
 
@@ -118,11 +134,23 @@ function creationTime(pod: V1Pod): number {
   return created ? new Date(created).getTime() : 0;
 }
 
+function namePatternOf(selection: PodSelection): RegExp | undefined {
+  return selection.namePattern ? pythonRegex(selection.namePattern, "name_pattern") : undefined;
+}
+
 /** Chaos Toolkit's pod choice: name filter, optional oldest-first, then all / first n / n random. */
 export function pickPods(pods: V1Pod[], selection: PodSelection, random: () => number): Selected<V1Pod> {
   checkPodSelection(selection);
-  const pattern = selection.namePattern ? pythonRegex(selection.namePattern, "name_pattern") : undefined;
-  const candidates = pattern ? pods.filter((pod) => pattern.test(pod.metadata?.name ?? "")) : [...pods];
+  const pattern = namePatternOf(selection);
+  return choosePods(
+    pattern ? pods.filter((pod) => pattern.test(pod.metadata?.name ?? "")) : [...pods],
+    selection,
+    random,
+  );
+}
+
+/** The choice among the pods that passed the name filter (sorted in place for `oldest`). */
+function choosePods(candidates: V1Pod[], selection: PodSelection, random: () => number): Selected<V1Pod> {
   if (selection.order === "oldest") candidates.sort((a, b) => creationTime(a) - creationTime(b));
   if (selection.all) return { candidates, chosen: [...candidates] };
   const wanted =
@@ -132,6 +160,20 @@ export function pickPods(pods: V1Pod[], selection: PodSelection, random: () => n
   return { candidates, chosen };
 }
 
+/** What a chosen pod keeps of the listing: enough to act on it, record it and order it. */
+function slim(pod: V1Pod): V1Pod {
+  const { name, namespace, uid, creationTimestamp } = pod.metadata ?? {};
+  const containers = (pod.spec?.containers ?? []).map((container) => ({ name: container.name }));
+  return {
+    metadata: { name, namespace, uid, creationTimestamp },
+    spec: { containers, nodeName: pod.spec?.nodeName },
+  };
+}
+
+/**
+ * Lists the namespace's pods page by page, keeping (slimmed) only those the name pattern matches,
+ * then chooses among them: a namespace of 100,000 pods never sits in memory whole.
+ */
 export async function selectPods(
   core: CoreV1Api,
   namespace: string,
@@ -139,8 +181,15 @@ export async function selectPods(
   random: () => number,
 ): Promise<Selected<V1Pod>> {
   checkPodSelection(selection);
-  const pods = await listPods(core, namespace, { labelSelector: selection.labelSelector });
-  return pickPods(pods, selection, random);
+  const pattern = namePatternOf(selection);
+  const candidates: V1Pod[] = [];
+  await callApi({ verb: "list", resource: "pods", namespace }, async () => {
+    for await (const page of pagesOf(podPages(core, namespace, { labelSelector: selection.labelSelector }))) {
+      for (const pod of page)
+        if (!pattern || pattern.test(pod.metadata?.name ?? "")) candidates.push(slim(pod));
+    }
+  });
+  return choosePods(candidates, selection, random);
 }
 
 export interface NodeSelection {

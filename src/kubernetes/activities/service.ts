@@ -1,17 +1,20 @@
 // chaosk8s.service.actions and chaosk8s.service.probes.
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
+import type { NativeContext } from "../../providers/native.ts";
 import { ActivityFailed } from "./activity-failed.ts";
-import { type Args, bool, optString, reqString } from "./arguments.ts";
+import { type Args, bool, optString, reqString, str } from "./arguments.ts";
+import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
+import { created, named } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField, verdict } from "./workloads.ts";
 
 const ACTIONS = "chaosk8s.service.actions";
+const PROBES = "chaosk8s.service.probes";
 
 async function createServiceEndpoint(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const manifest = await readSpecFile(reqString(args, "spec_path"), ctx.experimentDir);
   const kc = await kubeConfigOf(ctx);
   await createTracked(
@@ -23,7 +26,7 @@ async function createServiceEndpoint(args: Args, ctx: NativeContext): Promise<nu
 }
 
 async function deleteService(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const ref = refTo(Kinds.Service, reqString(args, "name"), ns);
   const kc = await kubeConfigOf(ctx);
   const service = await readObject(kc, ref);
@@ -35,7 +38,7 @@ async function deleteService(args: Args, ctx: NativeContext): Promise<null> {
 }
 
 async function serviceIsInitialized(args: Args, ctx: NativeContext): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = optString(args, "name");
   const labelSelector = optString(args, "label_selector");
   const kc = await kubeConfigOf(ctx);
@@ -53,8 +56,41 @@ async function serviceIsInitialized(args: Args, ctx: NativeContext): Promise<boo
   );
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  create_service_endpoint: createServiceEndpoint,
-  delete_service: deleteService,
-  service_is_initialized: serviceIsInitialized,
-};
+export const create_service_endpoint = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_service_endpoint",
+  kind: "action",
+  summary: "Create a Service from a JSON or YAML file (deleted again by the undo).",
+  params: [Param.specPath, Param.ns],
+  permissions: perm("create,delete", "services"),
+  run: createServiceEndpoint,
+  targets: async (args) => created("Service", args),
+});
+
+export const delete_service = chaosk8sFunction({
+  module: ACTIONS,
+  name: "delete_service",
+  kind: "action",
+  summary: "Delete a Service (recreated by the undo).",
+  params: [Param.name, Param.ns],
+  permissions: perm("get,delete,create", "services"),
+  run: deleteService,
+  targets: async (args) => named("Service", args),
+});
+
+export const service_is_initialized = chaosk8sFunction({
+  module: PROBES,
+  name: "service_is_initialized",
+  kind: "probe",
+  summary: "A Service with the name and/or labels exists.",
+  params: [
+    Param.optionalName,
+    Param.ns,
+    Param.labelSelector,
+    optional("raise_if_service_not_initialized", "boolean", true),
+  ],
+  permissions: perm("list", "services"),
+  run: serviceIsInitialized,
+});
+
+export const serviceFunctions = [create_service_endpoint, delete_service, service_is_initialized];

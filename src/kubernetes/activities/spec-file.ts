@@ -1,7 +1,6 @@
 // Manifests given as `spec_path`: JSON or YAML by extension, relative to the experiment's directory.
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
-import { parse } from "yaml";
 import { ActivityFailed } from "./activity-failed.ts";
 
 export async function readSpecFile(
@@ -24,7 +23,7 @@ export async function readSpecFile(
   }
   let value: unknown;
   try {
-    value = extension === ".json" ? JSON.parse(text) : parse(text);
+    value = extension === ".json" ? JSON.parse(text) : (await import("yaml")).parse(text);
   } catch (error) {
     throw new ActivityFailed(
       `spec file ${path} is not valid ${extension === ".json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`,

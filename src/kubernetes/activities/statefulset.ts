@@ -1,16 +1,28 @@
 // chaosk8s.statefulset.actions and chaosk8s.statefulset.probes.
-import type { NativeContext, NativeImplementation } from "../../providers/native.ts";
-import { type Args, bool, optInt, optString, reqInt, reqString } from "./arguments.ts";
+import type { NativeContext } from "../../providers/native.ts";
+import { type Args, bool, optString, reqInt, reqString, str } from "./arguments.ts";
+import { chaosk8sFunction, optional, Param, perm, required } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
+import { created, named } from "./target-set.ts";
 import { createTracked, scaleTracked } from "./tracked-changes.ts";
-import { awaitReadiness, count, deleteSelected, specOf, statusOf, verdict } from "./workloads.ts";
+import {
+  awaitReadiness,
+  count,
+  deleteSelected,
+  deletionTargets,
+  specOf,
+  statusOf,
+  verdict,
+} from "./workloads.ts";
 
 const ACTIONS = "chaosk8s.statefulset.actions";
+const PROBES = "chaosk8s.statefulset.probes";
+const apps = "apps";
 
 async function createStatefulset(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const manifest = await readSpecFile(reqString(args, "spec_path"), ctx.experimentDir);
   const kc = await kubeConfigOf(ctx);
   await createTracked(
@@ -22,7 +34,7 @@ async function createStatefulset(args: Args, ctx: NativeContext): Promise<null> 
 }
 
 async function scaleStatefulset(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const kc = await kubeConfigOf(ctx);
   await scaleTracked(
     { ctx, kc, action: `${ACTIONS}.scale_statefulset` },
@@ -33,7 +45,7 @@ async function scaleStatefulset(args: Args, ctx: NativeContext): Promise<null> {
 }
 
 async function removeStatefulset(args: Args, ctx: NativeContext): Promise<null> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const kc = await kubeConfigOf(ctx);
   await deleteSelected(
     { ctx, kc, action: `${ACTIONS}.remove_statefulset` },
@@ -50,9 +62,9 @@ const statefulsetReady = (object: Record<string, unknown>) =>
   count(statusOf(object), "readyReplicas") === count(specOf(object), "replicas");
 
 async function readiness(args: Args, ctx: NativeContext, want: boolean, raiseFlag: string): Promise<boolean> {
-  const ns = optString(args, "ns") ?? "default";
+  const ns = str(args, "ns");
   const name = reqString(args, "name");
-  const timeoutSeconds = optInt(args, "timeout") ?? 30;
+  const timeoutSeconds = reqInt(args, "timeout");
   const kc = await kubeConfigOf(ctx);
   const reached = await awaitReadiness(ctx, kc, {
     kind: Kinds.StatefulSet,
@@ -72,10 +84,65 @@ async function readiness(args: Args, ctx: NativeContext, want: boolean, raiseFla
   );
 }
 
-export const implementations: Record<string, NativeImplementation> = {
-  create_statefulset: createStatefulset,
-  scale_statefulset: scaleStatefulset,
-  remove_statefulset: removeStatefulset,
-  statefulset_not_fully_available: (args, ctx) => readiness(args, ctx, false, "raise_on_fully_available"),
-  statefulset_fully_available: (args, ctx) => readiness(args, ctx, true, "raise_on_not_fully_available"),
-};
+export const create_statefulset = chaosk8sFunction({
+  module: ACTIONS,
+  name: "create_statefulset",
+  kind: "action",
+  summary: "Create a StatefulSet from a JSON or YAML file (deleted again by the undo).",
+  params: [Param.specPath, Param.ns],
+  permissions: perm("create,delete", "statefulsets", apps),
+  run: createStatefulset,
+  targets: async (args) => created("StatefulSet", args),
+});
+
+export const scale_statefulset = chaosk8sFunction({
+  module: ACTIONS,
+  name: "scale_statefulset",
+  kind: "action",
+  summary: "Set a StatefulSet's replicas (restored by the undo).",
+  params: [Param.name, required("replicas", "integer"), Param.ns],
+  permissions: perm("get,patch", "statefulsets", apps),
+  run: scaleStatefulset,
+  targets: async (args) => named("StatefulSet", args),
+});
+
+export const remove_statefulset = chaosk8sFunction({
+  module: ACTIONS,
+  name: "remove_statefulset",
+  kind: "action",
+  summary: "Delete StatefulSets by name or label selector (recreated by the undo).",
+  params: [Param.optionalName, Param.ns, Param.labelSelector],
+  permissions: perm("list,delete,create", "statefulsets", apps),
+  run: removeStatefulset,
+  targets: (args, kc) => deletionTargets(kc, args, Kinds.StatefulSet),
+});
+
+const probeParams = [Param.name, Param.ns, Param.labelSelector, Param.timeout];
+
+export const statefulset_not_fully_available = chaosk8sFunction({
+  module: PROBES,
+  name: "statefulset_not_fully_available",
+  kind: "probe",
+  summary: "Waits (watch) until the StatefulSet has fewer ready replicas than wanted.",
+  params: [...probeParams, optional("raise_on_fully_available", "boolean", true)],
+  permissions: perm("watch", "statefulsets", apps),
+  run: (args, ctx) => readiness(args, ctx, false, "raise_on_fully_available"),
+});
+
+export const statefulset_fully_available = chaosk8sFunction({
+  module: PROBES,
+  name: "statefulset_fully_available",
+  kind: "probe",
+  summary: "Waits (watch) until all the StatefulSet's replicas are ready.",
+  params: [...probeParams, optional("raise_on_not_fully_available", "boolean", true)],
+  permissions: perm("watch", "statefulsets", apps),
+  run: (args, ctx) => readiness(args, ctx, true, "raise_on_not_fully_available"),
+});
+
+export const statefulsetFunctions = [
+  create_statefulset,
+  scale_statefulset,
+  remove_statefulset,
+  statefulset_not_fully_available,
+  statefulset_fully_available,
+];

@@ -3,9 +3,11 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { NativeContext } from "../../providers/native.ts";
 import { ActivityFailed } from "./activity-failed.ts";
+import { type Args, optString, str } from "./arguments.ts";
 import { apiVersionOf, type Json, type KindInfo, listObjects, refTo } from "./object-access.ts";
 import { watchForState } from "./readiness.ts";
 import { formatNameTemplate } from "./selection.ts";
+import { type TargetSet, targetSet } from "./target-set.ts";
 import { type Change, deleteTracked } from "./tracked-changes.ts";
 
 export const nameField = (name: string | undefined) => (name ? `metadata.name=${name}` : undefined);
@@ -40,6 +42,23 @@ export async function selectForDeletion(
     );
   }
   return listObjects(kc, kind, ns, name ? { fieldSelector: nameField(name) } : { labelSelector });
+}
+
+/** The objects a delete by `name`, else `label_selector`, in `ns` would remove. */
+export async function deletionTargets(kc: KubeConfig, args: Args, kind: KindInfo): Promise<TargetSet> {
+  const ns = str(args, "ns");
+  const objects = await selectForDeletion(
+    kc,
+    kind,
+    ns,
+    optString(args, "name"),
+    optString(args, "label_selector"),
+  );
+  return targetSet(
+    objects.map((object) => ({ kind: kind.kind, namespace: ns, name: nameOf(object) })),
+    objects.length,
+    [ns],
+  );
 }
 
 /** Deletes by name, else label selector; returns the names deleted. */

@@ -1,0 +1,65 @@
+// Whole-process figures of the bundled CLI (dist/cli.js), each beside an empty `node -e 0`:
+// `--help`, `validate` of one file, `run` of 20 local http/process activities, and `run` of a
+// terminate-pod experiment (no pauses) against the simulated cluster, which loads the cluster client.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startSimCluster } from "../src/sim/index.ts";
+import { measureNode, type ProcessFigures } from "./measure.ts";
+
+const LOCAL = "bench/fixtures/twenty-activities.yaml";
+const KUBERNETES = "bench/fixtures/terminate-pod-no-pause.yaml";
+
+export interface CliFigures {
+  node: ProcessFigures;
+  help: ProcessFigures;
+  validate: ProcessFigures;
+  runLocal: ProcessFigures;
+  runKubernetes: ProcessFigures;
+}
+
+export async function benchCli(runs: number): Promise<CliFigures> {
+  const cli = path.resolve(process.env.BENCH_DIST ?? "dist", "cli.js");
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+  const dir = mkdtempSync(path.join(tmpdir(), "chaos-bench-"));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const journal = (name: string) => ["--journal-path", path.join(dir, `${name}.json`)];
+    const node = await measureNode(["-e", "0"], { runs });
+    const help = await measureNode([cli, "--help"], { runs });
+    const validate = await measureNode([cli, "validate", LOCAL], { runs });
+    const runLocal = await measureNode(
+      [cli, "run", LOCAL, "--var", `base_url=http://127.0.0.1:${port}`, ...journal("local")],
+      { runs },
+    );
+    server.close();
+    // Started only now: its controllers would otherwise share the CPU with the local figures.
+    const sim = await startSimCluster({
+      manifests: await readFile("bench/fixtures/web-app.yaml", "utf8"),
+      timing: { scheduleMs: 0, startMs: 0, readyMs: 0, jitter: 0, deleteGraceMs: 0 },
+    });
+    try {
+      const kubeconfig = path.join(dir, "kubeconfig");
+      writeFileSync(kubeconfig, sim.kubeconfig);
+      const undo = ["--undo-file", path.join(dir, "undo.json")];
+      const runKubernetes = await measureNode(
+        [cli, "run", KUBERNETES, "--kubeconfig", kubeconfig, ...journal("kubernetes"), ...undo],
+        { runs, prepare: () => sim.settled(10_000) },
+      );
+      return { node, help, validate, runLocal, runKubernetes };
+    } finally {
+      await sim.close();
+    }
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

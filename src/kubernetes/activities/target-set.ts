@@ -1,0 +1,61 @@
+// What an action would touch, resolved beforehand without changing anything: the dry run prints it
+// and the blast-radius guard checks it. Each action's record builds its own with these helpers.
+import { type Args, optString, reqString } from "./arguments.ts";
+
+/** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
+export interface TargetObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface TargetSet {
+  namespaces: string[];
+  /** The objects the action would touch; for random selections, every object it could hit. */
+  objects: TargetObject[];
+  /** How many objects matched the action's selector. */
+  candidates: number;
+}
+
+export function targetSet(
+  objects: TargetObject[],
+  candidates = objects.length,
+  namespaces: string[] = [],
+): TargetSet {
+  const all = new Set(namespaces);
+  for (const object of objects) if (object.namespace) all.add(object.namespace);
+  return { namespaces: [...all].sort(), objects, candidates };
+}
+
+/** Several resolutions as one (kill_microservice: a Deployment, its ReplicaSet and a pod). */
+export function unionOf(parts: readonly TargetSet[], namespaces: string[] = []): TargetSet {
+  return targetSet(
+    parts.flatMap((part) => part.objects),
+    parts.reduce((sum, part) => sum + part.candidates, 0),
+    namespaces,
+  );
+}
+
+/** What a created object will be called: its manifest's name, else where the manifest comes from. */
+export function createdName(args: Args, manifest?: Record<string, unknown>): string {
+  const metadata = (manifest?.metadata ?? {}) as Record<string, unknown>;
+  if (typeof metadata.name === "string") return metadata.name;
+  const specPath = optString(args, "spec_path") ?? optString(args, "resource_as_yaml_file");
+  return specPath ? `(named in ${specPath})` : "(generated name)";
+}
+
+/** The one object `name` (in `ns`, unless cluster-scoped) names. */
+export function named(
+  kind: string,
+  args: Args,
+  name = reqString(args, "name"),
+  namespaced = true,
+): TargetSet {
+  const ns = optString(args, "ns") ?? "default";
+  return targetSet([namespaced ? { kind, namespace: ns, name } : { kind, name }], 1, namespaced ? [ns] : []);
+}
+
+/** The one object a create would make in `ns`. */
+export function created(kind: string, args: Args, manifest?: Record<string, unknown>): TargetSet {
+  return named(kind, args, createdName(args, manifest));
+}
