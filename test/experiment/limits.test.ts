@@ -78,7 +78,7 @@ describe("nesting depth", () => {
     const result = validateExperiment({ data: deep }, options);
     expect(result.valid).toBe(false);
     expect(result.issues.map(formatIssue)).toEqual([
-      `x.yaml: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
+      `x.yaml:1:1: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
     ]);
   });
 
