@@ -17,6 +17,7 @@ import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/se
 import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
+import { info } from "./log.ts";
 import { publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
 import { experimentSource, exportCommit } from "./trusted-checkout.ts";
 
@@ -24,12 +25,12 @@ const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
 
 const log: Reporter = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
   event: (event, file) => {
     const line = formatRunEvent(event);
-    if (line) core.info(`${file}:${line}`);
+    if (line) info(`${file}:${line}`);
   },
 };
 
@@ -92,7 +93,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     });
     const validation = validationResult(preparation);
     if (validation.verdict === "invalid") {
-      core.info(secrets.redact(summaryLine(validation)));
+      info(secrets.redact(summaryLine(validation)));
       await publish(inputs, validation, { env, cwd, secrets, journalDir });
       core.setFailed(secrets.redact(`${summaryLine(validation)} (invalid experiments always fail the step)`));
       return;
@@ -133,7 +134,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
           ? undefined
           : { seconds: inputs.options.timeoutSeconds, startedAt },
     });
-    core.info(secrets.redact(summaryLine(result)));
+    info(secrets.redact(summaryLine(result)));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (result.undo) {
       // Changes left in the cluster fail the step whatever fail-on says.
@@ -193,12 +194,11 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     const clusterState = core.getState(STATE_CLUSTER);
     if (undoFile && existsSync(undoFile) && clusterState) {
       const cluster = JSON.parse(clusterState) as ClusterRequest;
-      if (cluster.mode === "sim")
-        core.info("The simulated cluster ended with the main step: nothing to undo.");
+      if (cluster.mode === "sim") info("The simulated cluster ended with the main step: nothing to undo.");
       else {
         const replayed = await replayPendingUndo(undoFile, { cluster, reporter: log, cwd, env, secrets });
         for (const step of replayed) {
-          core.info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
+          info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
         }
         if (replayed.length > 0) {
           core.warning(`Replayed ${replayed.length} pending undo step(s) the main step could not run`);

@@ -18,6 +18,7 @@ import { capReport, renderReport, renderRunFailure } from "../report/markdown.ts
 import type { RunResult } from "../run/outcome.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
+import { info } from "./log.ts";
 
 /** GitHub refuses job summaries over 1 MiB. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -97,7 +98,7 @@ async function comment(
         create: inputs.comment === "always" || !held,
       });
       if (posted.action !== "skipped") {
-        core.info(`Report comment ${posted.action} on #${issueNumber}: ${posted.url}`);
+        info(`Report comment ${posted.action} on #${issueNumber}: ${posted.url}`);
       }
       url ??= posted.url;
     }
@@ -157,14 +158,14 @@ export async function publish(
   }
 
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(capReport(markdown, SUMMARY_LIMIT)).write();
-  else core.info(markdown);
+  else info(markdown);
 
   let junitPath = "";
   if (inputs.junitPath) {
     junitPath = resolve(context.cwd, inputs.junitPath);
     await mkdir(dirname(junitPath), { recursive: true });
     await writeFile(junitPath, renderJUnit(result, { secrets: secrets.list() }));
-    core.info(`JUnit report written to ${junitPath}`);
+    info(`JUnit report written to ${junitPath}`);
   }
 
   const count = (verdicts: string[]) =>

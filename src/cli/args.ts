@@ -142,10 +142,18 @@ function checkSimFault(text: string): Checked<SimFault> {
   if (!Number.isInteger(status) || status < 400 || status > 599) {
     return { ok: false, expected: "STATUS[:METHOD[:PATH]] with an HTTP error status" };
   }
+  const pattern = path.length > 0 ? path.join(":") : undefined;
+  if (pattern !== undefined) {
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      return { ok: false, expected: `a PATH that is a regular expression (${(error as Error).message})` };
+    }
+  }
   return accept({
     status,
     ...(method ? { method: method.toUpperCase() } : {}),
-    ...(path.length > 0 ? { path: path.join(":") } : {}),
+    ...(pattern === undefined ? {} : { path: pattern }),
   });
 }
 

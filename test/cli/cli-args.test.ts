@@ -124,6 +124,10 @@ describe("parseCommandLine", () => {
     [["run", "--sim-latency", "5"], "--sim-latency only applies with --cluster sim"],
     [["run", "--cluster", "sim", "--sim-deny", "delete"], "--sim-deny expects VERB:RESOURCE"],
     [["run", "--cluster", "sim", "--sim-fault", "200"], "--sim-fault expects STATUS[:METHOD[:PATH]]"],
+    [
+      ["run", "--cluster", "sim", "--sim-fault", "500:GET:("],
+      "--sim-fault expects a PATH that is a regular expression (Invalid regular expression: /(/: Unterminated group), got '500:GET:('",
+    ],
     [["run", "--cluster", "sim", "--sim-latency", "soon"], "--sim-latency expects a number of milliseconds"],
     [["run", "--bogus"], "Unknown option '--bogus'"],
     [["explode"], "unknown command 'explode'"],

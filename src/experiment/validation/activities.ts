@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import { describeValue, shapeProblems } from "../shape-messages.ts";
 import type { Checker, Where } from "./checker.ts";
 import { checkControls } from "./controls.ts";
@@ -92,7 +93,7 @@ function checkActivityType(c: Checker, value: unknown, path: PathSegment[], wher
     const role = where === "hypothesis" ? "a steady-state hypothesis" : "a tolerance";
     c.warn(path, `${role} should only run probes, and this is an action: it runs on every check`);
   } else if (typeof value === "string" && value !== "") {
-    c.error(path, `'${value}' is not a supported activity type (expected probe or action)`);
+    c.error(path, `${quote(value)} is not a supported activity type (expected probe or action)`);
   } else {
     c.error(path, `an activity must have a type (probe or action), got ${describeValue(value)}`);
   }
