@@ -87,6 +87,8 @@ run options:
   --fail-fast                   stop the method at the first deviation seen during it
   --rollback-strategy S         default | always | never | deviated
   --dry-run                     validate, resolve and print what would run and what it would touch
+                                (exit 1 when the real run would be refused or reach nothing)
+  --allow-no-target             a method action that reaches no object does not fail the experiment
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
@@ -187,6 +189,7 @@ function parseRun(args: string[]): Command {
       "fail-fast": { type: "boolean", default: false },
       "rollback-strategy": { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      "allow-no-target": { type: "boolean", default: false },
       timeout: { type: "string" },
       "activity-timeout": { type: "string" },
       "undo-timeout": { type: "string" },
@@ -215,6 +218,7 @@ function parseRun(args: string[]): Command {
       failFast: values["fail-fast"],
       rollbackStrategy: values["rollback-strategy"],
       dryRun: values["dry-run"],
+      allowNoTarget: values["allow-no-target"],
       namespaces: list(values.namespaces),
       maxAffected: values["max-affected"],
       timeout: values.timeout,
