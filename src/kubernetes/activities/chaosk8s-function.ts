@@ -113,6 +113,8 @@ async function runFault(
       ...ctx.services,
       [FAULT_RUNNING]: true,
       record: (record: TouchRecord) => {
+        // A record of nothing says less than the one `missed` makes below.
+        if (record.objects.length === 0) return;
         reached += reachedCount(fault, record.objects);
         recordTouch(ctx, record);
       },
