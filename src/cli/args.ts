@@ -103,7 +103,8 @@ run options:
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
 
-Exit status: 0 every experiment held; 1 one deviated, failed or was interrupted; 2 bad input.`;
+Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
+failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
 
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined
