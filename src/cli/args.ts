@@ -87,6 +87,8 @@ run options:
   --fail-fast                   stop the method at the first deviation seen during it
   --rollback-strategy S         default | always | never | deviated
   --dry-run                     validate, resolve and print what would run and what it would touch
+                                (exit 1 when the real run would be refused or reach nothing)
+  --allow-no-target             a method action that reaches no object does not fail the experiment
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
@@ -101,7 +103,8 @@ run options:
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
 
-Exit status: 0 every experiment held; 1 one deviated, failed or was interrupted; 2 bad input.`;
+Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
+failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
 
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined
@@ -195,6 +198,7 @@ function parseRun(args: string[]): Command {
       "fail-fast": { type: "boolean", default: false },
       "rollback-strategy": { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      "allow-no-target": { type: "boolean", default: false },
       timeout: { type: "string" },
       "activity-timeout": { type: "string" },
       "undo-timeout": { type: "string" },
@@ -223,6 +227,7 @@ function parseRun(args: string[]): Command {
       failFast: values["fail-fast"],
       rollbackStrategy: values["rollback-strategy"],
       dryRun: values["dry-run"],
+      allowNoTarget: values["allow-no-target"],
       namespaces: list(values.namespaces),
       maxAffected: values["max-affected"],
       timeout: values.timeout,

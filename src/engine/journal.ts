@@ -34,6 +34,11 @@ export interface TouchRecord {
   /** The objects' state before and after, when the change is a value: `{replicas: 3}` → `{replicas: 1}`, or "deleted". */
   before?: unknown;
   after?: unknown;
+  /**
+   * A fault that reached no object: what it looked for, e.g. `terminate_pods reached no pod:
+   * label_selector "app=nope" in namespace "default" matched nothing` (with `objects` empty).
+   */
+  missed?: string;
 }
 
 export interface SteadyState {

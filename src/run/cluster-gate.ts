@@ -31,6 +31,7 @@ import {
   type SignatureWithPermissions,
 } from "../kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "../kubernetes/scope.ts";
+import type { TargetSet } from "../kubernetes/targets.ts";
 import type { UndoStep } from "../providers/native.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
 import type { SimOptions } from "../sim/index.ts";
@@ -61,6 +62,31 @@ export interface GateRequest {
   cluster: ClusterRequest;
 }
 
+/** One Kubernetes method action as a dry run resolves it, touching nothing. */
+export interface ResolvedAction {
+  activityName: string;
+  module: string;
+  func: string;
+  /** Absent when its targets could not be resolved. */
+  targetSet?: TargetSet;
+  /** Why its targets could not be resolved. */
+  unresolved?: string;
+  /** A fault (terminate, delete, scale, drain...), as opposed to an action that creates or restores. */
+  fault: boolean;
+  /** A fault that would reach no object: why, as the real run would say it. */
+  noTarget?: string;
+}
+
+/** What a dry run learns from the cluster, as data; run/dry-run.ts judges and renders it. */
+export interface ClusterPlan {
+  /** The RBAC the run lacks (formatted, with the rules that grant it); undefined when all is allowed. */
+  missingPermissions?: string;
+  /** Each Kubernetes action of the method, in the order the experiment lists them. */
+  actions: ResolvedAction[];
+  /** The blast-radius guard's refusal (formatted); undefined when it lets the run start. */
+  guardRefusal?: string;
+}
+
 export interface Cluster {
   /** Passed to native functions: `kubernetes` is the connection service. */
   services: Record<string, unknown>;
@@ -76,13 +102,13 @@ export interface Cluster {
     request: GateRequest,
     registry: NativeRegistry,
   ): Promise<void>;
-  /** For --dry-run: the connection, missing permissions and each action's resolved targets, touching nothing. */
+  /** For --dry-run: missing permissions, each action's resolved targets and the guard's verdict, touching nothing. */
   plan(
     experiment: Experiment,
     activities: KubernetesActivity[],
     request: GateRequest,
     registry: NativeRegistry,
-  ): Promise<string>;
+  ): Promise<ClusterPlan>;
   /**
    * Reads and checks the connection settings without contacting the cluster: a ConnectionError
    * (unreadable kubeconfig, unknown context, missing CA file, malformed server) means bad input.
@@ -168,7 +194,7 @@ export async function createCluster(
     experiment: Experiment,
     activities: KubernetesActivity[],
     registry: NativeRegistry,
-    onError: (message: string) => void,
+    onError: (message: string, activity: KubernetesActivity) => void,
   ): Promise<ActionTargets[]> => {
     const kc = await service.connect();
     const { resolveTargets } = await import("../kubernetes/targets.ts");
@@ -181,6 +207,7 @@ export async function createCluster(
         const why = errorMessage(error);
         onError(
           `cannot resolve the targets of '${activity.name}' (${activity.module}.${activity.func}): ${why}`,
+          activity,
         );
         continue;
       }
@@ -238,20 +265,32 @@ export async function createCluster(
       if (targets.length > 0) reporter.info(formatTargets(targets));
     },
     async plan(experiment, activities, request_, registry) {
-      const lines: string[] = [];
       const missing = await missingPermissions(activities, registry);
-      if (missing.length > 0) {
-        lines.push(formatMissingPermissions(missing, info?.source.user));
-      } else {
-        lines.push("RBAC: every permission the experiment needs is allowed.");
-      }
-      const targets = await resolveAll(experiment, activities, registry, (message) => lines.push(message));
-      lines.push(
-        targets.length > 0 ? formatTargets(targets) : "No action of the method targets cluster objects.",
+      const { isFault, wouldReachNothing } = await import("../kubernetes/targets.ts");
+      const unresolved = new Map<string, string>();
+      const targets = await resolveAll(experiment, activities, registry, (message, activity) =>
+        unresolved.set(activity.name, message),
       );
+      const actions = methodActions(experiment, activities, registry).map((activity): ResolvedAction => {
+        const base = {
+          activityName: activity.name,
+          module: activity.module,
+          func: activity.func,
+          fault: isFault(activity.module, activity.func),
+        };
+        const resolved = targets.find((target) => target.activityName === activity.name);
+        if (!resolved) return { ...base, unresolved: unresolved.get(activity.name) ?? "no target resolver" };
+        const noTarget = wouldReachNothing(activity.module, activity.func, activity.args, resolved.targetSet);
+        return { ...base, targetSet: resolved.targetSet, ...(noTarget ? { noTarget } : {}) };
+      });
       const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
-      if (violations.length > 0) lines.push(formatGuardRefusal(violations));
-      return lines.join("\n");
+      return {
+        ...(missing.length > 0
+          ? { missingPermissions: formatMissingPermissions(missing, info?.source.user) }
+          : {}),
+        actions,
+        ...(violations.length > 0 ? { guardRefusal: formatGuardRefusal(violations) } : {}),
+      };
     },
     checkConnection: () => service.check(),
     undoLog: (file, runId) => createUndoLog({ file, runId, execute: executeUndo }),

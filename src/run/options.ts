@@ -29,6 +29,8 @@ export interface RunOptions {
   failFast: boolean;
   rollbackStrategy?: RollbackStrategyChoice;
   dryRun: boolean;
+  /** A method action that reaches no object does not fail the experiment (off by default). */
+  allowNoTarget: boolean;
   /** The namespaces actions may touch; absent: those the experiment names. */
   namespaces?: string[];
   maxAffected?: MaxAffected;
@@ -44,7 +46,15 @@ export interface RunOptions {
 
 /** Options built in code (tests, tools) rather than typed: the defaults, then what is given. */
 export function runOptions(given: Partial<RunOptions> = {}): RunOptions {
-  return { targets: [DEFAULT_TARGET], vars: [], varFiles: [], failFast: false, dryRun: false, ...given };
+  return {
+    targets: [DEFAULT_TARGET],
+    vars: [],
+    varFiles: [],
+    failFast: false,
+    dryRun: false,
+    allowNoTarget: false,
+    ...given,
+  };
 }
 
 /** What the user gave, as typed; a missing key or `undefined` means not given. */
@@ -58,6 +68,7 @@ export interface GivenOptions {
   failFast?: string | boolean;
   rollbackStrategy?: string;
   dryRun?: string | boolean;
+  allowNoTarget?: string | boolean;
   namespaces?: readonly string[];
   maxAffected?: string;
   timeout?: string;
@@ -74,6 +85,7 @@ export type CheckedOption =
   | "failFast"
   | "rollbackStrategy"
   | "dryRun"
+  | "allowNoTarget"
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
@@ -210,6 +222,7 @@ export function parseRunOptions(
       checkChoice(text, ROLLBACK_STRATEGIES),
     ),
     dryRun: flag("dryRun", given.dryRun),
+    allowNoTarget: flag("allowNoTarget", given.allowNoTarget),
     namespaces: namespaces.length > 0 ? namespaces : undefined,
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),

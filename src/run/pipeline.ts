@@ -7,19 +7,24 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
-import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
-import type { Experiment } from "../experiment/format.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
-import { type Cluster, type ClusterRequest, createCluster, type GateRequest } from "./cluster-gate.ts";
+import {
+  type Cluster,
+  type ClusterPlan,
+  type ClusterRequest,
+  createCluster,
+  type GateRequest,
+} from "./cluster-gate.ts";
+import { buildPlan, formatPlan } from "./dry-run.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
 import type { RunOptions } from "./options.ts";
-import type { ExperimentOutcome, RunResult } from "./outcome.ts";
+import type { DryRunPlan, ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
@@ -169,12 +174,15 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   };
 }
 
-const dryRunOutcome = (item: PreparedExperiment): ExperimentOutcome => ({
+/** `skipped` when the real run would start; `failed` when it would be refused or inject nothing. */
+const dryRunOutcome = (item: PreparedExperiment, plan: DryRunPlan): ExperimentOutcome => ({
   file: item.file,
   title: item.experiment.title,
-  verdict: "skipped",
-  reason: "skipped: dry run",
+  ...(plan.refusals.length === 0
+    ? { verdict: "skipped", reason: "skipped: dry run" }
+    : { verdict: "failed", reason: `failed: dry run: ${plan.refusals.join("\n")}` }),
   issues: item.issues,
+  plan,
 });
 
 const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
@@ -226,17 +234,22 @@ async function runOne(
 
   if (options.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
-    reporter.info(describePlan(substituted));
+    let clusterPlan: ClusterPlan | undefined;
     try {
       if (needsCluster) {
         await (await clusterFor()).checkConnection();
-        const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
-        reporter.info(plan);
+        clusterPlan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
       }
     } catch (error) {
       return failed(error);
     }
-    return dryRunOutcome(item);
+    // Targets, reasons and activity targets may quote a secret (a token in a URL).
+    const plan = JSON.parse(
+      secrets.redact(JSON.stringify(buildPlan(substituted, clusterPlan, options))),
+    ) as DryRunPlan;
+    const title = substituted["steady-state-hypothesis"]?.title ?? "";
+    reporter.info(formatPlan(title, plan, needsCluster));
+    return dryRunOutcome(item, plan);
   }
 
   let cluster: Cluster | undefined;
@@ -261,6 +274,7 @@ async function runOne(
     },
     ...limits,
     activityTimeoutSeconds: options.activityTimeoutSeconds,
+    allowNoTarget: options.allowNoTarget,
     signal: request.signal,
     // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
     execute: createExecutor({ registry, env: request.env }),
@@ -297,27 +311,6 @@ function noClusterUndoLog(file: string, runId: string) {
       throw new Error(`cannot undo '${step.description}': no cluster connection in this run`);
     },
   });
-}
-
-/** Each activity of the substituted experiment and what it acts on; the reporter redacts secrets. */
-function describePlan(experiment: Experiment): string {
-  const lines: string[] = [];
-  const hypothesis = experiment["steady-state-hypothesis"];
-  const name = (activity: Experiment["method"][number]) =>
-    "ref" in activity
-      ? `ref ${activity.ref}`
-      : `${activity.type} ${activity.name} [${activityTarget(activity)}]${activity.background ? " (background)" : ""}`;
-  if (hypothesis) {
-    lines.push(`  steady-state hypothesis "${hypothesis.title}":`);
-    for (const probe of hypothesis.probes ?? []) lines.push(`    - ${name(probe)}`);
-  }
-  lines.push("  method:");
-  for (const activity of experiment.method) lines.push(`    - ${name(activity)}`);
-  if ((experiment.rollbacks ?? []).length > 0) {
-    lines.push("  rollbacks:");
-    for (const activity of experiment.rollbacks ?? []) lines.push(`    - ${name(activity)}`);
-  }
-  return lines.join("\n");
 }
 
 /**
