@@ -10,12 +10,12 @@ import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
-import { replayPendingUndo, runPrepared } from "../run/pipeline.ts";
-import { prepareExperiments, validationResult } from "../run/prepare.ts";
+import { invalidRunResult, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
+import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { kubeconfigSecrets, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
-import { publish, publishFailure, summaryLine } from "./publish.ts";
+import { gatedCommitOf, publish, publishFailure, summaryLine } from "./publish.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
@@ -70,11 +70,12 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     // Prepared once; invalid experiments fail before a cluster is created or touched.
     const { targets, vars, varFiles } = inputs.options;
     const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter });
-    const validation = validationResult(preparation);
-    if (validation.verdict === "invalid") {
-      core.info(summaryLine(validation));
-      await publish(inputs, validation, { env, cwd, secrets, journalDir });
-      core.setFailed(`${summaryLine(validation)} (invalid experiments always fail the step)`);
+    // The valid experiments beside an invalid one did not run: `skipped`, not `passed`.
+    const invalid = invalidRunResult(preparation);
+    if (invalid) {
+      core.info(summaryLine(invalid));
+      await publish(inputs, invalid, { env, cwd, secrets, journalDir });
+      core.setFailed(`${summaryLine(invalid)} (invalid experiments always fail the step)`);
       return;
     }
 
@@ -86,7 +87,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       cwd,
       env,
       cluster,
-      commit: env.GITHUB_SHA || undefined,
+      commit: await gatedCommitOf(env),
       signal: controller.signal,
       reporter,
       secretsSink: addSecret,

@@ -86,11 +86,9 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   }
 
   // Every file is checked before anything runs: one invalid experiment stops the whole run (exit 2).
+  const invalid = invalidRunResult(preparation);
+  if (invalid) return invalid;
   const prepared = preparation.experiments.filter(isPrepared);
-  if (prepared.length < preparation.experiments.length) {
-    const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
-    return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
-  }
   for (const item of prepared) {
     for (const secret of item.secrets) request.secretsSink?.(secret);
   }
@@ -163,6 +161,15 @@ const dryRunOutcome = (item: PreparedExperiment): ExperimentOutcome => ({
   reason: "skipped: dry run",
   issues: item.issues,
 });
+
+/** When any experiment is invalid, the run's result: the invalid ones, and the valid ones `skipped`. */
+export function invalidRunResult(preparation: Preparation): RunResult | undefined {
+  if (!preparation.usable) return preparation.result;
+  const prepared = preparation.experiments.filter(isPrepared);
+  if (prepared.length === preparation.experiments.length) return undefined;
+  const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
+  return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
+}
 
 const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   file: item.file,

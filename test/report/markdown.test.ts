@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { redact } from "../../src/experiment/redact.ts";
+import { COMMENT_LIMIT, capReport } from "../../src/report/budget.ts";
 import {
-  COMMENT_LIMIT,
-  capReport,
   formatDuration,
   formatTolerance,
   renderReport,
