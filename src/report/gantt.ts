@@ -75,13 +75,21 @@ function text(step: TimelineStep): string {
   return `${symbol(step)} ${mermaidLabel(step.label)}${word}${times}`.trimStart();
 }
 
-/** The bars to draw: all of them, or the most telling `MAX_BARS` (hypothesis checks that met go first). */
+/**
+ * Which bars stay first when there are too many: what was done and the checks before and after the
+ * method, then the recovery, then the checks during the method that missed, pauses, and last those that met.
+ */
+function rank(step: TimelineStep): number {
+  if (step.lane !== "during" && step.lane !== "recovery" && step.kind !== "pause") return 0;
+  if (step.lane === "recovery") return 1;
+  if (step.kind === "pause") return 3;
+  return step.result === "met" || step.result === "ok" ? 4 : 2;
+}
+
+/** The bars to draw: all of them, or the most telling `MAX_BARS`. */
 function chosen(steps: readonly TimelineStep[]): { bars: TimelineStep[]; left: number } {
   if (steps.length <= MAX_BARS) return { bars: [...steps], left: 0 };
-  const quiet = (step: TimelineStep) =>
-    (step.kind === "probe" || step.kind === "check" || step.kind === "pause") &&
-    (step.result === "met" || step.result === "ok");
-  const ranked = [...steps].sort((a, b) => Number(quiet(a)) - Number(quiet(b)) || a.start - b.start);
+  const ranked = [...steps].sort((a, b) => rank(a) - rank(b) || a.start - b.start);
   const kept = new Set(ranked.slice(0, MAX_BARS));
   return { bars: steps.filter((step) => kept.has(step)), left: steps.length - MAX_BARS };
 }
