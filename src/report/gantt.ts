@@ -44,7 +44,7 @@ function clock(milliseconds: number): string {
 }
 
 function axisFormat(span: number): string {
-  if (span < 10_000) return "%S.%L s";
+  if (span < 10_000) return "%-S.%L s";
   if (span < 3_600_000) return "%M:%S";
   return "%H:%M:%S";
 }
