@@ -506,9 +506,26 @@ function importanceGroups(sorted: readonly ReportOutcome[]): number[][] {
     .map((verdict) => sorted.flatMap((outcome, index) => (outcome.verdict === verdict ? [index] : [])));
 }
 
+/**
+ * Every string of the input with its secrets masked. Masking must come before rendering: escaping
+ * (`my\_token`), clipping and chart labels change the text a secret would be found in afterwards.
+ */
+function redactStrings<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === "string") return redact(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, secrets)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redactStrings(item, secrets)]),
+    ) as T;
+  }
+  return value;
+}
+
 /** The whole report, within `context.limit` when one is given. */
 export function renderReport(input: ReportInput, context: ReportContext = {}): string {
-  const sorted = sortFailuresFirst(input.outcomes);
+  const secrets = context.secrets ?? [];
+  const outcomes = secrets.length > 0 ? redactStrings(input.outcomes, secrets) : input.outcomes;
+  const sorted = sortFailuresFirst(outcomes);
   const journals = sorted.flatMap((outcome) => (outcome.journal ? [outcome.journal] : []));
   const finish = (text: string) => {
     const redacted = redact(text, context.secrets ?? []);
