@@ -10,15 +10,15 @@ import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
-import { replayPendingUndo, runPrepared } from "../run/pipeline.ts";
-import { prepareExperiments, validationResult } from "../run/prepare.ts";
+import { invalidRunResult, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
+import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
 import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
 import { info } from "./log.ts";
-import { publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
+import { gatedCommitOf, publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
 import { experimentSource, exportCommit } from "./trusted-checkout.ts";
 
 const STATE_UNDO_FILE = "undo-file";
@@ -91,11 +91,12 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       reporter,
       secrets,
     });
-    const validation = validationResult(preparation);
-    if (validation.verdict === "invalid") {
-      info(secrets.redact(summaryLine(validation)));
-      await publish(inputs, validation, { env, cwd, secrets, journalDir });
-      core.setFailed(secrets.redact(`${summaryLine(validation)} (invalid experiments always fail the step)`));
+    // The valid experiments beside an invalid one did not run: `skipped`, not `passed`.
+    const invalid = invalidRunResult(preparation);
+    if (invalid) {
+      info(secrets.redact(summaryLine(invalid)));
+      await publish(inputs, invalid, { env, cwd, secrets, journalDir });
+      core.setFailed(secrets.redact(`${summaryLine(invalid)} (invalid experiments always fail the step)`));
       return;
     }
 
@@ -124,7 +125,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       cwd: filesDir,
       env,
       cluster,
-      commit: env.GITHUB_SHA || undefined,
+      commit: await gatedCommitOf(env),
       signal: controller.signal,
       reporter: log,
       secrets,

@@ -46,10 +46,17 @@ export interface CleanupCommand {
   context?: string;
 }
 
+/** `chaos-action report JOURNAL...`: the Markdown report of saved journals. */
+export interface ReportCommand {
+  command: "report";
+  journals: string[];
+}
+
 export type Command =
   | RunCommand
   | ValidateCommand
   | CleanupCommand
+  | ReportCommand
   | { command: "help"; topic?: string }
   | { command: "version" };
 
@@ -74,6 +81,7 @@ Usage:
   chaos-action run [FILE|DIR|GLOB...] [options]
   chaos-action validate [FILE|DIR|GLOB...] [--var K=V]... [--var-file F]...
   chaos-action cleanup --undo-file FILE [--kubeconfig PATH] [--context NAME]
+  chaos-action report JOURNAL...      print the Markdown report of saved journals
   chaos-action --help | --version
 
 Targets default to ${DEFAULT_TARGET}. A directory or glob runs every experiment in it, in path order.
@@ -175,8 +183,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
         return parseValidate(rest);
       case "cleanup":
         return parseCleanup(rest);
+      case "report":
+        return parseReport(rest);
       default:
-        throw new UsageError(`unknown command '${first}' (expected run, validate or cleanup)`);
+        throw new UsageError(`unknown command '${first}' (expected run, validate, cleanup or report)`);
     }
   } catch (error) {
     // node:util parseArgs throws TypeErrors for unknown or malformed flags; their messages are readable.
@@ -302,4 +312,15 @@ function parseCleanup(args: string[]): Command {
     kubeconfig: values.kubeconfig,
     context: values.context,
   };
+}
+
+function parseReport(args: string[]): Command {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) return { command: "help", topic: "report" };
+  if (positionals.length === 0) throw new UsageError("report needs at least one JOURNAL file");
+  return { command: "report", journals: positionals };
 }

@@ -65,6 +65,31 @@ export interface UndoRun {
   duration: number;
 }
 
+/** One check of the hypothesis after rollbacks and undo: its probes as in `steady_states`, and when it ran. */
+export interface RecoveryCheck extends SteadyState {
+  start: string;
+  end: string;
+}
+
+/**
+ * Ours: whether the system recovered after rollbacks and our undo (DESIGN.md → Failure kinds). The
+ * hypothesis is checked again until it is met on two checks in a row, within `timeout` seconds.
+ */
+export interface Recovery {
+  /** False when no check was made: no hypothesis, a rollback strategy that keeps the fault, interrupted. */
+  checked: boolean;
+  /** When checked: met on two checks in a row within the timeout. */
+  recovered?: boolean;
+  /** When recovered: seconds from the start of the first check to the end of the first of the two met checks. */
+  seconds?: number;
+  /** The recovery timeout, in seconds. */
+  timeout?: number;
+  /** In words, why it was not checked or did not recover: "no hypothesis", "did not recover within 120 s". */
+  reason?: string;
+  /** Every check, in order. */
+  checks: RecoveryCheck[];
+}
+
 /** Our verdict, per DESIGN.md → Contracts → Verdicts. `invalid` and `skipped` never have a journal. */
 export type JournalVerdict = "passed" | "deviated" | "failed";
 
@@ -88,6 +113,8 @@ export interface ChaosActionInfo {
   undo_file?: string;
   /** The undo steps left pending: changes still in the cluster (replay with `chaos-action cleanup`). */
   left_changed?: string[];
+  /** The recovery check after rollbacks and undo; absent in journals made before it existed. */
+  recovery?: Recovery;
 }
 
 export interface Journal {

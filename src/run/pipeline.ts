@@ -100,11 +100,9 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   }
 
   // Every file is checked before anything runs: one invalid experiment stops the whole run (exit 2).
+  const invalid = invalidRunResult(preparation);
+  if (invalid) return invalid;
   const prepared = preparation.experiments.filter(isPrepared);
-  if (prepared.length < preparation.experiments.length) {
-    const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
-    return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
-  }
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
@@ -184,6 +182,15 @@ const dryRunOutcome = (item: PreparedExperiment, plan: DryRunPlan): ExperimentOu
   issues: item.issues,
   plan,
 });
+
+/** When any experiment is invalid, the run's result: the invalid ones, and the valid ones `skipped`. */
+export function invalidRunResult(preparation: Preparation): RunResult | undefined {
+  if (!preparation.usable) return preparation.result;
+  const prepared = preparation.experiments.filter(isPrepared);
+  if (prepared.length === preparation.experiments.length) return undefined;
+  const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
+  return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
+}
 
 const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   file: item.file,
