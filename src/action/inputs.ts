@@ -71,6 +71,7 @@ export const INPUT_NAMES = [
   "journal-path",
   "junit-path",
   "timeout-minutes",
+  "lease-wait",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -156,6 +157,7 @@ const surface: OptionSurface = {
     dryRun: "dry-run",
     maxAffected: "max-affected",
     timeout: "timeout-minutes",
+    leaseWait: "lease-wait",
   },
   units: { timeout: "minutes" },
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
@@ -177,6 +179,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
       namespaces: list(raw.namespaces),
       maxAffected: optional(raw["max-affected"]),
       timeout: optional(raw["timeout-minutes"]),
+      leaseWait: optional(raw["lease-wait"]),
     },
     surface,
   );

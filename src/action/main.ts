@@ -10,7 +10,7 @@ import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
-import { replayPendingUndo, runPrepared } from "../run/pipeline.ts";
+import { deleteLeftoverLeases, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
 import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { kubeconfigSecrets, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
@@ -108,13 +108,16 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   }
 }
 
-/** The post step: pending undo first (the cluster must still be there), then the kind cluster. */
+/**
+ * The post step: pending undo first (the cluster must still be there), then the Leases the main
+ * step still held, then the kind cluster.
+ */
 export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const undoFile = core.getState(STATE_UNDO_FILE);
+  const clusterState = core.getState(STATE_CLUSTER);
+  const cluster = clusterState ? (JSON.parse(clusterState) as ClusterRequest) : undefined;
   try {
-    const undoFile = core.getState(STATE_UNDO_FILE);
-    const clusterState = core.getState(STATE_CLUSTER);
-    if (undoFile && existsSync(undoFile) && clusterState) {
-      const cluster = JSON.parse(clusterState) as ClusterRequest;
+    if (undoFile && existsSync(undoFile) && cluster) {
       if (cluster.mode === "sim")
         core.info("The simulated cluster ended with the main step: nothing to undo.");
       else {
@@ -135,6 +138,13 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     core.setFailed(
       `Replaying pending undo failed; the cluster may still carry injected faults: ${errorMessage(error, { whole: true })}`,
     );
+  }
+  if (undoFile && cluster && cluster.mode !== "sim") {
+    try {
+      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter, cwd, env })) core.info(line);
+    } catch (error) {
+      core.warning(`Could not delete the run's Leases; they expire on their own: ${errorMessage(error)}`);
+    }
   }
   await tearDownCluster();
 }

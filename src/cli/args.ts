@@ -63,6 +63,7 @@ const surface: OptionSurface = {
     maxAffected: "--max-affected",
     timeout: "--timeout",
     activityTimeout: "--activity-timeout",
+    leaseWait: "--lease-wait",
   },
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
 };
@@ -98,6 +99,8 @@ run options:
   --namespaces NS[,NS...]       namespaces actions may touch (default: those the experiment names)
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
+  --lease-wait SECONDS          how long to wait while another run holds a Lease on the same targets
+                                (default 120; 0 fails at once)
 
 Exit status: 0 every experiment held; 1 one deviated, failed or was interrupted; 2 bad input.`;
 
@@ -197,6 +200,7 @@ function parseRun(args: string[]): Command {
       namespaces: { type: "string" },
       "max-affected": { type: "string" },
       "undo-file": { type: "string" },
+      "lease-wait": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -217,6 +221,7 @@ function parseRun(args: string[]): Command {
       timeout: values.timeout,
       activityTimeout: values["activity-timeout"],
       undoFile: values["undo-file"],
+      leaseWait: values["lease-wait"],
     },
     surface,
   );

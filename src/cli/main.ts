@@ -106,12 +106,14 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
-        cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
+      const { replayPendingUndo, deleteLeftoverLeases } = await pipeline();
+      const where = {
+        cluster: { mode: "auto" as const, kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,
         env: io.env,
-      });
+      };
+      const undone = await replayPendingUndo(command.undoFile, where);
       for (const step of undone) {
         io.stderr(
           `${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${step.error ? `: ${step.error}` : ""}`,
@@ -120,6 +122,8 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       io.stderr(
         undone.length === 0 ? "Nothing was left to undo." : `${undone.length} undo step(s) replayed.`,
       );
+      // Last: the Leases kept other runs off these targets until the undo was done.
+      for (const line of await deleteLeftoverLeases(command.undoFile, where)) io.stderr(line);
       return undone.every((step) => step.status !== "failed") ? 0 : 1;
     }
   }

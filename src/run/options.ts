@@ -38,6 +38,8 @@ export interface RunOptions {
   activityTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
+  /** How long to wait for the Leases of a run already working on the same targets; 0 fails at once. */
+  leaseWaitSeconds?: number;
 }
 
 /** Options built in code (tests, tools) rather than typed: the defaults, then what is given. */
@@ -61,6 +63,7 @@ export interface GivenOptions {
   timeout?: string;
   activityTimeout?: string;
   undoFile?: string;
+  leaseWait?: string;
 }
 
 /** The options whose values are checked, by the name a surface gives them. */
@@ -73,7 +76,8 @@ export type CheckedOption =
   | "dryRun"
   | "maxAffected"
   | "timeout"
-  | "activityTimeout";
+  | "activityTimeout"
+  | "leaseWait";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -109,15 +113,25 @@ export function checkBoolean(text: string | boolean): Checked<boolean> {
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
-/** A positive duration: a bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`). */
-export function checkDuration(text: string, unit: DurationUnit = "seconds"): Checked<number> {
+/**
+ * A positive duration (or, with `zero`, one that may be 0): a bare number in `unit`, or with its own
+ * unit (`90s`, `5m`, `1h`).
+ */
+export function checkDuration(
+  text: string,
+  unit: DurationUnit = "seconds",
+  least: "positive" | "zero" = "positive",
+): Checked<number> {
   const match = /^(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?$/.exec(text.trim());
   const seconds = match
     ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? (unit === "minutes" ? "m" : "s")) as "s" | "m" | "h"]
     : Number.NaN;
-  return seconds > 0 && Number.isFinite(seconds)
+  const allowed = least === "zero" ? seconds >= 0 : seconds > 0;
+  return allowed && Number.isFinite(seconds)
     ? accept(seconds)
-    : refuse(`a positive number of ${unit} (or a duration such as 90s or 5m)`);
+    : refuse(
+        `a ${least === "zero" ? "non-negative" : "positive"} number of ${unit} (or a duration such as 90s or 5m)`,
+      );
 }
 
 /**
@@ -211,6 +225,7 @@ export function parseRunOptions(
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
+    leaseWaitSeconds: named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")),
   };
   return { options, problems: problems.list };
 }

@@ -4,20 +4,22 @@
 // before, in prepare.ts.
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import { activityTarget, type RunEvent } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
-import { createUndoLog, replayUndoFile } from "../engine/undo.ts";
+import { createUndoLog, replayUndoFile, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
+import { DEFAULT_LEASE_WAIT_SECONDS, type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
 import { type Cluster, type ClusterRequest, createCluster, type GateRequest } from "./cluster-gate.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
+import { leaseFileOf, readLeaseFile, removeLeaseFile } from "./lease-file.ts";
 import type { RunOptions } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
@@ -91,6 +93,11 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
+  // One holder for the whole run: its Leases are taken and deleted around each experiment.
+  const leases: RunLeases = {
+    holder: holderIdentity(request.env, hostname(), process.pid, randomUUID().slice(0, 8)),
+    file: leaseFileOf(undoFile),
+  };
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
     cluster ??= await createCluster(request.cluster, { env, reporter, cwd: request.cwd });
@@ -111,7 +118,9 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         });
         continue;
       }
-      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, undoFile, clusterFor));
+      outcomes.push(
+        await runOne(item, journalPath, { ...request, env }, registry, undoFile, clusterFor, leases),
+      );
     }
   } finally {
     await cluster?.close();
@@ -135,6 +144,12 @@ const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   issues: item.issues,
 });
 
+/** Who holds this run's Leases, and the file that lists them for `cleanup`. */
+interface RunLeases {
+  holder: string;
+  file: string;
+}
+
 async function runOne(
   item: PreparedExperiment,
   journalPath: string,
@@ -142,8 +157,9 @@ async function runOne(
   registry: NativeRegistry,
   undoFile: string,
   clusterFor: () => Promise<Cluster>,
+  leases: RunLeases,
 ): Promise<ExperimentOutcome> {
-  const { experiment, resolved, file, substituted, secrets } = item;
+  const { experiment, file, substituted, secrets } = item;
   const { reporter, options } = request;
   // The guard and the preflight look at what will really run: `${var}`s substituted.
   const k8sActivities = kubernetesActivities(substituted);
@@ -185,6 +201,40 @@ async function runOne(
   const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 
   const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
+  // Taken once the gate has passed, held through the undo (and whatever checks follow it), released last.
+  let held: HeldLeases | undefined;
+  const gate = async (on: Cluster) => {
+    const needed = await on.gate(substituted, k8sActivities, gateRequest, registry);
+    held = await on.holdLeases(needed, {
+      holder: leases.holder,
+      waitSeconds: options.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS,
+      leaseFile: leases.file,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  };
+  try {
+    return await runGated(item, journalPath, request, registry, undoLog, runId, cluster, gate);
+  } finally {
+    if (held && !(await held.release())) {
+      reporter.warn(
+        `Some Leases could not be deleted; they expire on their own, or \`chaos-action cleanup --undo-file ${undoFile}\` deletes them.`,
+      );
+    }
+  }
+}
+
+async function runGated(
+  item: PreparedExperiment,
+  journalPath: string,
+  request: RunRequest,
+  registry: NativeRegistry,
+  undoLog: UndoLog,
+  runId: string,
+  cluster: Cluster | undefined,
+  gate: (cluster: Cluster) => Promise<void>,
+): Promise<ExperimentOutcome> {
+  const { experiment, resolved, file, secrets } = item;
+  const { reporter, options } = request;
   const journal = await runExperiment({
     experiment,
     file,
@@ -204,7 +254,7 @@ async function runOne(
     execute: createExecutor({ registry, env: request.env }),
     undo: { registry: undoLog, replay: () => undoLog.replay() },
     services: { ...(cluster?.services ?? {}), runId },
-    gate: cluster ? () => cluster.gate(substituted, k8sActivities, gateRequest, registry) : undefined,
+    gate: cluster ? () => gate(cluster) : undefined,
     onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
     version: request.version,
     commit: request.commit,
@@ -290,5 +340,30 @@ export async function replayPendingUndo(
     });
   } finally {
     await cluster?.close();
+  }
+}
+
+/**
+ * Deletes the Leases a killed run still holds (listed beside its undo file); one line per Lease.
+ * A Lease another run has taken over since is left alone.
+ */
+export async function deleteLeftoverLeases(
+  undoFile: string,
+  options: { cluster: ClusterRequest; reporter: Reporter; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<string[]> {
+  const file = leaseFileOf(undoFile);
+  const record = await readLeaseFile(file);
+  if (!record) return [];
+  const cluster = await createCluster(options.cluster, {
+    env: options.env,
+    reporter: options.reporter,
+    cwd: options.cwd,
+  });
+  try {
+    const lines = await cluster.deleteLeftoverLeases(record);
+    await removeLeaseFile(file);
+    return lines;
+  } finally {
+    await cluster.close();
   }
 }
