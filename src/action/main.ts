@@ -141,7 +141,8 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
   }
   if (undoFile && cluster && cluster.mode !== "sim") {
     try {
-      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter, cwd, env })) core.info(line);
+      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter, cwd, env }))
+        core.info(line);
     } catch (error) {
       core.warning(`Could not delete the run's Leases; they expire on their own: ${errorMessage(error)}`);
     }
