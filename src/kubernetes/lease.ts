@@ -13,8 +13,6 @@ import { type LeaseRef, leaseKey } from "./lease-scope.ts";
 
 export type { LeaseRef } from "./lease-scope.ts";
 
-/** How long another run waits for a Lease before it fails, by default. */
-export const DEFAULT_LEASE_WAIT_SECONDS = 120;
 /** A holder that has not renewed its Lease for this long has stopped; its Lease may be taken over. */
 export const LEASE_DURATION_SECONDS = 30;
 /** A third of the duration: two renewals may fail before the Lease expires. */

@@ -15,6 +15,8 @@ export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = HYPOTH
 export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = ROLLBACK;
 
 export const DEFAULT_TARGET = "experiments/";
+/** How long a run waits for the Leases of another run on the same targets. */
+export const DEFAULT_LEASE_WAIT_SECONDS = 120;
 
 export interface RunOptions {
   /** Files, directories or globs, run in path order. */
@@ -38,13 +40,24 @@ export interface RunOptions {
   activityTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
-  /** How long to wait for the Leases of a run already working on the same targets; 0 fails at once. */
+  /**
+   * How long to wait for the Leases of a run already working on the same targets; 0 fails at once.
+   * Default DEFAULT_LEASE_WAIT_SECONDS.
+   */
   leaseWaitSeconds?: number;
 }
 
 /** Options built in code (tests, tools) rather than typed: the defaults, then what is given. */
 export function runOptions(given: Partial<RunOptions> = {}): RunOptions {
-  return { targets: [DEFAULT_TARGET], vars: [], varFiles: [], failFast: false, dryRun: false, ...given };
+  return {
+    targets: [DEFAULT_TARGET],
+    vars: [],
+    varFiles: [],
+    failFast: false,
+    dryRun: false,
+    leaseWaitSeconds: DEFAULT_LEASE_WAIT_SECONDS,
+    ...given,
+  };
 }
 
 /** What the user gave, as typed; a missing key or `undefined` means not given. */
@@ -225,7 +238,9 @@ export function parseRunOptions(
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
-    leaseWaitSeconds: named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")),
+    leaseWaitSeconds:
+      named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")) ??
+      DEFAULT_LEASE_WAIT_SECONDS,
   };
   return { options, problems: problems.list };
 }
