@@ -43,6 +43,8 @@ describe("parseCommandLine", () => {
       "90",
       "--activity-timeout",
       "20",
+      "--lease-wait",
+      "45s",
     ]);
     expect(command).toEqual({
       command: "run",
@@ -61,6 +63,7 @@ describe("parseCommandLine", () => {
         namespaces: ["web", "api"],
         maxAffected: { kind: "percent", value: 50 },
         undoFile: undefined,
+        leaseWaitSeconds: 45,
       },
       cluster: {
         mode: "sim",
