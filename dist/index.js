@@ -1,5 +1,2 @@
-#!/usr/bin/env node
-import { createRequire as __chaosCreateRequire } from 'node:module';
-const require = __chaosCreateRequire(import.meta.url);
-import{a as r}from"./chunks/chunk-A3PBPLRH.js";import"./chunks/chunk-AJNWJT75.js";import"./chunks/chunk-NOZODX3G.js";import"./chunks/chunk-BQACY46V.js";import"./chunks/chunk-UH33BJCA.js";import"./chunks/chunk-RL4CELBM.js";import"./chunks/chunk-X3JZ6TAU.js";import"./chunks/chunk-J3NS7Y44.js";import"./chunks/chunk-G3JUBM7W.js";import"./chunks/chunk-H4AH6J5A.js";import"./chunks/chunk-IRSNRLR6.js";await r();
-//# sourceMappingURL=index.js.map
+import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
+import{a as r}from"./chunks/chunk-d012c5f9.js";import"./chunks/chunk-b957baf0.js";import"./chunks/chunk-0fead249.js";import"./chunks/chunk-2344d61a.js";import"./chunks/chunk-713af4cb.js";import"./chunks/chunk-90d3237a.js";import"./chunks/chunk-e3d40d8e.js";import"./chunks/chunk-e5232a65.js";import"./chunks/chunk-d5c78877.js";import"./chunks/chunk-f79dd505.js";import"./chunks/chunk-7841e095.js";import"./chunks/chunk-523f257c.js";import"./chunks/chunk-2c5a8979.js";import"./chunks/chunk-a1275c7e.js";import"./chunks/chunk-84bf4be3.js";import"./chunks/chunk-e3b0c442.js";await r(process.env,process.cwd());

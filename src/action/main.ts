@@ -40,6 +40,7 @@ function runTag(env: NodeJS.ProcessEnv): string {
 
 /** The action's main step. Everything thrown ends in one setFailed; cleanup is the post step's. */
 export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const startedAt = Date.now();
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) => {
     core.warning(`${signal} received: stopping the method, running rollbacks and undo`);
@@ -89,10 +90,18 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       signal: controller.signal,
       reporter,
       secretsSink: addSecret,
+      // timeout-minutes is the hard limit of the step, with a reserve for rollbacks, undo and publishing.
+      stepLimit:
+        inputs.options.timeoutSeconds === undefined
+          ? undefined
+          : { seconds: inputs.options.timeoutSeconds, startedAt },
     });
     core.info(summaryLine(result));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
-    if (failsStep(result.verdict, inputs.failOn)) {
+    if (result.undo) {
+      // Changes left in the cluster fail the step whatever fail-on says.
+      core.setFailed(pendingUndoMessage(result.undo, cluster));
+    } else if (failsStep(result.verdict, inputs.failOn)) {
       core.setFailed(`${summaryLine(result)} (fail-on: ${inputs.failOn})`);
     }
   } catch (error) {
@@ -106,6 +115,13 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     process.off("SIGTERM", interrupt);
     process.off("SIGINT", interrupt);
   }
+}
+
+/** What is left changed in the cluster, and how it gets undone. */
+function pendingUndoMessage(undo: { file: string; pending: string[] }, cluster: ClusterRequest): string {
+  const left = `${undo.pending.length} change(s) could not be undone and are left in the cluster: ${undo.pending.join("; ")}`;
+  if (cluster.mode === "sim") return `${left}. The simulated cluster ended with the step.`;
+  return `${left}. The post step replays them; by hand: chaos-action cleanup --undo-file ${undo.file}`;
 }
 
 /**
@@ -128,9 +144,12 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
         if (replayed.length > 0) {
           core.warning(`Replayed ${replayed.length} pending undo step(s) the main step could not run`);
         }
-        const failed = replayed.filter((step) => step.status === "failed");
+        const failed = replayed.filter((step) => step.status !== "succeeded");
         if (failed.length > 0) {
-          throw new Error(failed.map((step) => `${step.description}: ${step.error ?? "failed"}`).join("; "));
+          throw new Error(
+            `${failed.map((step) => `${step.description}: ${step.error ?? step.status}`).join("; ")}. ` +
+              `Still pending in ${undoFile}: chaos-action cleanup --undo-file ${undoFile}`,
+          );
         }
       }
     }

@@ -63,6 +63,7 @@ const surface: OptionSurface = {
     maxAffected: "--max-affected",
     timeout: "--timeout",
     activityTimeout: "--activity-timeout",
+    undoTimeout: "--undo-timeout",
     leaseWait: "--lease-wait",
   },
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
@@ -89,6 +90,7 @@ run options:
   --dry-run                     validate, resolve and print what would run and what it would touch
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
+  --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
   --cluster auto|sim            auto: kubeconfig / KUBERNETES_* / in-cluster; sim: the built-in simulated cluster
   --sim-manifests PATH          manifests loaded into the simulated cluster (repeatable; default: a demo app)
   --sim-latency MS              the simulated cluster answers every request this much later
@@ -190,6 +192,7 @@ function parseRun(args: string[]): Command {
       "dry-run": { type: "boolean", default: false },
       timeout: { type: "string" },
       "activity-timeout": { type: "string" },
+      "undo-timeout": { type: "string" },
       cluster: { type: "string", default: "auto" },
       "sim-manifests": { type: "string", multiple: true, default: [] },
       "sim-latency": { type: "string" },
@@ -220,6 +223,7 @@ function parseRun(args: string[]): Command {
       maxAffected: values["max-affected"],
       timeout: values.timeout,
       activityTimeout: values["activity-timeout"],
+      undoTimeout: values["undo-timeout"],
       undoFile: values["undo-file"],
       leaseWait: values["lease-wait"],
     },

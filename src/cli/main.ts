@@ -6,7 +6,7 @@ import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
-import { exitCodeOf } from "../run/verdict.ts";
+import { exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
@@ -80,10 +80,32 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     for (const outcome of result.outcomes) {
       if (outcome.journalPath) io.stderr(`journal: ${outcome.journalPath}`);
     }
-    return interrupt.signal.aborted ? 1 : exitCodeOf(result.verdict);
+    if (result.undo) printPendingUndo(result.undo, command, io);
+    // Changes left in the cluster fail the run whatever the verdicts said.
+    if (interrupt.signal.aborted || result.undo) return 1;
+    return exitCodeOf(result.verdict);
   } finally {
     unsubscribe();
   }
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
+/** What is still changed in the cluster, and the exact command that undoes it. */
+function printPendingUndo(undo: { file: string; pending: string[] }, command: RunCommand, io: CliIo): void {
+  io.stderr("");
+  io.stderr(`error: ${undo.pending.length} change(s) could not be undone and are left in the cluster:`);
+  for (const step of undo.pending) io.stderr(`  - ${step}`);
+  if (command.cluster.mode === "sim") {
+    io.stderr(`The simulated cluster ended with the run; the undo file ${undo.file} is kept.`);
+    return;
+  }
+  const words = ["chaos-action", "cleanup", "--undo-file", undo.file];
+  if (command.cluster.kubeconfig) words.push("--kubeconfig", command.cluster.kubeconfig);
+  if (command.cluster.context) words.push("--context", command.cluster.context);
+  io.stderr(`Undo them with: ${words.map(shellWord).join(" ")}`);
 }
 
 async function execute(command: Command, io: CliIo): Promise<number> {
@@ -115,16 +137,20 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       };
       const undone = await replayPendingUndo(command.undoFile, where);
       for (const step of undone) {
-        io.stderr(
-          `${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${step.error ? `: ${step.error}` : ""}`,
-        );
+        const result =
+          step.status === "succeeded" ? "" : ` (${step.status}${step.error ? `: ${step.error}` : ""})`;
+        io.stderr(`${step.status === "succeeded" ? "✓" : "✗"} ${step.description}${result}`);
       }
-      io.stderr(
-        undone.length === 0 ? "Nothing was left to undo." : `${undone.length} undo step(s) replayed.`,
-      );
+      const left = undone.filter((step) => step.status !== "succeeded").length;
+      if (undone.length === 0) io.stderr("Nothing was left to undo.");
+      else if (left === 0) io.stderr(`${undone.length} undo step(s) replayed; ${command.undoFile} removed.`);
+      else
+        io.stderr(
+          `${left} of ${undone.length} undo step(s) still pending in ${command.undoFile}; run cleanup again.`,
+        );
       // Last: the Leases kept other runs off these targets until the undo was done.
       for (const line of await deleteLeftoverLeases(command.undoFile, where)) io.stderr(line);
-      return undone.every((step) => step.status !== "failed") ? 0 : 1;
+      return left === 0 ? 0 : 1;
     }
   }
 }
@@ -141,6 +167,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 2;
     }
     io.stderr(`error: ${errorMessage(error, { whole: true })}`);
-    return 1;
+    return exitCodeOfError(error);
   }
 }

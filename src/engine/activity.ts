@@ -36,6 +36,11 @@ export interface ActivityEnvironment {
   defaultTimeoutSeconds: number | undefined;
   call: Omit<ProviderCall, "activity" | "signal">;
   emit: (event: RunEvent) => void;
+  /**
+   * Executions still running, also those the run stopped waiting for (interrupted, timed out): the run
+   * awaits them, bounded, before its undo, so an undo they register late is replayed too.
+   */
+  inFlight?: Set<Promise<unknown>>;
 }
 
 export interface ActivityResult {
@@ -128,6 +133,8 @@ async function execute(
       }),
     );
     running.catch(() => {}); // it may lose the race below; its late failure is of no interest
+    const tracked = running.finally(() => env.inFlight?.delete(tracked)).catch(() => {});
+    env.inFlight?.add(tracked);
     return await raceAbort(running, signal);
   } finally {
     timer.abort();

@@ -43,12 +43,18 @@ export interface SteadyState {
 
 export type JournalStatus = "completed" | "failed" | "aborted" | "interrupted";
 
-/** An undo of one of our own cluster changes, replayed after the user's rollbacks. */
+/**
+ * An undo of one of our own cluster changes, replayed after the user's rollbacks. `pending`: it kept
+ * failing until the undo deadline and is left in the undo file for `cleanup` (the change is still in
+ * the cluster); `failed`: the undo log itself could not be read or written.
+ */
 export interface UndoRun {
   id: string;
   description: string;
-  status: "succeeded" | "failed" | "skipped";
+  status: "succeeded" | "pending" | "failed" | "skipped";
   error?: string;
+  /** How many times it was tried. */
+  attempts?: number;
   start: string;
   end: string;
   duration: number;
@@ -71,6 +77,10 @@ export interface ChaosActionInfo {
   /** Where it ran, when it touched a cluster. Never a secret. */
   cluster?: { source: string; context?: string; server?: string; version?: string; user?: string };
   commit?: string;
+  /** The file our undo steps are written to before each change (kept while any is pending). */
+  undo_file?: string;
+  /** The undo steps left pending: changes still in the cluster (replay with `chaos-action cleanup`). */
+  left_changed?: string[];
 }
 
 export interface Journal {

@@ -34,6 +34,23 @@ export class Outcome {
     }
   }
 
+  /** Activities still running after the grace period at the end: their changes may be unknown to the undo. */
+  stillRunning = 0;
+  /** Our undo steps left pending: changes still in the cluster. */
+  leftChanged: string[] = [];
+
+  /**
+   * Our undo could not be completed: the run proved nothing and left harm, whatever the hypothesis
+   * said (DESIGN.md → Failure kinds).
+   */
+  undoIncomplete(steps: string[]): void {
+    this.leftChanged = steps;
+    if (this.status === "completed") {
+      this.status = "failed";
+      this.cause = "undo";
+    }
+  }
+
   stopped(stop: RunStopped): void {
     if (stop.kind === "interrupted") {
       this.status = "interrupted";
@@ -44,6 +61,20 @@ export class Outcome {
   }
 
   reason(): string {
+    const base = this.mainReason();
+    return this.stillRunning > 0
+      ? `${base}; ${this.stillRunning} activity execution(s) still running when the undo started, their changes may be left (see the undo file)`
+      : base;
+  }
+
+  private mainReason(): string {
+    if (this.leftChanged.length > 0) {
+      const left = `our undo could not be completed, changes are left in the cluster (${this.leftChanged.join("; ")})`;
+      const deviation = this.deviated ? `; deviated: ${this.deviatedProbe}` : "";
+      return this.cause === "undo"
+        ? `failed: ${left}${deviation}`
+        : `failed: ${this.failure ?? this.status}; ${left}`;
+    }
     if (this.status !== "completed") return `failed: ${this.failure ?? this.status}`;
     if (!this.deviated) return "held";
     return `deviated: ${this.deviatedProbe}${this.deviatedDetail ? ` (${this.deviatedDetail})` : ""}`;

@@ -19,6 +19,7 @@ import { Outcome } from "./outcome.ts";
 import { activityTable, type ResolvedProbe, resolveProbes } from "./refs.ts";
 import { runActivities, type Step, steps } from "./steps.ts";
 import { hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
+import { DEFAULT_UNDO_SECONDS, type ReplayOptions } from "./undo.ts";
 import { verdictOf } from "./verdict.ts";
 
 export interface RunStrategies {
@@ -34,9 +35,14 @@ export interface RunStrategies {
 
 export interface RunUndo {
   registry: UndoRegistry;
-  /** Replays this run's pending undo steps, newest first. */
-  replay(): Promise<UndoRun[]>;
+  /** Replays this run's pending undo steps, newest first, retrying failures until the deadline. */
+  replay(options?: ReplayOptions): Promise<UndoRun[]>;
+  /** Where the steps are kept, for the journal. */
+  file?: string;
 }
+
+/** An action still running when the run stops is awaited this long before rollbacks and undo. */
+export const IN_FLIGHT_GRACE_SECONDS = 10;
 
 export interface RunInput {
   /** Validated, unsubstituted. */
@@ -49,8 +55,18 @@ export interface RunInput {
   /** Resolved secrets, by scope. */
   secrets?: Record<string, Record<string, unknown>>;
   strategies?: RunStrategies;
-  /** The whole run, rollbacks included; the undo replay always runs to its end. */
+  /** Stops the hypothesis and the method (rollbacks and undo then run, within `undoTimeoutSeconds`). */
   timeoutSeconds?: number;
+  /** Said after the timeout's message, e.g. where its value came from. */
+  timeoutDetail?: string;
+  /**
+   * Counted from the end of the method (or the stop): in-flight actions are awaited, rollbacks run,
+   * and failing undo steps are retried until then (default DEFAULT_UNDO_SECONDS); every undo step is
+   * tried at least once.
+   */
+  undoTimeoutSeconds?: number;
+  /** How long an action in flight at a stop is awaited (default IN_FLIGHT_GRACE_SECONDS). */
+  inFlightGraceSeconds?: number;
   /** For every activity (their own `timeout` is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
   /** Aborted on SIGINT/SIGTERM; the reason (e.g. "SIGINT") is named in the journal. */
@@ -111,6 +127,7 @@ function newJournal(input: RunInput, title: unknown, startMs: number, strategies
       rollback_strategy: strategies[1],
       ...(input.cluster ? { cluster: input.cluster } : {}),
       ...(input.commit ? { commit: input.commit } : {}),
+      ...(input.undo.file ? { undo_file: input.undo.file } : {}),
     },
   };
 }
@@ -133,6 +150,8 @@ class ExperimentRun {
   private readonly env: ActivityEnvironment;
   private readonly journal: Journal;
   private readonly startMs: number;
+  /** Every activity execution still running, stopped or not (ActivityEnvironment.inFlight). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(input: RunInput) {
     this.input = input;
@@ -169,6 +188,7 @@ class ExperimentRun {
         services: input.services ?? {},
       },
       emit: (event) => this.emit(event),
+      inFlight: this.inFlight,
     };
   }
 
@@ -193,16 +213,18 @@ class ExperimentRun {
 
   async run(): Promise<Journal> {
     const { input, outcome } = this;
+    let reserveEnd: number | undefined;
     const onInterrupt = () =>
       this.stopper.abort(new RunStopped("interrupted", interruptMessage(input.signal?.reason)));
     if (input.signal?.aborted) onInterrupt();
     else input.signal?.addEventListener("abort", onInterrupt, { once: true });
     if (input.timeoutSeconds !== undefined) {
       const seconds = input.timeoutSeconds;
+      const detail = input.timeoutDetail ? ` ${input.timeoutDetail}` : "";
       this.clock.sleep(seconds * 1000, this.runTimer.signal).then(
         () =>
           this.stopper.abort(
-            new RunStopped("timeout", `the run did not finish within its timeout of ${seconds}s`),
+            new RunStopped("timeout", `the run did not finish within its timeout of ${seconds}s${detail}`),
           ),
         () => {},
       );
@@ -222,13 +244,31 @@ class ExperimentRun {
         outcome.failure = errorMessage(error);
       }
       this.noteStop();
+      this.runTimer.abort();
+      reserveEnd = this.clock.now() + (input.undoTimeoutSeconds ?? DEFAULT_UNDO_SECONDS) * 1000;
+      // A stopped action may still be on its way (its request sent, its undo not yet registered).
+      await this.settleInFlight();
       if (rollbacks) await this.rollbacks(rollbacks);
     } finally {
       this.runTimer.abort();
       input.signal?.removeEventListener("abort", onInterrupt);
     }
-    await this.replayUndo();
+    await this.settleInFlight();
+    await this.replayUndo(reserveEnd);
     return this.finish();
+  }
+
+  /** Waits for executions still running, at most the grace period; true when none is left. */
+  private async settleInFlight(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    const grace = (this.input.inFlightGraceSeconds ?? IN_FLIGHT_GRACE_SECONDS) * 1000;
+    const timer = new AbortController();
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      this.clock.sleep(grace, timer.signal).catch(() => {}),
+    ]);
+    timer.abort();
+    if (this.inFlight.size > 0) this.outcome.stillRunning = this.inFlight.size;
   }
 
   private async passesGate(): Promise<boolean> {
@@ -335,11 +375,14 @@ class ExperimentRun {
     if (!stoppedBefore) this.noteStop();
   }
 
-  private async replayUndo(): Promise<void> {
+  private async replayUndo(deadline: number | undefined): Promise<void> {
     const { clock, journal } = this;
     const start = clock.now();
     try {
-      journal.undo = await this.input.undo.replay();
+      journal.undo = await this.input.undo.replay({
+        clock,
+        deadline: deadline ?? start + (this.input.undoTimeoutSeconds ?? DEFAULT_UNDO_SECONDS) * 1000,
+      });
     } catch (error) {
       const end = clock.now();
       journal.undo = [
@@ -355,6 +398,11 @@ class ExperimentRun {
       ];
     }
     for (const undo of journal.undo) this.emit({ type: "undo-finished", undo });
+    const left = journal.undo.filter((undo) => undo.status !== "succeeded").map((undo) => undo.description);
+    if (left.length > 0) {
+      journal.chaos_action.left_changed = left;
+      this.outcome.undoIncomplete(left);
+    }
   }
 
   private finish(): Journal {

@@ -22,7 +22,7 @@ const PHASES: Record<HypothesisStrategy, HypothesisPhases> = {
 export const hypothesisPhases = (strategy: HypothesisStrategy): HypothesisPhases => PHASES[strategy];
 
 /** Why a run ended up `failed`: it decides whether `default` rollbacks run. */
-export type FailureCause = "refused" | "before-hypothesis" | "action" | "probe" | "timeout";
+export type FailureCause = "refused" | "before-hypothesis" | "action" | "probe" | "timeout" | "undo";
 
 export interface RollbackDecisionInput {
   status: JournalStatus;

@@ -1,21 +1,31 @@
 // The undo log (DESIGN.md → "Undo survives the runner"): every change a native action makes is
-// written to a JSON file, fsync'd, *before* the change; the run replays the pending steps in reverse
-// on every exit, and whatever is still pending (the runner was killed) is replayed by the action's
-// post step or `chaos-action cleanup --undo-file F` through replayUndoFile.
+// written to a JSON file, fsync'd, *before* the change, and stays pending unless the server refused
+// the change; the run replays the pending steps in reverse on every exit, retrying failures until a
+// deadline, and whatever is still pending (a step that kept failing, or the runner was killed) is
+// replayed by the action's post step or `chaos-action cleanup --undo-file F` through replayUndoFile.
 import { randomUUID } from "node:crypto";
-import { open, readFile, rename } from "node:fs/promises";
+import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { errorMessage } from "../common/error-message.ts";
-import type { UndoRegistry, UndoStep } from "../providers/native.ts";
-import { isoTime } from "./clock.ts";
+import type { Clock, UndoRegistry, UndoStep } from "../providers/native.ts";
+import { backoffMs } from "./backoff.ts";
+import { isoTime, systemClock } from "./clock.ts";
 import type { UndoRun } from "./journal.ts";
 
+/**
+ * Replays one step. Replaying a step twice, or one whose change never happened, must succeed (the
+ * outcome of the change may have been unknown). An error whose `retryable` property is `false`
+ * (the server refused for good: the object is gone, the request is invalid) is not retried.
+ */
 export type UndoExecutor = (step: UndoStep) => Promise<void>;
 
 export interface UndoEntry extends UndoStep {
   runId: string;
+  /** `failed` only in files written by earlier versions: a step that cannot be undone stays `pending`. */
   state: "pending" | "done" | "failed" | "discarded";
   registered: string;
+  /** Replay attempts so far, and the last one's error while the step is still pending. */
+  attempts?: number;
   error?: string;
 }
 
@@ -24,11 +34,28 @@ export interface UndoFileContent {
   entries: UndoEntry[];
 }
 
+export interface ReplayOptions {
+  /** Retries of a failing step end here (ms on `clock`); every pending step is tried at least once. */
+  deadline?: number;
+  clock?: Clock;
+  random?: () => number;
+}
+
 export interface UndoLog extends UndoRegistry {
   readonly file: string;
-  /** Replays this run's pending steps, newest first; a failing step does not stop the others. */
-  replay(): Promise<UndoRun[]>;
+  /**
+   * Replays this run's pending steps, newest first; a failing step does not stop the others, and is
+   * retried with backoff until the deadline, then left `pending` in the file for `cleanup`.
+   */
+  replay(options?: ReplayOptions): Promise<UndoRun[]>;
 }
+
+/** Retries of a failing undo step end this long after the replay starts, unless a deadline is given. */
+export const DEFAULT_UNDO_SECONDS = 120;
+/** One attempt that has no answer after this long counts as failed (and is retried). */
+export const UNDO_ATTEMPT_SECONDS = 30;
+/** A bound on the rounds of retries whatever the clock says (a clock that stands still in tests). */
+const MAX_ROUNDS = 50;
 
 export class UndoFileError extends Error {
   override name = "UndoFileError";
@@ -70,16 +97,11 @@ async function writeUndoFile(file: string, content: UndoFileContent): Promise<vo
   }
 }
 
-/** Serialises read-modify-write cycles of one file within this process. */
+/** Serialises the work on one file within this process (read-modify-write cycles, removal). */
 const queues = new Map<string, Promise<unknown>>();
-function update<T>(file: string, change: (content: UndoFileContent) => T): Promise<T> {
+function enqueue<T>(file: string, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const next = previous.then(async () => {
-    const content = await readUndoFile(file);
-    const result = change(content);
-    await writeUndoFile(file, content);
-    return result;
-  });
+  const next = previous.then(work);
   queues.set(
     file,
     next.catch(() => {}),
@@ -87,57 +109,136 @@ function update<T>(file: string, change: (content: UndoFileContent) => T): Promi
   return next;
 }
 
+function update<T>(file: string, change: (content: UndoFileContent) => T): Promise<T> {
+  return enqueue(file, async () => {
+    const content = await readUndoFile(file);
+    const result = change(content);
+    await writeUndoFile(file, content);
+    return result;
+  });
+}
+
+interface Attempt {
+  entry: UndoEntry;
+  start: number;
+  end: number;
+  attempts: number;
+  error?: string;
+  /** The server refused for good: no more attempts. */
+  final?: boolean;
+}
+
+/** One try of one step, bounded: a request that never answers must not hold the undo forever. */
+async function attempt(
+  execute: UndoExecutor,
+  step: UndoStep,
+  clock: Clock,
+  limitMs: number,
+): Promise<{ error?: string; final?: boolean }> {
+  const timer = new AbortController();
+  const tooLong = clock.sleep(limitMs, timer.signal).then(
+    () => {
+      throw new Error(`no answer within ${limitMs / 1000}s`);
+    },
+    () => {},
+  );
+  try {
+    await Promise.race([execute(step), tooLong]);
+    return {};
+  } catch (failure) {
+    const final = (failure as { retryable?: unknown } | null)?.retryable === false;
+    return { error: errorMessage(failure), ...(final ? { final } : {}) };
+  } finally {
+    timer.abort();
+  }
+}
+
 async function replayEntries(
   file: string,
   select: (entry: UndoEntry) => boolean,
   execute: UndoExecutor,
-  now: () => number,
+  options: Required<ReplayOptions>,
 ): Promise<UndoRun[]> {
+  const { clock, deadline, random } = options;
   const content = await readUndoFile(file);
   const pending = content.entries.filter((entry) => entry.state === "pending" && select(entry)).reverse();
-  const runs: UndoRun[] = [];
-  for (const entry of pending) {
-    const step: UndoStep = {
-      id: entry.id,
-      kind: entry.kind,
-      description: entry.description,
-      data: entry.data,
-    };
-    const start = now();
-    let error: string | undefined;
-    try {
-      await execute(step);
-    } catch (failure) {
-      error = errorMessage(failure);
+  const results = new Map<string, Attempt>();
+  // Every step is tried once, newest first; those that failed are tried again, in rounds with
+  // growing pauses, until the deadline. What still fails stays pending for `cleanup`.
+  let round = pending;
+  for (let count = 1; round.length > 0 && count <= MAX_ROUNDS; count++) {
+    const failed: UndoEntry[] = [];
+    for (const entry of round) {
+      const step: UndoStep = {
+        id: entry.id,
+        kind: entry.kind,
+        description: entry.description,
+        data: entry.data,
+      };
+      const start = clock.now();
+      const limit = Math.max(1000, Math.min(UNDO_ATTEMPT_SECONDS * 1000, deadline - start));
+      const { error, final } = await attempt(execute, step, clock, limit);
+      const previous = results.get(entry.id);
+      const result: Attempt = {
+        entry,
+        start: previous?.start ?? start,
+        end: clock.now(),
+        attempts: (entry.attempts ?? 0) + count,
+        ...(error === undefined ? {} : { error }),
+        ...(final ? { final } : {}),
+      };
+      results.set(entry.id, result);
+      await update(file, (latest) => {
+        const stored = latest.entries.find((candidate) => candidate.id === entry.id);
+        if (!stored) return;
+        stored.attempts = result.attempts;
+        if (error === undefined) {
+          stored.state = "done";
+          delete stored.error;
+        } else stored.error = error;
+      });
+      if (error !== undefined && !final) failed.push(entry);
     }
-    const end = now();
-    await update(file, (latest) => {
-      const stored = latest.entries.find((candidate) => candidate.id === entry.id);
-      if (!stored) return;
-      stored.state = error === undefined ? "done" : "failed";
-      if (error !== undefined) stored.error = error;
-    });
-    runs.push({
-      id: step.id,
-      description: step.description,
-      status: error === undefined ? "succeeded" : "failed",
-      ...(error === undefined ? {} : { error }),
-      start: isoTime(start),
-      end: isoTime(end),
-      duration: (end - start) / 1000,
-    });
+    round = failed;
+    if (round.length === 0) break;
+    const pause = backoffMs(count, random);
+    if (clock.now() + pause >= deadline) break;
+    await clock.sleep(pause);
   }
-  return runs;
+  return pending.map((entry) => {
+    const result = results.get(entry.id)!;
+    return {
+      id: entry.id,
+      description: entry.description,
+      status: result.error === undefined ? "succeeded" : "pending",
+      ...(result.error === undefined ? {} : { error: result.error }),
+      attempts: result.attempts,
+      start: isoTime(result.start),
+      end: isoTime(result.end),
+      duration: (result.end - result.start) / 1000,
+    };
+  });
+}
+
+function replayOptions(options: ReplayOptions, fallback: Clock): Required<ReplayOptions> {
+  const clock = options.clock ?? fallback;
+  return {
+    clock,
+    deadline: options.deadline ?? clock.now() + DEFAULT_UNDO_SECONDS * 1000,
+    random: options.random ?? Math.random,
+  };
 }
 
 export function createUndoLog(options: {
   file: string;
   runId: string;
   execute: UndoExecutor;
+  /** For the timestamps of registrations (and of replays without a clock of their own). */
   now?: () => number;
 }): UndoLog {
   const { file, runId, execute } = options;
   const now = options.now ?? Date.now;
+  const clock: Clock = { now, sleep: systemClock.sleep };
   return {
     file,
     register(step) {
@@ -162,7 +263,8 @@ export function createUndoLog(options: {
         if (entry?.state === "pending") entry.state = "discarded";
       });
     },
-    replay: () => replayEntries(file, (entry) => entry.runId === runId, execute, now),
+    replay: (replay = {}) =>
+      replayEntries(file, (entry) => entry.runId === runId, execute, replayOptions(replay, clock)),
   };
 }
 
@@ -170,7 +272,20 @@ export function createUndoLog(options: {
 export function replayUndoFile(
   file: string,
   execute: UndoExecutor,
-  now: () => number = Date.now,
+  options: ReplayOptions = {},
 ): Promise<UndoRun[]> {
-  return replayEntries(file, () => true, execute, now);
+  return replayEntries(file, () => true, execute, replayOptions(options, systemClock));
+}
+
+/**
+ * The steps of the file still pending (any run). When none is, the file has done its work and is
+ * removed; a missing file has none.
+ */
+export function settleUndoFile(file: string): Promise<UndoEntry[]> {
+  return enqueue(file, async () => {
+    const content = await readUndoFile(file);
+    const pending = content.entries.filter((entry) => entry.state === "pending" || entry.state === "failed");
+    if (pending.length === 0) await rm(file, { force: true });
+    return pending;
+  });
 }

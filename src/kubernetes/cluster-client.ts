@@ -1,6 +1,11 @@
 // @kubernetes/client-node, imported on first use. It costs ~0.1 s to load (bundled), so the modules
 // that validation and `--help` reach (the catalog and every activity family) import it only as types
 // and ask here for API clients and runtime helpers when an activity actually talks to a cluster.
+//
+// The KubeConfig a connection resolves to is a `clusterKubeConfig()`: every API client made from it
+// (ours, KubernetesObjectApi's, the preflight's) sends through the retrying transport. An activity
+// works on `forActivity(kc, ...)`, the same configuration whose requests and retries also end with
+// the activity's signal.
 import type * as ClientNodeModule from "@kubernetes/client-node";
 import type {
   AppsV1Api,
@@ -9,6 +14,8 @@ import type {
   EventsV1Api,
   KubeConfig,
 } from "@kubernetes/client-node";
+import type { RetryOptions } from "./retry-policy.ts";
+import { retryingTransport, type TransportOptions } from "./retrying-transport.ts";
 
 export type ClientNode = typeof ClientNodeModule;
 
@@ -17,6 +24,52 @@ let loading: Promise<ClientNode> | undefined;
 export function clientNode(): Promise<ClientNode> {
   loading ??= import("@kubernetes/client-node");
   return loading;
+}
+
+const ACTIVITY = Symbol("activity");
+
+/** What an activity adds to its requests: its signal (deadline, interruption), test overrides. */
+export interface ActivityBinding {
+  signal?: AbortSignal;
+  retry?: Partial<RetryOptions>;
+  random?: () => number;
+  onRetry?: TransportOptions["onRetry"];
+}
+
+type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding };
+
+let retryingClass: Promise<new () => KubeConfig> | undefined;
+
+/** A KubeConfig whose API clients retry (retry-policy.ts), to be filled with `loadFromOptions`. */
+export async function clusterKubeConfig(): Promise<KubeConfig> {
+  retryingClass ??= clientNode().then((client) => {
+    class RetryingKubeConfig extends client.KubeConfig {
+      override makeApiClient<T extends ClientNodeModule.ApiType>(
+        apiClientType: ClientNodeModule.ApiConstructor<T>,
+      ): T {
+        const cluster = this.getCurrentCluster();
+        if (!cluster) throw new Error("No active cluster!");
+        const binding = (this as Bound)[ACTIVITY] ?? {};
+        return new apiClientType(
+          client.createConfiguration({
+            baseServer: new client.ServerConfiguration(cluster.server, {}),
+            authMethods: { default: this },
+            middleware: [client.setHeaderMiddleware("User-Agent", "chaos-action")],
+            httpApi: retryingTransport(client, binding),
+          }),
+        );
+      }
+    }
+    return RetryingKubeConfig;
+  });
+  return new (await retryingClass)();
+}
+
+/** The connection as one activity uses it: its requests and their retries end with its signal. */
+export function forActivity(kc: KubeConfig, binding: ActivityBinding): KubeConfig {
+  const bound = Object.create(kc) as Bound;
+  bound[ACTIVITY] = binding;
+  return bound;
 }
 
 /** How a patch body is read: merge patch, JSON Patch, or strategic merge patch. */

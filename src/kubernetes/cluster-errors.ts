@@ -30,6 +30,15 @@ export interface ClusterErrorContext {
   source?: ConnectionSource;
 }
 
+/**
+ * The connection settings are wrong (a kubeconfig that cannot be read or parsed, an unknown context,
+ * a file it names missing, a malformed server address): the run's input, not the cluster, is at
+ * fault, so the run is `invalid` (exit 2). Found before any request is sent.
+ */
+export class ConnectionError extends Error {
+  override name = "ConnectionError";
+}
+
 export class ClusterError extends Error {
   override name = "ClusterError";
   readonly kind: ClusterErrorKind;
@@ -80,6 +89,52 @@ const NETWORK_CODES = new Set([
   "UND_ERR_SOCKET",
   "EPROTO",
 ]);
+
+/** What the common certificate failures mean, and their fix ("ca": give the cluster's CA). */
+const TLS_WORDS: Record<string, { what: string; fix: string }> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: { what: "it is self-signed, and not trusted here", fix: "ca" },
+  SELF_SIGNED_CERT_IN_CHAIN: {
+    what: "its chain ends in a self-signed CA that is not trusted here",
+    fix: "ca",
+  },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
+    what: "it is signed by a CA that is not trusted here (and the server sent no chain to one that is)",
+    fix: "ca",
+  },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { what: "it is signed by a CA that is not trusted here", fix: "ca" },
+  UNABLE_TO_GET_ISSUER_CERT: { what: "the CA that signed it is not known here", fix: "ca" },
+  CERT_HAS_EXPIRED: {
+    what: "it has expired",
+    fix: "Renew the cluster's certificates (kubeadm: `kubeadm certs renew all`), or check that this machine's clock is right.",
+  },
+  CERT_NOT_YET_VALID: {
+    what: "it is not valid yet",
+    fix: "Check that this machine's clock is right.",
+  },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    what: "it is issued for other host names than the one connected to",
+    fix: "Connect with a host name or address the certificate lists, or set tls-server-name of the cluster in the kubeconfig to one of them.",
+  },
+};
+
+/** Network failures in words; ECONNREFUSED keeps the system's message, which names the address tried. */
+const NETWORK_WORDS: Record<string, (host: string | undefined) => string> = {
+  ENOTFOUND: (host) => `the host name ${host ? `"${host}" ` : ""}does not resolve (DNS lookup failed)`,
+  EAI_AGAIN: (host) => `the host name ${host ? `"${host}" ` : ""}could not be resolved for now (DNS)`,
+  ETIMEDOUT: () => "the connection timed out",
+  ECONNRESET: () =>
+    "the connection was reset (by the server, a proxy or a firewall; or the address serves plain HTTP where https:// was asked, or the reverse)",
+  EHOSTUNREACH: () => "there is no route to that host",
+  ENETUNREACH: () => "the network is unreachable from here",
+};
+
+function hostOf(server: string): string | undefined {
+  try {
+    return new URL(server).hostname;
+  } catch {
+    return undefined;
+  }
+}
 
 /** client-node's ApiException, recognised by its shape: an HTTP status code and the response body. */
 export interface ApiExceptionShape {
@@ -285,6 +340,14 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
     if (context.source && !context.source.tlsVerify) {
       return new ClusterError("tls", `TLS with ${where} failed: ${tls.message} (${code}).`);
     }
+    const known = TLS_WORDS[code];
+    if (known) {
+      const fix = known.fix === "ca" ? tlsHint(context.source) : known.fix;
+      return new ClusterError(
+        "tls",
+        `Could not verify the TLS certificate of ${where}: ${known.what}. ${fix}`,
+      );
+    }
     return new ClusterError(
       "tls",
       `Could not verify the TLS certificate of ${where}: ${tls.message} (${code}). ${tlsHint(context.source)}`,
@@ -302,9 +365,12 @@ export function explainClusterError(err: unknown, context: ClusterErrorContext =
     return code !== undefined && NETWORK_CODES.has(code);
   });
   if (network) {
+    const code = errorCode(network) ?? "";
+    const host = context.source ? hostOf(context.source.server) : undefined;
+    const what = NETWORK_WORDS[code]?.(host) ?? network.message;
     return new ClusterError(
       "unreachable",
-      `Cannot reach ${where}${toAttempt}: ${network.message}. Check that the cluster is running and that this address is right.`,
+      `Cannot reach ${where}${toAttempt}: ${what}. Check that the cluster is running and that this address is right${context.source?.proxy ? ` (requests go through the proxy ${context.source.proxy}; check it, or name the server in NO_PROXY)` : ""}.`,
     );
   }
   // `fetch failed` says nothing by itself; the innermost cause says why (e.g. "bad port").

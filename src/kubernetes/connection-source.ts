@@ -24,6 +24,8 @@ export interface ConnectionSource {
   tlsVerify: boolean;
   /** For KUBERNETES_HOST: whether it came from the experiment's secrets or the environment. */
   settingsFrom?: "secrets" | "environment";
+  /** The proxy requests go through (scheme, host and port only). */
+  proxy?: string;
   /** For kubeconfig content: what it is, e.g. "the simulated cluster" or "the kubeconfig input". */
   label?: string;
 }

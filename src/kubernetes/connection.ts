@@ -12,10 +12,14 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
-import { explainClusterError } from "./cluster-errors.ts";
+import { clusterKubeConfig } from "./cluster-client.ts";
+import { ConnectionError, explainClusterError } from "./cluster-errors.ts";
+import { proxyFromEnvironment, proxyLabel } from "./cluster-proxy.ts";
 import { type ConnectionSource, type ConnectionSourceKind, sourceLabel } from "./connection-source.ts";
+import { serverAddressProblem } from "./server-address.ts";
 
 export type { ConnectionSource, ConnectionSourceKind };
+export { ConnectionError };
 
 export interface InClusterPaths {
   tokenPath: string;
@@ -54,10 +58,6 @@ export interface ResolvedConnection {
   kc: KubeConfig;
   source: ConnectionSource;
   warnings: string[];
-}
-
-export class ConnectionError extends Error {
-  override name = "ConnectionError";
 }
 
 /** Keys an experiment's secrets may set (Chaos Toolkit's `lookup`); KUBECONFIG and CHAOSTOOLKIT_IN_POD are environment-only. */
@@ -528,10 +528,25 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
 
   const clusterIndex = config.clusters.findIndex((c) => c.name === context.cluster);
   let cluster = config.clusters[clusterIndex]!;
+  const serverLabel = choice
+    ? `The server of cluster "${cluster.name}" in ${choice.where}`
+    : host
+      ? settingLabel("KUBERNETES_HOST", host)
+      : "The in-cluster address (KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT)";
+  const problem = serverAddressProblem(cluster.server);
+  if (problem) throw new ConnectionError(`${serverLabel} ${problem}.`);
   cluster = await applyTlsSettings(cluster, lookup, io, warnings);
+  cluster = applyProxy(cluster, options.env, choice?.where);
   config.clusters[clusterIndex] = cluster;
+  if (choice)
+    await checkReferencedFiles(
+      cluster,
+      config.users.find((u) => u.name === context.user),
+      choice.where,
+      io,
+    );
 
-  const kc = new client.KubeConfig();
+  const kc = await clusterKubeConfig();
   kc.addAuthenticator(apiKeyAuthenticator);
   kc.loadFromOptions({
     clusters: config.clusters,
@@ -548,8 +563,43 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
     ...(sourceBase.user === undefined && user ? { user: user.name } : {}),
     auth: describeAuth(user),
     tlsVerify: !isPlainHttp(cluster.server) && !cluster.skipTLSVerify,
+    ...(cluster.proxyUrl ? { proxy: proxyLabel(cluster.proxyUrl) } : {}),
   };
   return { kc, source, warnings };
+}
+
+/** The kubeconfig's `proxy-url`, else the environment's HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the server. */
+function applyProxy(cluster: Cluster, env: NodeJS.ProcessEnv, where: string | undefined): Cluster {
+  const fromKubeconfig = cluster.proxyUrl
+    ? { url: cluster.proxyUrl, from: `proxy-url of cluster "${cluster.name}" in ${where}` }
+    : undefined;
+  const proxy = fromKubeconfig ?? proxyFromEnvironment(cluster.server, env);
+  if (!proxy) return cluster;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(proxy.url).protocol;
+  } catch {
+    scheme = undefined;
+  }
+  if (!scheme || !["http:", "https:", "socks:", "socks4:", "socks5:", "socks5h:"].includes(scheme)) {
+    throw new ConnectionError(
+      `${proxy.from} is not a proxy URL client requests can use; write it as http://HOST:PORT (or https://, socks5://).`,
+    );
+  }
+  return { ...cluster, proxyUrl: proxy.url };
+}
+
+/** Files a kubeconfig names are read at the first request; a missing one is a wrong input, said now. */
+async function checkReferencedFiles(cluster: Cluster, user: User | undefined, where: string, io: Io) {
+  const files: Array<[string | undefined, string]> = [
+    [cluster.caFile, `certificate-authority of cluster "${cluster.name}"`],
+    [user?.certFile, `client-certificate of user "${user?.name}"`],
+    [user?.keyFile, `client-key of user "${user?.name}"`],
+  ];
+  for (const [path, what] of files) {
+    if (path && !(cluster.caData && path === cluster.caFile))
+      await readRequired(path, `The ${what} in ${where}`, io);
+  }
 }
 
 async function applyTlsSettings(
@@ -603,7 +653,8 @@ export function describeConnection(source: ConnectionSource): string {
     : source.tlsVerify
       ? ""
       : "; TLS verification OFF";
-  return `Kubernetes: ${context}${cluster}${source.server} as ${user} (${source.auth}), from ${sourceLabel(source)}${tls}`;
+  const proxy = source.proxy ? `; through the proxy ${source.proxy}` : "";
+  return `Kubernetes: ${context}${cluster}${source.server} as ${user} (${source.auth}), from ${sourceLabel(source)}${tls}${proxy}`;
 }
 
 export interface ConnectionInfo {
@@ -624,6 +675,8 @@ export function formatConnectionInfo(info: ConnectionInfo): string {
 }
 
 export interface KubernetesService {
+  /** Reads and checks the connection settings, without contacting the cluster; throws ConnectionError. */
+  check(secrets?: Record<string, unknown>): Promise<void>;
   /** The connection for an activity's secrets (cached per distinct KUBERNETES_* secret values). */
   connect(secrets?: Record<string, unknown>): Promise<KubeConfig>;
   /** The first connection made, once connect() has succeeded. */
@@ -697,15 +750,28 @@ async function firstContact(
 
 export function createKubernetesService(options: KubernetesServiceOptions): KubernetesService {
   const cache = new Map<string, Promise<KubeConfig>>();
+  const resolving = new Map<string, Promise<ResolvedConnection>>();
   let first: ConnectionInfo | undefined;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const resolve = (secrets: Record<string, unknown> | undefined) => {
+    const key = secretsKey(secrets);
+    const cached = resolving.get(key);
+    if (cached) return cached;
+    const resolved = resolveConnection({ ...options, ...(secrets ? { secrets } : {}) });
+    resolving.set(key, resolved);
+    resolved.catch(() => resolving.delete(key));
+    return resolved;
+  };
   return {
+    async check(secrets) {
+      await resolve(secrets);
+    },
     connect(secrets) {
       const key = secretsKey(secrets);
       const cached = cache.get(key);
       if (cached) return cached;
       const connecting = (async () => {
-        const resolved = await resolveConnection({ ...options, ...(secrets ? { secrets } : {}) });
+        const resolved = await resolve(secrets);
         const info = await firstContact(await loadClient(), resolved, timeoutMs);
         first ??= info;
         options.onConnect?.(info);

@@ -1,6 +1,8 @@
 // Replays the undo steps our actions register before they change the cluster. Each step is plain
-// data (it survives the process in the undo file); replaying one twice, or after its object is
-// gone, is harmless. Pod deletions register nothing: their controllers recreate the pods.
+// data (it survives the process in the undo file); replaying one twice, or one whose change never
+// happened (its outcome was unknown), is harmless: a delete of what is gone, a create of what is
+// there, a scale or cordon to the value the object already has all succeed. Pod deletions register
+// nothing: their controllers recreate the pods.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { UndoStep } from "../providers/native.ts";
 import { ActivityFailed, callApi, isAlreadyExists, isConflict } from "./activities/activity-failed.ts";
@@ -15,6 +17,7 @@ import {
   replaceObject,
 } from "./activities/object-access.ts";
 import { coreApi, patchOptions } from "./cluster-client.ts";
+import { isApiException } from "./cluster-errors.ts";
 
 /** The undo kinds, and the data each carries. */
 export const UndoKind = {
@@ -43,7 +46,28 @@ function refOf(step: UndoStep): ObjectRef {
   return ref;
 }
 
+/** Answers that no retry changes: the step stays pending for a person to look at (and `cleanup`). */
+const FINAL_REFUSALS = new Set([400, 401, 403, 404, 405, 410, 415, 422]);
+
+/**
+ * Replays one step. Its error says, in `retryable`, whether trying again may help: a 5xx, a timeout,
+ * a reset or a conflict may; a refusal for good (not found, forbidden, invalid, a broken step) may not.
+ */
 export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void> {
+  try {
+    await replay(step, kc);
+  } catch (error) {
+    const cause = error instanceof ActivityFailed ? error.cause : error;
+    const final =
+      error instanceof ActivityFailed && cause === undefined
+        ? true
+        : isApiException(cause) && FINAL_REFUSALS.has(cause.code);
+    if (error instanceof Error) Object.assign(error, { retryable: !final });
+    throw error;
+  }
+}
+
+async function replay(step: UndoStep, kc: KubeConfig): Promise<void> {
   switch (step.kind) {
     case UndoKind.nodeSchedulable: {
       const nodes = (step.data.nodes ?? []) as Array<{ name: string; unschedulable: boolean }>;

@@ -137,7 +137,7 @@ function requestOnce(
   method: string,
   headers: Record<string, string>,
   body: Buffer | undefined,
-  options: { timeouts: Timeouts; verifyTls: boolean; signal: AbortSignal },
+  options: { timeouts: Timeouts; verifyTls: boolean; signal: AbortSignal; env: NodeJS.ProcessEnv },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const { connectMs, readMs } = options.timeouts;
@@ -155,7 +155,7 @@ function requestOnce(
     const request = transport.request(url, {
       method,
       headers: finalHeaders,
-      agent: false,
+      agent: agentFor(url, options.env, options.verifyTls),
       rejectUnauthorized: options.verifyTls,
     });
     const onAbort = () => {
@@ -219,6 +219,22 @@ function requestOnce(
   });
 }
 
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/**
+ * A fresh connection per request, as before; through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names
+ * the host, read by Node's own agent (`proxyEnv`: a CONNECT tunnel for https, absolute URLs for http).
+ */
+function agentFor(url: URL, env: NodeJS.ProcessEnv, verifyTls: boolean): false | import("node:http").Agent {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return false;
+  const proxyEnv = Object.fromEntries(
+    [...PROXY_VARIABLES, "NO_PROXY", "no_proxy"].flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+  );
+  return url.protocol === "https:"
+    ? new https.Agent({ proxyEnv, rejectUnauthorized: verifyTls })
+    : new http.Agent({ proxyEnv });
+}
+
 function connectionError(error: NodeJS.ErrnoException, url: URL): string {
   const tls = /certificate|self.signed|SSL|TLS/i.test(`${error.code ?? ""} ${error.message}`);
   if (tls && url.protocol === "https:") {
@@ -242,7 +258,7 @@ function parseUrl(raw: string): URL {
 
 export async function runHttpProvider(
   provider: HttpProvider,
-  options: { signal: AbortSignal },
+  options: { signal: AbortSignal; env?: NodeJS.ProcessEnv },
 ): Promise<HttpOutput> {
   let method = (provider.method ?? "GET").toUpperCase();
   let url = parseUrl(provider.url);
@@ -273,6 +289,7 @@ export async function runHttpProvider(
     timeouts: timeouts(provider.timeout),
     verifyTls: provider.verify_tls ?? true,
     signal: options.signal,
+    env: options.env ?? process.env,
   };
   const retries = provider.max_retries ?? 0;
   let response: RawResponse | undefined;

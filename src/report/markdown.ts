@@ -259,7 +259,7 @@ function activityTable(title: string, runs: readonly ActivityRun[]): string[] {
 
 function undoSection(undo: readonly UndoRun[]): string[] {
   if (undo.length === 0) return [];
-  const icon = { succeeded: "✅", failed: "⚠️", skipped: "⏭️" } as const;
+  const icon = { succeeded: "✅", failed: "⚠️", skipped: "⏭️", pending: "❌" } as const;
   const lines = [
     "**Undo of chaos-action's own changes**",
     "",
@@ -267,7 +267,9 @@ function undoSection(undo: readonly UndoRun[]): string[] {
     "|---|---|---|",
   ];
   for (const step of undo) {
-    const result = `${icon[step.status]} ${step.status}${step.error ? `: ${clip(step.error, 200)}` : ""}`;
+    // A pending step is a change still in the cluster: say so, not just the status.
+    const status = step.status === "pending" ? "pending, left changed" : step.status;
+    const result = `${icon[step.status]} ${status}${step.error ? `: ${clip(step.error, 200)}` : ""}`;
     lines.push(
       `| ${cell(escapeHtml(step.description))} | ${cell(result)} | ${formatDuration(step.duration)} |`,
     );

@@ -1,7 +1,7 @@
 // One line per activity as it runs, for the CLI's stderr and the action's log. The report has the details.
 import type { RunEvent } from "../engine/events.ts";
 
-const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■" };
+const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■", pending: "✗" };
 
 /** Undefined for the events not worth a line (starts, unless `showStarts`). */
 export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean } = {}): string | undefined {

@@ -105,6 +105,11 @@ export interface Cluster {
     request: GateRequest,
     registry: NativeRegistry,
   ): Promise<string>;
+  /**
+   * Reads and checks the connection settings without contacting the cluster: a ConnectionError
+   * (unreadable kubeconfig, unknown context, missing CA file, malformed server) means bad input.
+   */
+  checkConnection(): Promise<void>;
   undoLog(file: string, runId: string): UndoLog;
   executeUndo(step: UndoStep): Promise<void>;
   close(): Promise<void>;
@@ -299,6 +304,7 @@ export async function createCluster(
       }
       return lines.join("\n");
     },
+    checkConnection: () => service.check(),
     async holdLeases(leases, request_) {
       const kc = await service.connect();
       await writeLeaseFile(request_.leaseFile, { holder: request_.holder, leases: [...leases] });

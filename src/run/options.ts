@@ -38,6 +38,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /** After the method: how long rollbacks run and failing undo steps are retried (default 120 s). */
+  undoTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
   /**
@@ -75,6 +77,7 @@ export interface GivenOptions {
   maxAffected?: string;
   timeout?: string;
   activityTimeout?: string;
+  undoTimeout?: string;
   undoFile?: string;
   leaseWait?: string;
 }
@@ -90,6 +93,7 @@ export type CheckedOption =
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
+  | "undoTimeout"
   | "leaseWait";
 
 export type DurationUnit = "seconds" | "minutes";
@@ -237,6 +241,7 @@ export function parseRunOptions(
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
+    undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
     leaseWaitSeconds:
       named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")) ??

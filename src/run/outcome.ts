@@ -19,6 +19,8 @@ export interface ExperimentOutcome {
 export interface RunResult {
   verdict: Verdict;
   outcomes: ExperimentOutcome[];
+  /** Present when undo steps are left pending: the file to replay and what each step would undo. */
+  undo?: { file: string; pending: string[] };
 }
 
 /** An experiment that cannot run, with the first error as its reason. */

@@ -10,7 +10,7 @@ import { errorMessage } from "../common/error-message.ts";
 import { activityTarget, type RunEvent } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
-import { createUndoLog, replayUndoFile, type UndoLog } from "../engine/undo.ts";
+import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
 import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
@@ -24,7 +24,8 @@ import { DEFAULT_LEASE_WAIT_SECONDS, type RunOptions } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
-import { combineVerdicts } from "./verdict.ts";
+import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
+import { combineVerdicts, isInputError } from "./verdict.ts";
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
 export type { Reporter } from "./reporter.ts";
@@ -43,6 +44,11 @@ export interface RunRequest {
   secretsSink?: (secret: string) => void;
   /** The commit the run is about (GITHUB_SHA in the action). */
   commit?: string;
+  /**
+   * The hard limit of the whole step (the action's `timeout-minutes`) and when the step started
+   * (Date.now()): every experiment's method stops early enough to leave the reserve (time-limits.ts).
+   */
+  stepLimit?: { seconds: number; startedAt: number };
   version?: string;
 }
 
@@ -93,6 +99,8 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
+  if (!options.dryRun) reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
+  const runIds: string[] = [];
   // One holder for the whole run: its Leases are taken and deleted around each experiment.
   const leases: RunLeases = {
     holder: holderIdentity(request.env, hostname(), process.pid, randomUUID().slice(0, 8)),
@@ -118,14 +126,41 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         });
         continue;
       }
-      outcomes.push(
-        await runOne(item, journalPath, { ...request, env }, registry, undoFile, clusterFor, leases),
-      );
+      const limits = experimentLimits({
+        timeoutSeconds: options.timeoutSeconds,
+        undoTimeoutSeconds: options.undoTimeoutSeconds,
+        stepLimitSeconds: request.stepLimit?.seconds,
+        elapsedSeconds: request.stepLimit && (Date.now() - request.stepLimit.startedAt) / 1000,
+      });
+      if (!limits) {
+        outcomes.push({
+          file: item.file,
+          title: item.experiment.title,
+          verdict: "failed",
+          reason: "failed: not run, no time was left before the step's limit (timeout-minutes)",
+          issues: item.issues,
+        });
+        continue;
+      }
+      const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      runIds.push(runId);
+      const run = { undoFile, runId, limits };
+      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, run, clusterFor, leases));
     }
   } finally {
     await cluster?.close();
   }
-  return { verdict: combineVerdicts(outcomes.map((o) => o.verdict)), outcomes };
+  const result: RunResult = { verdict: combineVerdicts(outcomes.map((o) => o.verdict)), outcomes };
+  if (options.dryRun) return result;
+  // Removed when everything in it is undone; kept, and the run failed, while anything is pending.
+  const pending = await settleUndoFile(undoFile);
+  if (pending.length === 0) return result;
+  const ours = pending.some((entry) => runIds.includes(entry.runId));
+  return {
+    ...result,
+    verdict: ours ? combineVerdicts([result.verdict, "failed"]) : result.verdict,
+    undo: { file: undoFile, pending: pending.map((entry) => entry.description) },
+  };
 }
 
 const dryRunOutcome = (item: PreparedExperiment): ExperimentOutcome => ({
@@ -144,6 +179,12 @@ const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   issues: item.issues,
 });
 
+interface ExperimentRunInfo {
+  undoFile: string;
+  runId: string;
+  limits: ExperimentLimits;
+}
+
 /** Who holds this run's Leases, and the file that lists them for `cleanup`. */
 interface RunLeases {
   holder: string;
@@ -155,7 +196,7 @@ async function runOne(
   journalPath: string,
   request: RunRequest,
   registry: NativeRegistry,
-  undoFile: string,
+  { undoFile, runId, limits }: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
   leases: RunLeases,
 ): Promise<ExperimentOutcome> {
@@ -172,9 +213,10 @@ async function runOne(
   const failed = (error: unknown): ExperimentOutcome => ({
     file,
     title: experiment.title,
-    verdict: "failed",
+    // Wrong connection settings are bad input, like a bad file: the cluster was never asked.
+    verdict: isInputError(error) ? "invalid" : "failed",
     // A refusal lists its reasons (RBAC rules, guard violations) on several lines.
-    reason: `failed: ${redact(errorMessage(error, { whole: true }), secrets)}`,
+    reason: `${isInputError(error) ? "invalid" : "failed"}: ${redact(errorMessage(error, { whole: true }), secrets)}`,
     issues: item.issues,
   });
 
@@ -183,6 +225,7 @@ async function runOne(
     reporter.info(redact(describePlan(substituted), secrets));
     try {
       if (needsCluster) {
+        await (await clusterFor()).checkConnection();
         const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
         reporter.info(redact(plan, secrets));
       }
@@ -195,11 +238,10 @@ async function runOne(
   let cluster: Cluster | undefined;
   try {
     cluster = needsCluster ? await clusterFor() : undefined;
+    await cluster?.checkConnection();
   } catch (error) {
     return failed(error);
   }
-  const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-
   const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
   // Taken once the gate has passed, held through the undo (and whatever checks follow it), released last.
   let held: HeldLeases | undefined;
@@ -213,7 +255,16 @@ async function runOne(
     });
   };
   try {
-    return await runGated(item, journalPath, request, registry, undoLog, runId, cluster, gate);
+    return await runGated(
+      item,
+      journalPath,
+      request,
+      registry,
+      { undoFile, runId, limits },
+      undoLog,
+      cluster,
+      gate,
+    );
   } finally {
     if (held && !(await held.release())) {
       reporter.warn(
@@ -228,8 +279,8 @@ async function runGated(
   journalPath: string,
   request: RunRequest,
   registry: NativeRegistry,
+  { undoFile, runId, limits }: ExperimentRunInfo,
   undoLog: UndoLog,
-  runId: string,
   cluster: Cluster | undefined,
   gate: (cluster: Cluster) => Promise<void>,
 ): Promise<ExperimentOutcome> {
@@ -247,12 +298,12 @@ async function runGated(
       frequencySeconds: options.hypothesisFrequencySeconds,
       failFast: options.failFast,
     },
-    timeoutSeconds: options.timeoutSeconds,
+    ...limits,
     activityTimeoutSeconds: options.activityTimeoutSeconds,
     signal: request.signal,
     // Processes see the environment with the variables of `.env` var files, as in Chaos Toolkit.
     execute: createExecutor({ registry, env: request.env }),
-    undo: { registry: undoLog, replay: () => undoLog.replay() },
+    undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => gate(cluster) : undefined,
     onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
@@ -326,18 +377,40 @@ function describePlan(experiment: Experiment): string {
   return lines.join("\n");
 }
 
-/** Replays what a killed or cancelled run left pending (the action's post step, `chaos-action cleanup`). */
+/**
+ * Replays what a run left pending (a step that kept failing; the runner killed or cancelled): the
+ * action's post step and `chaos-action cleanup`. Failing steps are retried until `timeoutSeconds`
+ * (default 120) and stay pending; the file is removed once nothing in it is pending.
+ */
 export async function replayPendingUndo(
   undoFile: string,
-  options: { cluster: ClusterRequest; reporter: Reporter; cwd: string; env: NodeJS.ProcessEnv },
+  options: {
+    cluster: ClusterRequest;
+    reporter: Reporter;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutSeconds?: number;
+  },
 ): Promise<UndoRun[]> {
   const { env } = options;
   let cluster: Cluster | undefined;
   try {
-    return await replayUndoFile(undoFile, async (step) => {
-      cluster ??= await createCluster(options.cluster, { env, reporter: options.reporter, cwd: options.cwd });
-      await cluster.executeUndo(step);
-    });
+    const deadline =
+      options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
+    const runs = await replayUndoFile(
+      undoFile,
+      async (step) => {
+        cluster ??= await createCluster(options.cluster, {
+          env,
+          reporter: options.reporter,
+          cwd: options.cwd,
+        });
+        await cluster.executeUndo(step);
+      },
+      { deadline },
+    );
+    await settleUndoFile(undoFile);
+    return runs;
   } finally {
     await cluster?.close();
   }

@@ -28,6 +28,11 @@ export interface SimFault {
   /** How many requests fail; unlimited when absent. */
   times?: number;
   message?: string;
+  /**
+   * The request is carried out first, then answered with the fault instead of its result: a
+   * change the server applied before the client saw an error (e.g. 504 after the write).
+   */
+  afterApply?: boolean;
 }
 
 export type SimAuthMode = "token" | "client-cert" | "basic" | "none";

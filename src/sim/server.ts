@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "./api-errors.ts";
 import { clientCommonName, simCertificates } from "./certificates.ts";
+import { type ClusterSnapshot, snapshotOf, snapshotResources } from "./cluster-snapshot.ts";
 import { ClusterState } from "./cluster-state.ts";
 import { ControllerManager } from "./controllers/controller-manager.ts";
 import { CrdEstablishingController, establishCrd } from "./controllers/crd-establishing.ts";
@@ -22,6 +23,7 @@ import { ReplicaSetController } from "./controllers/replicaset.ts";
 import { StatefulSetController } from "./controllers/statefulset.ts";
 import { demoManifests } from "./demo-manifests.ts";
 import { EventRecorder } from "./event-recorder.ts";
+import { FaultRules, type SimFaultRule, type SimFaultRuleHandle } from "./fault-rules.ts";
 import { ApiHandler, type ServedRequest } from "./http/api-handler.ts";
 import { buildKubeconfig } from "./kubeconfig.ts";
 import { ManifestError, parseManifests } from "./manifests.ts";
@@ -32,6 +34,7 @@ import {
   type SimOptions,
   type SimTiming,
 } from "./options.ts";
+import { Outages, type SimOutage } from "./outage.ts";
 import { PodLogs } from "./pod-logs.ts";
 import { groupOfApiVersion } from "./resource-types.ts";
 
@@ -52,6 +55,16 @@ export interface SimCluster {
   list(kind: string, namespace?: string): object[];
   setDeny(rules: SimDenyRule[]): void;
   addFault(fault: SimFault): void;
+  /** Adds a fault rule from now on (a verb on a resource, the Nth time or with a probability). */
+  addFaultRule(rule: SimFaultRule): SimFaultRuleHandle;
+  /** Removes every fault rule added with addFaultRule (faults from the options stay). */
+  clearFaultRules(): void;
+  /** Ends the open watches (of one resource, e.g. "deployments"); answers how many. */
+  dropWatches(options?: { resource?: string; abrupt?: boolean }): number;
+  /** Makes the API unreachable for a while; resolves once it answers again. */
+  unreachable(outage: SimOutage): Promise<void>;
+  /** The state that matters for "restored", to compare with diffSnapshots. */
+  snapshot(): ClusterSnapshot;
   /** Resolves when no controller work or timer is pending (everything settled). */
   settled(timeoutMs?: number): Promise<void>;
   /** Errors controllers or handlers hit inside the simulator (a bug in the simulator, not in the client). */
@@ -139,6 +152,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
   ]);
   let deny = [...(options.deny ?? [])];
   const faults = [...(options.faults ?? [])];
+  const rules = new FaultRules();
   const requests: ServedRequest[] = [];
 
   for (const name of bootstrapNamespaces) {
@@ -192,6 +206,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     },
     deny: () => deny,
     faults,
+    rules,
     latencyMs: options.latencyMs ?? 0,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 1800,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000,
@@ -218,7 +233,9 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  address = `127.0.0.1:${port}`;
+  const outages = new Outages(server, () => port);
   const url = `${tls ? "https" : "http"}://${address}`;
 
   const lookup = (kind: string) => {
@@ -250,6 +267,25 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     addFault(fault) {
       faults.push({ ...fault });
     },
+    addFaultRule(rule) {
+      return rules.add(rule);
+    },
+    clearFaultRules() {
+      rules.clear();
+    },
+    dropWatches(options) {
+      return handler.dropWatches(options);
+    },
+    unreachable(outage) {
+      return outages.start(outage);
+    },
+    snapshot() {
+      const objects = snapshotResources.flatMap(({ group, plural }) => {
+        const type = state.registry.all().find((t) => t.group === group && t.plural === plural);
+        return type ? state.store.list(type) : [];
+      });
+      return snapshotOf(objects);
+    },
     async settled(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       let quietRounds = 0;
@@ -267,6 +303,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     async close() {
       if (closed) return;
       closed = true;
+      outages.close();
       handler.close();
       manager.close();
       state.timers.close();

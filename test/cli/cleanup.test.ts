@@ -81,3 +81,57 @@ it("replays the undo a killed run left behind", async () => {
   expect(await again.exit).toBe(0);
   expect(again.output()).toContain("Nothing was left to undo.");
 }, 30_000);
+
+it("a run whose undo keeps failing exits 1, keeps the step pending and says how to replay it; cleanup does", async () => {
+  await writeFile(
+    join(dir, "deny.yaml"),
+    `title: deny all ingress
+description: the policy we create cannot be deleted while the API server fails
+method:
+  - type: action
+    name: deny-ingress
+    provider:
+      type: python
+      module: chaosk8s.networking.actions
+      func: deny_all_ingress
+      arguments: {ns: default}
+`,
+  );
+  const policyPath = "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/";
+  // Longer than the run's undo deadline (1 s: at most 3 attempts); cleanup then retries past it.
+  sim.addFault({ method: "DELETE", path: policyPath, status: 500, times: 5 });
+  const undoFile = join(dir, "deny-undo.json");
+  const run = cli([
+    "run",
+    "deny.yaml",
+    "--kubeconfig",
+    "kubeconfig",
+    "--undo-file",
+    undoFile,
+    "--undo-timeout",
+    "1",
+  ]);
+  expect(await run.exit).toBe(1);
+  const policies = () => sim.list("NetworkPolicy", "default");
+  expect(policies()).toHaveLength(1);
+  expect(run.output()).toContain(`Undo steps of our cluster changes are written to ${undoFile}`);
+  expect(run.output()).toMatch(
+    /failed\s+deny\.yaml\s+failed: our undo could not be completed, changes are left in the cluster \(delete NetworkPolicy default\/chaostoolkit-deny-all-ingress/,
+  );
+  expect(run.output()).toContain(
+    `Undo them with: chaos-action cleanup --undo-file ${undoFile} --kubeconfig kubeconfig`,
+  );
+  const journal = JSON.parse(await readFile(join(dir, "journal.json"), "utf8"));
+  expect(journal.chaos_action).toMatchObject({ verdict: "failed", undo_file: undoFile });
+  expect(journal.undo).toMatchObject([{ status: "pending" }]);
+  expect(JSON.parse(await readFile(undoFile, "utf8")).entries).toMatchObject([{ state: "pending" }]);
+
+  const cleanup = cli(["cleanup", "--undo-file", undoFile, "--kubeconfig", "kubeconfig"]);
+  expect(await cleanup.exit).toBe(0);
+  expect(cleanup.output()).toContain("✓ delete NetworkPolicy default/chaostoolkit-deny-all-ingress");
+  expect(policies()).toEqual([]);
+  const deletes = sim.requests.filter((r) => r.method === "DELETE" && r.path.startsWith(policyPath));
+  expect(deletes.map((r) => r.status)).toEqual([500, 500, 500, 500, 500, 200]);
+  // Everything undone: the file is gone, and a second cleanup has nothing to do.
+  await expect(readFile(undoFile)).rejects.toThrow(/ENOENT/);
+}, 30_000);

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Journal } from "../../src/engine/journal.ts";
+import { createUndoLog, type ReplayOptions } from "../../src/engine/undo.ts";
 import { verdictOf } from "../../src/engine/verdict.ts";
 import type { HypothesisStrategy, RollbackStrategy } from "../../src/experiment/format.ts";
 import {
@@ -738,5 +739,90 @@ describe("verdictOf", () => {
     ["interrupted", false, "failed"],
   ] as const)("%s, deviated %s → %s", (status, deviated, verdict) => {
     expect(verdictOf({ status, deviated })).toBe(verdict);
+  });
+});
+
+describe("an undo that cannot be completed", () => {
+  const stuckUndo = (h: ReturnType<typeof harness>) => {
+    const log = createUndoLog({
+      file: h.undoFile,
+      runId: "stuck",
+      execute: async () => {
+        throw Object.assign(new Error("the API server answered 500"), { retryable: false });
+      },
+    });
+    return { registry: log, replay: (options?: ReplayOptions) => log.replay(options), file: h.undoFile };
+  };
+
+  it("fails a run whose hypothesis held, names what is left changed and keeps the step pending", async () => {
+    const h = harness();
+    const journal = await h.run(faultExperiment({ method: [action("scale", "scale", { value: 4 })] }), {
+      undo: stuckUndo(h),
+    });
+    expect(journal.steady_states.after?.steady_state_met).toBe(true);
+    expect(journal.status).toBe("failed");
+    expect(journal.undo).toMatchObject([{ description: "scale back to 4", status: "pending", attempts: 1 }]);
+    expect(journal.chaos_action).toMatchObject({
+      verdict: "failed",
+      reason: "failed: our undo could not be completed, changes are left in the cluster (scale back to 4)",
+      left_changed: ["scale back to 4"],
+      undo_file: h.undoFile,
+    });
+    const file = JSON.parse(readFileSync(h.undoFile, "utf8"));
+    expect(file.entries.map((e: { state: string }) => e.state)).toEqual(["pending"]);
+  });
+
+  it("fails a deviated run too, and keeps the first failure's reason in front", async () => {
+    const h = harness();
+    const deviated = await h.run(
+      faultExperiment({ method: [action("break-it", "break"), action("scale", "scale", { value: 2 })] }),
+      { undo: stuckUndo(h), strategies: { rollbacks: "never" } },
+    );
+    expect(deviated.deviated).toBe(true);
+    expect(deviated.chaos_action.verdict).toBe("failed");
+    expect(deviated.chaos_action.reason).toMatch(
+      /^failed: our undo could not be completed, changes are left in the cluster \(scale back to 2\); deviated: app-is-healthy$/,
+    );
+    const h2 = harness();
+    const failed = await h2.run(
+      experiment({ method: [action("scale", "scale", { value: 2 }), action("boom", "fail")] }),
+      { undo: stuckUndo(h2) },
+    );
+    expect(failed.chaos_action.reason).toMatch(
+      /^failed: action 'boom' failed: .*; our undo could not be completed/,
+    );
+  });
+});
+
+describe("an action in flight at a stop", () => {
+  it("is awaited (bounded) before the undo, so the undo it registers late is replayed", async () => {
+    const h = harness();
+    const controller = new AbortController();
+    const journal = await h.run(experiment({ method: [action("late", "late-scale", { value: 5 })] }), {
+      signal: controller.signal,
+      clock: undefined, // real time: the action's late answer comes on a real timer
+      onEvent: (event) => {
+        if (event.type === "activity-started") setTimeout(() => controller.abort("SIGTERM"), 5);
+      },
+    });
+    expect(journal.status).toBe("interrupted");
+    expect(journal.undo).toMatchObject([{ description: "scale back to 5", status: "succeeded" }]);
+    expect(h.undone.map((step) => step.description)).toEqual(["scale back to 5"]);
+  });
+
+  it("is given up after the grace period: the reason says a change may be left", async () => {
+    const h = harness();
+    const controller = new AbortController();
+    const journal = await h.run(experiment({ method: [action("forever", "ignore-signal")] }), {
+      signal: controller.signal,
+      inFlightGraceSeconds: 0.05,
+      clock: undefined, // real time
+      onEvent: (event) => {
+        if (event.type === "activity-started") setTimeout(() => controller.abort("SIGTERM"), 5);
+      },
+    });
+    expect(journal.chaos_action.reason).toBe(
+      "failed: interrupted by SIGTERM; 1 activity execution(s) still running when the undo started, their changes may be left (see the undo file)",
+    );
   });
 });

@@ -205,6 +205,17 @@ export function testSource(world: World): NativeModuleSource {
       return "scaled";
     },
     config: async (_args, ctx) => ctx.configuration,
+    // An action whose change (and undo) comes after the signal: a request already on its way.
+    "late-scale": async (args, ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await ctx.undo.register({
+        kind: "test.scale",
+        description: `scale back to ${args.value}`,
+        data: { to: args.value },
+      });
+      return "scaled";
+    },
+    "ignore-signal": () => new Promise(() => {}),
   };
   const signatures = Object.keys(impls).map((func) =>
     sig(func, ["value", "healthy", "config", "reachable"].includes(func) ? "probe" : "action", [
@@ -290,7 +301,7 @@ export function harness(): Harness {
         file: "experiments/test.yaml",
         experimentDir: dir,
         execute,
-        undo: { registry: log, replay: () => log.replay() },
+        undo: { registry: log, replay: (options) => log.replay(options), file: undoFile },
         clock: new JumpClock(),
         onEvent: (event) => events.push(event),
         version: "0.1.0-test",

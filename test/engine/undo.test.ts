@@ -1,8 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createUndoLog, replayUndoFile, type UndoFileContent } from "../../src/engine/undo.ts";
+import { backoffMs } from "../../src/engine/backoff.ts";
+import {
+  createUndoLog,
+  replayUndoFile,
+  settleUndoFile,
+  type UndoFileContent,
+} from "../../src/engine/undo.ts";
 import type { UndoStep } from "../../src/providers/native.ts";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "undo-test-"));
@@ -41,7 +47,8 @@ describe("the undo log", () => {
       now: () => Date.UTC(2026, 0, 1),
       execute: async (step: UndoStep) => {
         executed.push(step.id);
-        if (step.kind === "bad") throw new Error("node n1 not found");
+        // Refused for good (the node is gone): not retried, left pending.
+        if (step.kind === "bad") throw Object.assign(new Error("node n1 not found"), { retryable: false });
       },
     });
     await log.register({ kind: "ok", description: "first", data: {} });
@@ -54,18 +61,18 @@ describe("the undo log", () => {
     expect(executed).toEqual(["r1:4", "r1:2", "r1:1"]);
     expect(runs.map((r) => [r.description, r.status, r.error])).toEqual([
       ["fourth", "succeeded", undefined],
-      ["second", "failed", "node n1 not found"],
+      ["second", "pending", "node n1 not found"],
       ["first", "succeeded", undefined],
     ]);
     expect(runs[0]).toMatchObject({ start: "2026-01-01T00:00:00.000+00:00", duration: 0 });
     expect(read(file).entries.map((e) => [e.id, e.state])).toEqual([
       ["r1:1", "done"],
-      ["r1:2", "failed"],
+      ["r1:2", "pending"],
       ["r1:3", "discarded"],
       ["r1:4", "done"],
     ]);
-    // nothing left to replay
-    expect(await log.replay()).toEqual([]);
+    // only the step left pending is replayed again
+    expect((await log.replay()).map((r) => r.description)).toEqual(["second"]);
   });
 
   it("concurrent registrations are all kept", async () => {
@@ -108,5 +115,106 @@ describe("the undo log", () => {
     await expect(replayUndoFile(file, async () => {})).rejects.toThrow(
       `the undo file ${file} is not a chaos-action undo file`,
     );
+  });
+});
+
+describe("retries of a failing undo step", () => {
+  /** Virtual time: a sleep not aborted meanwhile moves it forward, on the next turn. */
+  const jumpClock = () => {
+    const start = Date.UTC(2026, 0, 1);
+    let now = start;
+    return {
+      now: () => now,
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) =>
+          setImmediate(() => {
+            if (signal?.aborted) return reject(signal.reason);
+            now += ms;
+            resolve();
+          }),
+        ),
+      get elapsed() {
+        return now - start;
+      },
+    };
+  };
+
+  it("retries with growing pauses until it succeeds", async () => {
+    const file = tempFile();
+    let calls = 0;
+    const log = createUndoLog({
+      file,
+      runId: "r",
+      execute: async () => {
+        if (++calls < 4) throw new Error("503 Service Unavailable");
+      },
+    });
+    await log.register({ kind: "k", description: "delete the policy", data: {} });
+    const clock = jumpClock();
+    const runs = await log.replay({ clock, deadline: clock.now() + 60_000, random: () => 1 });
+    expect(runs).toMatchObject([{ status: "succeeded", attempts: 4 }]);
+    // 500 + 1000 + 2000 ms of pauses, jitter at its top.
+    expect(clock.elapsed).toBe(3500);
+    expect(read(file).entries).toMatchObject([{ state: "done", attempts: 4 }]);
+    expect(read(file).entries[0]!.error).toBeUndefined();
+  });
+
+  it("gives up at the deadline and leaves the step pending with its last error; the others still run", async () => {
+    const file = tempFile();
+    const executed: string[] = [];
+    const log = createUndoLog({
+      file,
+      runId: "r",
+      execute: async (step) => {
+        executed.push(step.description);
+        if (step.description === "stuck") throw new Error("500 Internal Server Error");
+      },
+    });
+    await log.register({ kind: "k", description: "fine", data: {} });
+    await log.register({ kind: "k", description: "stuck", data: {} });
+    const clock = jumpClock();
+    const runs = await log.replay({ clock, deadline: clock.now() + 20_000, random: () => 0 });
+    expect(runs.map((r) => [r.description, r.status])).toEqual([
+      ["stuck", "pending"],
+      ["fine", "succeeded"],
+    ]);
+    expect(executed.slice(0, 2)).toEqual(["stuck", "fine"]);
+    expect(clock.elapsed).toBeLessThan(20_000);
+    expect(runs[0]!.attempts).toBe(executed.filter((d) => d === "stuck").length);
+    expect(runs[0]!.attempts).toBeGreaterThan(3);
+    expect(read(file).entries.map((e) => [e.state, e.error])).toEqual([
+      ["done", undefined],
+      ["pending", "500 Internal Server Error"],
+    ]);
+  });
+
+  it("an attempt without an answer counts as failed", async () => {
+    const file = tempFile();
+    const log = createUndoLog({ file, runId: "r", execute: () => new Promise(() => {}) });
+    await log.register({ kind: "k", description: "hangs", data: {} });
+    const clock = jumpClock();
+    const runs = await log.replay({ clock, deadline: clock.now() });
+    expect(runs).toMatchObject([{ status: "pending", attempts: 1, error: "no answer within 1s" }]);
+  });
+
+  it("settleUndoFile keeps a file with pending steps and removes one whose steps are all done", async () => {
+    const file = tempFile();
+    const log = createUndoLog({ file, runId: "r", execute: async () => {} });
+    await log.register({ kind: "k", description: "scale back", data: {} });
+    expect((await settleUndoFile(file)).map((e) => e.description)).toEqual(["scale back"]);
+    expect(existsSync(file)).toBe(true);
+    await log.replay();
+    expect(await settleUndoFile(file)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    expect(await settleUndoFile(file)).toEqual([]);
+  });
+});
+
+describe("backoffMs", () => {
+  it("doubles from the base, is capped, and jitters within the upper half", () => {
+    expect([1, 2, 3, 4, 5, 6, 50].map((n) => backoffMs(n, () => 1))).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
+    expect([1, 2, 6].map((n) => backoffMs(n, () => 0))).toEqual([250, 500, 5000]);
   });
 });

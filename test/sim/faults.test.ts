@@ -37,6 +37,35 @@ describe("faults", () => {
   });
 });
 
+describe("faults after apply", () => {
+  it("carries the request out, then answers the fault: the change is made, the client sees an error", async () => {
+    const sim = await startSimCluster({
+      timing: fastTiming,
+      faults: [{ method: "POST", path: "/configmaps", status: 504, times: 1, afterApply: true }],
+    });
+    try {
+      const core = kubeConfigFor(sim).makeApiClient(CoreV1Api);
+      const body = { metadata: { name: "applied" }, data: { a: "1" } };
+      const error = await core
+        .createNamespacedConfigMap({ namespace: "default", body })
+        .catch((e: unknown) => e);
+      expect((error as ApiException<string>).code).toBe(504);
+      expect(sim.get("ConfigMap", "default", "applied")).toMatchObject({ data: { a: "1" } });
+      // `times` used up: the next request is answered normally (here: it already exists).
+      const again = await core.createNamespacedConfigMap({ namespace: "default", body }).catch((e) => e);
+      expect((again as ApiException<string>).code).toBe(409);
+      // A request refused before it is applied meets no after-apply fault and changes nothing.
+      sim.addFault({ method: "DELETE", path: "/configmaps/", status: 504, afterApply: true });
+      const refused = await core
+        .deleteNamespacedConfigMap({ name: "missing", namespace: "default" })
+        .catch((e: unknown) => e);
+      expect((refused as ApiException<string>).code).toBe(404);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe("latency and the request log", () => {
   it("adds latencyMs to every response and records every request served", async () => {
     const sim = await startSimCluster({ manifests: [], timing: fastTiming, latencyMs: 60 });

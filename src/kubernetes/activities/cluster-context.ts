@@ -3,15 +3,15 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { TouchRecord } from "../../engine/journal.ts";
 import type { NativeContext } from "../../providers/native.ts";
+import { type ActivityBinding, forActivity } from "../cluster-client.ts";
 import { ActivityFailed } from "./activity-failed.ts";
+
+export { RUN_ANNOTATION } from "../run-annotation.ts";
 
 /** Provided by the entry point as `ctx.services.kubernetes`. */
 export interface KubernetesService {
   connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
 }
-
-/** The annotation on every object we create or change, naming the run. */
-export const RUN_ANNOTATION = "chaos-action/run";
 
 export async function kubeConfigOf(ctx: NativeContext): Promise<KubeConfig> {
   const service = ctx.services.kubernetes as Partial<KubernetesService> | undefined;
@@ -20,7 +20,9 @@ export async function kubeConfigOf(ctx: NativeContext): Promise<KubeConfig> {
       "this activity needs a Kubernetes cluster, but the run has no cluster connection",
     );
   }
-  return service.connect(ctx.secrets);
+  // Its API requests, and their retries, end with the activity (its timeout, an interruption).
+  const binding: ActivityBinding = { signal: ctx.signal, ...(ctx.services.apiRetry as ActivityBinding) };
+  return forActivity(await service.connect(ctx.secrets), binding);
 }
 
 export function runIdOf(ctx: NativeContext): string {

@@ -1,8 +1,12 @@
 // Readiness probes wait on a Watch (no polling): the first event whose object is in the wanted
-// state answers true; the timeout answers false. The stream is reopened when the server ends it.
+// state answers true; the timeout answers false. The stream is reopened when the server ends it or
+// drops it, from the last resourceVersion seen (so no change is missed nor replayed); when that
+// version is too old (410 Gone) it is reopened without one, which lists the current state again.
+// Failures to reach the server, 429 and 5xx are retried with the API retry policy's backoff.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Clock } from "../../providers/native.ts";
 import { type ClientNode, clientNode } from "../cluster-client.ts";
+import { DEFAULT_RETRY, nextDelay } from "../retry-policy.ts";
 import { type ApiCall, explainApiError } from "./activity-failed.ts";
 
 export interface StateWatch {
@@ -18,10 +22,10 @@ export interface StateWatch {
   clock: Clock;
   /** For error messages. */
   call: ApiCall;
+  random?: () => number;
 }
 
 const REOPEN_DELAY_MS = 100;
-const MAX_CONNECTION_FAILURES = 3;
 
 export async function watchForState(options: StateWatch): Promise<boolean> {
   return watchWith(await clientNode(), options);
@@ -33,6 +37,7 @@ function watchWith({ ApiException, Watch }: ClientNode, options: StateWatch): Pr
   return new Promise<boolean>((resolve, reject) => {
     let settled = false;
     let failuresInARow = 0;
+    let resourceVersion: string | undefined;
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
@@ -55,9 +60,22 @@ function watchWith({ ApiException, Watch }: ClientNode, options: StateWatch): Pr
       new Watch(options.kc)
         .watch(
           options.path,
-          { fieldSelector: options.fieldSelector, labelSelector: options.labelSelector },
+          {
+            fieldSelector: options.fieldSelector,
+            labelSelector: options.labelSelector,
+            allowWatchBookmarks: true,
+            resourceVersion,
+          },
           (phase, object) => {
             failuresInARow = 0;
+            if (phase === "ERROR") {
+              // 410 Gone: the version we resume from is no longer kept; list again.
+              if ((object as { code?: unknown } | null)?.code === 410) resourceVersion = undefined;
+              return;
+            }
+            const version = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata
+              ?.resourceVersion;
+            if (typeof version === "string" && version !== "") resourceVersion = version;
             if (
               (phase === "ADDED" || phase === "MODIFIED") &&
               options.matches(object as Record<string, unknown>)
@@ -68,22 +86,37 @@ function watchWith({ ApiException, Watch }: ClientNode, options: StateWatch): Pr
           (error: unknown) => {
             if (settled) return;
             const status = (error as { statusCode?: number } | null)?.statusCode;
-            if (status !== undefined && status !== 410 && status < 500) {
+            if (status === 410) resourceVersion = undefined;
+            if (status !== undefined && status !== 410 && status !== 429 && status < 500) {
               // The watch hands over only the status line, not the Status body.
               const refused = new ApiException(status, (error as Error).message, undefined, {});
               settle(() => reject(explainApiError(refused, options.call)));
               return;
             }
-            // A stream the server ended (or an idle one the client timed out) is reopened; a server
-            // that cannot be reached at all is reported rather than retried until the timeout.
-            const unreachable =
-              error instanceof Error && status === undefined && error.name !== "TimeoutError";
-            failuresInARow = unreachable ? failuresInARow + 1 : 0;
-            if (failuresInARow >= MAX_CONNECTION_FAILURES) {
-              settle(() => reject(explainApiError(error, options.call)));
+            // A stream the server ended (or an idle one the client timed out) is reopened at once;
+            // a failure to connect, 429 or 5xx after a backoff, and reported when retries run out.
+            const failed =
+              status === 429 || (status !== undefined && status >= 500) || isConnectFailure(error);
+            if (!failed) {
+              failuresInARow = 0;
+              options.clock.sleep(REOPEN_DELAY_MS, stop.signal).then(open, () => undefined);
               return;
             }
-            options.clock.sleep(REOPEN_DELAY_MS, stop.signal).then(open, () => undefined);
+            failuresInARow += 1;
+            const delay = nextDelay(
+              { ...DEFAULT_RETRY, maxElapsedMs: Number.POSITIVE_INFINITY },
+              { retry: failuresInARow, elapsedMs: 0 },
+              options.random ?? Math.random,
+            );
+            if (delay === undefined) {
+              const failure =
+                status === undefined
+                  ? error
+                  : new ApiException(status, (error as Error).message, undefined, {});
+              settle(() => reject(explainApiError(failure, options.call)));
+              return;
+            }
+            options.clock.sleep(Math.max(delay, REOPEN_DELAY_MS), stop.signal).then(open, () => undefined);
           },
         )
         .then(
@@ -96,4 +129,13 @@ function watchWith({ ApiException, Watch }: ClientNode, options: StateWatch): Pr
     };
     open();
   });
+}
+
+/** The server could not be reached (as opposed to a stream it ended, or one idle past the client's timeout). */
+function isConnectFailure(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { statusCode?: unknown }).statusCode === undefined &&
+    error.name !== "TimeoutError"
+  );
 }

@@ -1,11 +1,12 @@
 // Every change an action makes to the cluster goes through here: the undo is registered before
-// the change (and discarded if the change did not happen), the object carries the run annotation,
-// and what was touched is recorded for the journal.
+// the change (and discarded only when the server refused it, so it surely did not happen), the object
+// carries the run annotation, and what was touched is recorded for the journal.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { TouchedObject } from "../../engine/journal.ts";
-import type { NativeContext } from "../../providers/native.ts";
+import type { NativeContext, UndoStep } from "../../providers/native.ts";
+import { isApiException } from "../cluster-errors.ts";
 import { UndoKind } from "../undo.ts";
-import { isAlreadyExists } from "./activity-failed.ts";
+import { ActivityFailed, isAlreadyExists } from "./activity-failed.ts";
 import { RUN_ANNOTATION, recordTouch, runIdOf } from "./cluster-context.ts";
 import {
   apiVersionOf,
@@ -28,6 +29,28 @@ export interface Change {
 
 function metadataOf(object: Json): Json {
   return (object.metadata ?? {}) as Json;
+}
+
+/** Answers by which the server refused a request outright: nothing was changed. */
+const REFUSALS = new Set([400, 403, 404, 409, 422]);
+
+/**
+ * Whether a failed change surely did not happen: the server answered and refused it. A timeout, a
+ * reset connection or a 5xx leaves the outcome unknown (the server may have applied it): its undo
+ * stays pending, and undoing something that never happened is harmless.
+ */
+export function refusedByServer(error: unknown): boolean {
+  const cause = error instanceof ActivityFailed ? error.cause : error;
+  return isApiException(cause) && REFUSALS.has(cause.code);
+}
+
+/** Drops the undo of a change that failed, only when the server refused it. */
+async function discardIfRefused(
+  ctx: NativeContext,
+  step: UndoStep | undefined,
+  error: unknown,
+): Promise<void> {
+  if (step && refusedByServer(error)) await ctx.undo.discard(step);
 }
 
 export function touched(ref: ObjectRef, object?: Json): TouchedObject {
@@ -81,7 +104,7 @@ export async function createTracked(
   try {
     created = await createObject(kc, ref, body);
   } catch (error) {
-    if (step) await ctx.undo.discard(step);
+    await discardIfRefused(ctx, step, error);
     if (options.existingIsFine && error instanceof Error && isAlreadyExists(error.cause)) {
       return readObject(kc, ref);
     }
@@ -119,7 +142,7 @@ export async function deleteTracked(
     ref,
     options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds },
   ).catch(async (error: unknown) => {
-    if (step) await ctx.undo.discard(step);
+    await discardIfRefused(ctx, step, error);
     throw error;
   });
   if (!deleted && step) await ctx.undo.discard(step);
@@ -143,7 +166,7 @@ export async function scaleTracked(change: Change, ref: ObjectRef, replicas: num
       spec: { replicas },
     });
   } catch (error) {
-    await ctx.undo.discard(step);
+    await discardIfRefused(ctx, step, error);
     throw error;
   }
   recordTouch(ctx, {
@@ -190,7 +213,7 @@ export async function changeTracked(
   try {
     changed = await apply(current);
   } catch (error) {
-    await ctx.undo.discard(step);
+    await discardIfRefused(ctx, step, error);
     throw error;
   }
   // Annotated separately: the change may be a JSON Patch or a full replacement.

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { TLSSocket } from "node:tls";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "../api-errors.ts";
 import type { ClusterState, DeleteOptions } from "../cluster-state.ts";
 import { checkEviction } from "../controllers/disruption.ts";
 import type { PodLifecycleController } from "../controllers/pod-lifecycle.ts";
+import type { FaultDecision, FaultRules, SimRequestFacts } from "../fault-rules.ts";
 import { matchesFields, parseFieldSelector } from "../field-selector.ts";
 import { matchesLabels, parseLabelSelector } from "../label-selector.ts";
 import type { KubeObject } from "../object-store.ts";
@@ -52,6 +54,8 @@ export interface ApiHandlerConfig {
   credentials: Credentials;
   deny: () => SimDenyRule[];
   faults: SimFault[];
+  /** Run-time fault rules: matched on verb and resource once the request is parsed. */
+  rules: FaultRules;
   latencyMs: number;
   watchTimeoutSeconds: number;
   bookmarkIntervalMs: number;
@@ -66,6 +70,7 @@ interface Reply {
   status: number;
   body: unknown;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 function json(status: number, body: unknown): Reply {
@@ -138,20 +143,45 @@ export class ApiHandler {
         if (target.kind !== "version" && target.kind !== "health" && user.username === "system:anonymous") {
           throw forbiddenPath(user, url.pathname);
         }
-        this.send(res, this.discovery(target));
+        const decision = await this.applyRules(res, { method, path: url.pathname, verb: "get" });
+        if (!decision) return;
+        this.answer(res, decision, () => this.discovery(target));
         return;
       }
       const attrs = this.attributes(method, target, url.searchParams);
+      const decision = await this.applyRules(res, {
+        method,
+        path: url.pathname,
+        verb: attrs.verb,
+        group: attrs.group,
+        resource: attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource,
+        namespace: attrs.namespace,
+        name: attrs.name,
+      });
+      if (!decision) return;
       if (!isAllowed(this.config.deny(), user, attrs)) throw forbidden(user, attrs);
       const verb = attrs.verb;
       if (verb === "watch") {
+        if (decision.effect) {
+          this.answer(res, decision, () => json(200, {}));
+          return;
+        }
         this.startWatch(res, target, url.searchParams);
         return;
       }
-      this.send(
-        res,
-        this.dispatch(method, target, url.searchParams, body, req.headers["content-type"] ?? "", user),
-      );
+      this.answer(res, decision, () => {
+        const reply = this.dispatch(
+          method,
+          target,
+          url.searchParams,
+          body,
+          req.headers["content-type"] ?? "",
+          user,
+        );
+        // A static fault with `afterApply`: the change is made, then the answer is the fault.
+        this.injectFault(method, url.pathname, true);
+        return reply;
+      });
     } catch (error) {
       this.sendError(res, error);
     }
@@ -224,21 +254,88 @@ export class ApiHandler {
     }
   }
 
-  private async latency(): Promise<void> {
-    if (this.config.latencyMs <= 0) return;
+  private async latency(ms = this.config.latencyMs): Promise<void> {
+    if (ms <= 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.delays.delete(timer);
         resolve();
-      }, this.config.latencyMs);
+      }, ms);
       this.delays.add(timer);
     });
   }
 
-  private injectFault(method: string, path: string): void {
+  /**
+   * Asks the fault rules about a request and waits out any latency they add. Answers undefined when
+   * the request is done with (its connection reset); throws the status a rule answers instead.
+   */
+  private async applyRules(
+    res: ServerResponse,
+    request: SimRequestFacts,
+  ): Promise<FaultDecision | undefined> {
+    const decision = this.config.rules.decide(request);
+    await this.latency(decision.latencyMs);
+    const effect = decision.effect;
+    if (effect?.kind === "status") {
+      const retry = effect.retryAfterSeconds;
+      throw new ApiError(
+        effect.status,
+        effect.message ?? `injected fault: ${request.method} ${request.path} answers ${effect.status}`,
+        undefined,
+        retry === undefined ? undefined : { retryAfterSeconds: retry },
+      );
+    }
+    if (effect?.kind === "reset") {
+      this.reset(res);
+      return undefined;
+    }
+    return decision;
+  }
+
+  /** Sends the reply `apply` builds, unless a rule says the change is applied and then the answer lost. */
+  private answer(res: ServerResponse, decision: FaultDecision, apply: () => Reply): void {
+    const reply = apply();
+    const effect = decision.effect;
+    if (effect?.kind !== "applied-then-failed") {
+      this.send(res, reply);
+      return;
+    }
+    if (effect.answer === "reset") {
+      this.reset(res);
+      return;
+    }
+    const what = effect.answer === 504 ? "the request timed out" : "an internal error occurred";
+    this.sendError(res, new ApiError(effect.answer, `injected fault: ${what} after the change was applied`));
+  }
+
+  /** Drops the connection without an answer, as a crashed server or a broken network would. */
+  private reset(res: ServerResponse): void {
+    this.log(res, 0);
+    const socket = res.socket;
+    if (!socket) return;
+    // A TLS socket cannot send a TCP reset itself: destroying it drops the connection unannounced.
+    if (socket instanceof TLSSocket) socket.destroy();
+    else socket.resetAndDestroy();
+  }
+
+  /** Ends the open watches on `resource` (all when absent): cleanly, or by resetting their connections. */
+  dropWatches(options: { resource?: string; abrupt?: boolean } = {}): number {
+    let dropped = 0;
+    for (const watch of [...this.watches]) {
+      if (options.resource !== undefined && watch.resource !== options.resource) continue;
+      if (options.abrupt) watch.reset();
+      else watch.end();
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** Throws the first matching fault: those answered instead of the request, or (`afterApply`) after it. */
+  private injectFault(method: string, path: string, afterApply = false): void {
     const faults = this.config.faults;
     const index = faults.findIndex(
       (f) =>
+        (f.afterApply === true) === afterApply &&
         (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
         (f.path === undefined || (typeof f.path === "string" ? path.includes(f.path) : f.path.test(path))),
     );
@@ -481,6 +578,7 @@ export class ApiHandler {
     const text =
       typeof reply.body === "string" && reply.contentType ? reply.body : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
+      ...reply.headers,
       "Content-Type": reply.contentType ?? "application/json",
       "Content-Length": Buffer.byteLength(text),
     });
@@ -502,6 +600,10 @@ export class ApiHandler {
       res.end();
       return;
     }
-    this.send(res, json(apiError.code, apiError.toStatus()));
+    const retry = apiError.details?.retryAfterSeconds;
+    this.send(res, {
+      ...json(apiError.code, apiError.toStatus()),
+      ...(retry === undefined ? {} : { headers: { "Retry-After": String(retry) } }),
+    });
   }
 }

@@ -62,6 +62,17 @@ export class WatchStream {
     }
   }
 
+  /** The plural of the watched resource. */
+  get resource(): string {
+    return this.request.type.plural;
+  }
+
+  /** Ends the watch by dropping its connection, as a broken network would. */
+  reset(): void {
+    this.res.socket?.destroy();
+    this.end();
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;

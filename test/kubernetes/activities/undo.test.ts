@@ -179,3 +179,85 @@ describe("executeUndo", () => {
     );
   });
 });
+
+describe("undo of a change whose outcome is unknown", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  const deployments = "/apis/apps/v1/namespaces/default/deployments/web";
+
+  it("keeps the undo after a 5xx, a 504 after apply or a reset; drops it after a refusal", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 2)] });
+    const harness = h;
+    const scale = (replicas: number) =>
+      harness.run("chaosk8s.deployment.actions", "scale_deployment", { name: "web", replicas });
+    const replicas = () =>
+      (harness.sim.get("Deployment", "default", "web") as { spec: { replicas: number } }).spec.replicas;
+
+    harness.sim.addFault({ method: "PATCH", path: deployments, status: 504, times: 1, afterApply: true });
+    await errorOf(scale(5));
+    expect(replicas()).toBe(5);
+    harness.sim.addFault({ method: "PATCH", path: deployments, status: 503, times: 1 });
+    await errorOf(scale(1));
+    harness.sim.addFault({ method: "PATCH", path: deployments, status: 422, times: 1 });
+    await errorOf(scale(0));
+    expect(harness.undo.log).toEqual([
+      "register:k8s.scale",
+      "register:k8s.scale",
+      "register:k8s.scale",
+      "discard:k8s.scale",
+    ]);
+    // The two kept steps, replayed newest first, leave the deployment as it was.
+    for (const step of [...harness.undo.steps].reverse()) await executeUndo(step, harness.kc);
+    expect(replicas()).toBe(2);
+  });
+});
+
+describe("executeUndo is idempotent and says what a retry can help", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  const step = (kind: string, data: Record<string, unknown>): UndoStep => ({
+    id: "u1",
+    kind,
+    description: "test",
+    data,
+  });
+  const web = {
+    group: "apps",
+    version: "v1",
+    plural: "deployments",
+    kind: "Deployment",
+    namespace: "default",
+    name: "web",
+  };
+
+  it("replaying a scale, an uncordon, a delete and a restore twice (or for a change that never happened) succeeds", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 2)] });
+    const steps = [
+      step("k8s.scale", { ref: web, replicas: 2 }),
+      step("k8s.node-schedulable", { nodes: [{ name: "sim-node-1", unschedulable: false }] }),
+      step("k8s.delete", { ref: { ...web, name: "never-created" } }),
+      step("k8s.restore", { ref: web, fields: { metadata: { labels: { app: "web" } } } }),
+    ];
+    for (const s of [...steps, ...steps]) await executeUndo(s, h.kc);
+    const deployment = h.sim.get("Deployment", "default", "web") as { spec: { replicas: number } };
+    expect(deployment.spec.replicas).toBe(2);
+  });
+
+  it("marks a 5xx retryable, and a refusal for good (404) or a broken step not", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 2)] });
+    h.sim.addFault({ method: "PATCH", path: "/deployments/web", status: 503, times: 1 });
+    const unavailable = await errorOf(executeUndo(step("k8s.scale", { ref: web, replicas: 2 }), h.kc));
+    expect(unavailable).toMatchObject({ retryable: true });
+    const gone = await errorOf(
+      executeUndo(step("k8s.scale", { ref: { ...web, name: "gone" }, replicas: 2 }), h.kc),
+    );
+    expect(gone).toMatchObject({ retryable: false });
+    expect(await errorOf(executeUndo(step("k8s.teleport", {}), h.kc))).toMatchObject({ retryable: false });
+  });
+});

@@ -1,5 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __chaosCreateRequire } from 'node:module';
-const require = __chaosCreateRequire(import.meta.url);
-import{a as i}from"./chunk-G3JUBM7W.js";import{qn as r}from"./chunk-AT4DBTWZ.js";import{b as a}from"./chunk-H4AH6J5A.js";import{a as e}from"./chunk-IRSNRLR6.js";async function x(n,t){try{return await t()}catch(o){throw p(o,n)}}e(x,"callApi");function c(n){let[t="",o]=n.resource.split("/"),[u="",...s]=t.split(".");return{verb:n.verb,resource:u,...s.length>0?{group:s.join(".")}:{},...o?{subresource:o}:{},...n.namespace?{namespace:n.namespace}:{},...n.name?{name:n.name}:{}}}e(c,"contextOf");function A(n){return n instanceof r&&n.code===404}e(A,"isNotFound");function C(n){return n instanceof r&&n.code===409}e(C,"isAlreadyExists");function E(n){return n instanceof r&&n.code===409}e(E,"isConflict");function p(n,t){return n instanceof i||n instanceof Error&&n.name==="AbortError"?n:new i(a(n,c(t)).message,{cause:n})}e(p,"explainApiError");export{x as a,A as b,C as c,E as d,p as e};
-//# sourceMappingURL=chunk-FDQW5REH.js.map

@@ -1,5 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __chaosCreateRequire } from 'node:module';
-const require = __chaosCreateRequire(import.meta.url);
-import{a as n}from"./chunk-IRSNRLR6.js";var t=class extends Error{static{n(this,"ActivityFailed")}name="ActivityFailed";output;constructor(e,u={}){super(e,{cause:u.cause}),this.output=u.output??null}};export{t as a};
-//# sourceMappingURL=chunk-G3JUBM7W.js.map

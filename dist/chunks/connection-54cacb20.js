@@ -1,0 +1,2 @@
+import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h}from"./chunk-523f257c.js";import"./chunk-2c5a8979.js";import"./chunk-a1275c7e.js";import"./chunk-e3b0c442.js";export{b as ConnectionError,a as DEFAULT_IN_CLUSTER_PATHS,c as KUBERNETES_SETTING_KEYS,h as createKubernetesService,f as describeConnection,g as formatConnectionInfo,d as parseVerifySsl,e as resolveConnection};

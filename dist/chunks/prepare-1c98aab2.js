@@ -1,0 +1,2 @@
+import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
+import{i as a,j as b,k as c,l as d}from"./chunk-90d3237a.js";import"./chunk-e3d40d8e.js";import"./chunk-e5232a65.js";import"./chunk-d5c78877.js";import"./chunk-f79dd505.js";import"./chunk-7841e095.js";import"./chunk-2c5a8979.js";import"./chunk-a1275c7e.js";import"./chunk-84bf4be3.js";import"./chunk-e3b0c442.js";export{a as defaultRegistry,b as isPrepared,c as prepareExperiments,d as validationResult};

@@ -1,5 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __chaosCreateRequire } from 'node:module';
-const require = __chaosCreateRequire(import.meta.url);
-import{g as s}from"./chunk-AX2Z6XDX.js";import"./chunk-UAMM5S7A.js";import"./chunk-VEESDHTL.js";import{a as t}from"./chunk-L3DKI73A.js";import{j as a}from"./chunk-MC55X4H6.js";import"./chunk-72WBGBZX.js";import{b as i}from"./chunk-KHYQCORR.js";import"./chunk-FDQW5REH.js";import"./chunk-G3JUBM7W.js";import"./chunk-AT4DBTWZ.js";import"./chunk-H4AH6J5A.js";import"./chunk-4BXLDDFD.js";import{a as r}from"./chunk-IRSNRLR6.js";function m(e){return((e.metadata??{}).ownerReferences??[]).some(n=>n.controller===!0)}r(m,"isControlled");async function p(e,o){let n=t(e,"ns")??"default",l=await i(o);return await s({ctx:o,kc:l,action:"chaosk8s.replicaset.actions.delete_replica_set"},a.ReplicaSet,n,t(e,"name"),t(e,"label_selector"),c=>!m(c)),null}r(p,"deleteReplicaSet");var w={delete_replica_set:p};export{w as implementations,m as isControlled};
-//# sourceMappingURL=replicaset-AHIHTRCX.js.map

@@ -1,0 +1,2 @@
+import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
+import{a as r}from"./chunk-d5c78877.js";import"./chunk-f79dd505.js";import"./chunk-7841e095.js";import"./chunk-a1275c7e.js";import{a as e}from"./chunk-e3b0c442.js";async function g(n,i,o,s){let t=r(n,i);return t?.signature.kind!=="action"||!t.targets?null:t.targets(o,s)}e(g,"resolveTargets");export{g as resolveTargets};

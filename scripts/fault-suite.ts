@@ -1,0 +1,43 @@
+// The fault-injection suite in full: every case against the real CLI and a simulated cluster, a table
+// per category with the restore rate, each failing case with its differences in words. Exits 1 when
+// any case fails.
+//   npm run fault-suite [-- --seed N] [-- --only TEXT] [-- --list]
+import { parseArgs } from "node:util";
+import { generateCases } from "../test/fault-injection/cases.ts";
+import { runSuite } from "../test/fault-injection/suite.ts";
+import { renderSummary } from "../test/fault-injection/summary.ts";
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: "string", default: "8" },
+    only: { type: "string" },
+    list: { type: "boolean", default: false },
+  },
+});
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error(`--seed expects a whole number, got '${values.seed}'`);
+  process.exit(2);
+}
+const only = values.only;
+const cases = generateCases(seed).filter((c) => only === undefined || c.id.includes(only));
+if (values.list) {
+  for (const c of cases) console.log(c.id);
+  process.exit(0);
+}
+
+console.error(`fault-injection suite: ${cases.length} cases (seed ${seed}), 2 at a time`);
+const started = Date.now();
+const results = await runSuite(cases, {
+  concurrency: 2,
+  runTimeoutMs: 60_000,
+  onResult: (result, done, total) => {
+    const mark = result.judgement.passed ? "✓" : "✗";
+    console.error(
+      `${mark} [${done}/${total}] ${result.case.id} (${(result.durationMs / 1000).toFixed(1)} s)`,
+    );
+  },
+});
+console.log(renderSummary(results));
+console.log(`\n${cases.length} cases in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exitCode = results.every((r) => r.judgement.passed) ? 0 : 1;

@@ -1,0 +1,224 @@
+// Undo that cannot be lost, through the whole pipeline against the simulated cluster with API faults
+// injected: a 5xx on the undo is retried; a change whose answer was lost (504 after the server
+// applied it) keeps its undo; an action in flight when the run is interrupted is awaited, and its
+// late undo replayed; the undo file is printed, journaled and removed once everything is undone.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runOptions } from "../../src/run/options.ts";
+import { type RunRequest, runExperiments } from "../../src/run/pipeline.ts";
+import { type SimCluster, type SimOptions, startSimCluster } from "../../src/sim/index.ts";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "undo-faults-test-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const POLICY_PATH = "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies";
+
+async function withSim<T>(options: SimOptions, body: (sim: SimCluster) => Promise<T>): Promise<T> {
+  const sim = await startSimCluster({
+    timing: { scheduleMs: 10, startMs: 10, readyMs: 10, jitter: 0, deleteGraceMs: 50 },
+    ...options,
+  });
+  try {
+    await sim.settled(10_000);
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+function request(sim: SimCluster, file: string, extra: Partial<RunRequest> & { undoFile?: string } = {}) {
+  const messages: string[] = [];
+  const log = (message: string) => messages.push(message);
+  const { undoFile, ...rest } = extra;
+  const value: RunRequest = {
+    options: runOptions({ targets: [file], journalPath: `${file}.journal.json`, undoFile }),
+    cwd: dir,
+    cluster: { mode: "auto", kubeconfigContent: sim.kubeconfig },
+    reporter: { info: log, warn: log, error: log },
+    env: { PATH: process.env.PATH, HOME: dir },
+    ...rest,
+  };
+  return { value, messages };
+}
+
+const denyIngress = `title: deny all ingress
+description: a network policy we create, then undo
+method:
+  - type: action
+    name: deny-ingress
+    provider:
+      type: python
+      module: chaosk8s.networking.actions
+      func: deny_all_ingress
+      arguments: {ns: default}
+`;
+
+const policies = (sim: SimCluster) => sim.list("NetworkPolicy", "default");
+
+describe("undo under API faults", () => {
+  it("a 5xx while deleting the policy we created is retried: restored, verdict unaffected, file removed", async () => {
+    await writeFile(join(dir, "deny.yaml"), denyIngress);
+    await withSim(
+      { faults: [{ method: "DELETE", path: `${POLICY_PATH}/`, status: 503, times: 3 }] },
+      async (sim) => {
+        const undoFile = join(dir, "retried-undo.json");
+        const { value, messages } = request(sim, "deny.yaml", { undoFile });
+        const result = await runExperiments(value);
+        expect(result.outcomes[0]).toMatchObject({ verdict: "passed", reason: "held" });
+        expect(result.verdict).toBe("passed");
+        expect(result.undo).toBeUndefined();
+        expect(policies(sim)).toEqual([]);
+        const deletes = sim.requests.filter((r) => r.method === "DELETE" && r.path.startsWith(POLICY_PATH));
+        expect(deletes.map((r) => r.status)).toEqual([503, 503, 503, 200]);
+        const journal = result.outcomes[0]!.journal!;
+        expect(journal.undo).toMatchObject([{ status: "succeeded", attempts: 4 }]);
+        expect(journal.chaos_action.undo_file).toBe(undoFile);
+        expect(messages).toContain(`Undo steps of our cluster changes are written to ${undoFile}`);
+        expect(existsSync(undoFile)).toBe(false);
+      },
+    );
+  });
+
+  it("a permanent 5xx on the undo fails the run, names what is left, and keeps the step pending", async () => {
+    await writeFile(join(dir, "deny-stuck.yaml"), denyIngress);
+    await withSim({ faults: [{ method: "DELETE", path: `${POLICY_PATH}/`, status: 500 }] }, async (sim) => {
+      const undoFile = join(dir, "stuck-undo.json");
+      const { value } = request(sim, "deny-stuck.yaml", { undoFile });
+      value.options.undoTimeoutSeconds = 2;
+      const result = await runExperiments(value);
+      expect(result.verdict).toBe("failed");
+      const outcome = result.outcomes[0]!;
+      expect(outcome.verdict).toBe("failed");
+      expect(outcome.reason).toMatch(
+        /^failed: our undo could not be completed, changes are left in the cluster \(delete NetworkPolicy default\/chaostoolkit-deny-all-ingress, created by the experiment\)$/,
+      );
+      const journal = outcome.journal!;
+      expect(journal.status).toBe("failed");
+      expect(journal.undo).toMatchObject([{ status: "pending" }]);
+      expect(journal.undo[0]!.attempts).toBeGreaterThan(1);
+      expect(journal.chaos_action.left_changed).toEqual([
+        "delete NetworkPolicy default/chaostoolkit-deny-all-ingress, created by the experiment",
+      ]);
+      expect(result.undo).toEqual({ file: undoFile, pending: journal.chaos_action.left_changed });
+      const kept = JSON.parse(await readFile(undoFile, "utf8"));
+      expect(kept.entries).toMatchObject([{ state: "pending" }]);
+      expect(policies(sim)).toHaveLength(1);
+    });
+  }, 20_000);
+
+  it("a change applied before its answer was lost (504 after apply) keeps its undo, which removes it", async () => {
+    await writeFile(join(dir, "deny-lost.yaml"), denyIngress);
+    await withSim(
+      { faults: [{ method: "POST", path: POLICY_PATH, status: 504, times: 1, afterApply: true }] },
+      async (sim) => {
+        const undoFile = join(dir, "lost-undo.json");
+        const { value } = request(sim, "deny-lost.yaml", { undoFile });
+        const result = await runExperiments(value);
+        const journal = result.outcomes[0]!.journal!;
+        // The action saw an error: the run failed, but nothing is left behind.
+        expect(journal.run[0]).toMatchObject({ status: "failed" });
+        expect(result.outcomes[0]!.verdict).toBe("failed");
+        expect(journal.undo).toMatchObject([{ status: "succeeded" }]);
+        expect(policies(sim)).toEqual([]);
+        expect(result.undo).toBeUndefined();
+        expect(existsSync(undoFile)).toBe(false);
+      },
+    );
+  });
+
+  it("a change the server refused (422) discards its undo: nothing to replay", async () => {
+    await writeFile(join(dir, "deny-refused.yaml"), denyIngress);
+    await withSim({ faults: [{ method: "POST", path: POLICY_PATH, status: 422, times: 1 }] }, async (sim) => {
+      const { value } = request(sim, "deny-refused.yaml");
+      const result = await runExperiments(value);
+      expect(result.outcomes[0]!.journal!.undo).toEqual([]);
+      expect(policies(sim)).toEqual([]);
+    });
+  });
+
+  it("an action in flight when the run is interrupted is awaited, and the undo it registers late is replayed", async () => {
+    await writeFile(
+      join(dir, "scale-slow.yaml"),
+      `title: scale web down over a slow API
+description: the signal arrives while scale_deployment waits for its first answer
+method:
+  - type: action
+    name: scale-to-one
+    provider:
+      type: python
+      module: chaosk8s.deployment.actions
+      func: scale_deployment
+      arguments: {name: web, replicas: 1, ns: default}
+`,
+    );
+    await withSim({ latencyMs: 300 }, async (sim) => {
+      const interrupt = new AbortController();
+      const { value } = request(sim, "scale-slow.yaml", { signal: interrupt.signal });
+      const events: string[] = [];
+      value.reporter.event = (event) => {
+        if (event.type !== "activity-started" || event.phase !== "method") return;
+        events.push(event.name);
+        // Its first request (reading the deployment) is still on its way.
+        setTimeout(() => interrupt.abort("SIGINT"), 100);
+      };
+      const slow = await runExperiments(value);
+      const journal = slow.outcomes[0]!.journal!;
+      expect(events).toEqual(["scale-to-one"]);
+      expect(journal.status).toBe("interrupted");
+      expect(journal.undo).toMatchObject([
+        { description: "scale Deployment default/web back to 3 replicas", status: "succeeded" },
+      ]);
+      const web = sim.get("Deployment", "default", "web") as { spec: { replicas: number } };
+      expect(web.spec.replicas).toBe(3);
+      // The scale did happen (after the signal), and was undone.
+      const patches = sim.requests.filter((r) => r.method === "PATCH" && r.path.endsWith("/deployments/web"));
+      expect(patches.length).toBe(2);
+    });
+  }, 20_000);
+});
+
+describe("the step's hard limit", () => {
+  it("stops the method early enough to leave the reserve, and the undo runs in it", async () => {
+    await writeFile(
+      join(dir, "scale-long.yaml"),
+      `title: scale web down for a long while
+description: the pause outlasts the step's limit
+method:
+  - type: action
+    name: scale-to-one
+    provider:
+      type: python
+      module: chaosk8s.deployment.actions
+      func: scale_deployment
+      arguments: {name: web, replicas: 1, ns: default}
+    pauses: {after: 600}
+`,
+    );
+    await withSim({}, async (sim) => {
+      const startedAt = Date.now();
+      // A 4 s limit keeps 2 s (half) for rollbacks, undo and the report: the method stops at 2 s.
+      const { value } = request(sim, "scale-long.yaml", { stepLimit: { seconds: 4, startedAt } });
+      value.options.timeoutSeconds = 4;
+      const result = await runExperiments(value);
+      const elapsed = (Date.now() - startedAt) / 1000;
+      expect(elapsed).toBeLessThan(3.5);
+      expect(elapsed).toBeGreaterThanOrEqual(2);
+      const journal = result.outcomes[0]!.journal!;
+      expect(journal.chaos_action.reason).toMatch(
+        /^failed: the run did not finish within its timeout of 1\.9\d*s \(the step's limit of 4s keeps 2s for rollbacks, undo and the report\)$/,
+      );
+      expect(journal.undo).toMatchObject([{ status: "succeeded" }]);
+      expect((sim.get("Deployment", "default", "web") as { spec: { replicas: number } }).spec.replicas).toBe(
+        3,
+      );
+    });
+  });
+});
