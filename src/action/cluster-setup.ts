@@ -9,6 +9,7 @@ import * as core from "@actions/core";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
+import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
 
 export const STATE_KIND = "kind-cluster";
@@ -22,20 +23,8 @@ export interface SetupContext {
   /** The run's identity in file names, so two jobs on one self-hosted runner do not collide. */
   tag: string;
   signal: AbortSignal;
-}
-
-/**
- * The credentials inside a kubeconfig, for masking: the runner masks a multi-line value per line, and
- * the report, comment and JUnit redact each credential wherever an error message might quote it.
- */
-export function kubeconfigSecrets(content: string): string[] {
-  const found = [content];
-  for (const match of content.matchAll(
-    /^\s*(token|client-key-data|client-certificate-data|password):\s*(\S+)/gm,
-  )) {
-    if (match[2]) found.push(match[2].replace(/^(["'])(.*)\1$/, "$2"));
-  }
-  return found;
+  /** The connection's credentials join it before anything about the connection is logged. */
+  secrets: SecretRegistry;
 }
 
 async function writeKubeconfig(content: string, context: SetupContext): Promise<string> {
@@ -45,16 +34,18 @@ async function writeKubeconfig(content: string, context: SetupContext): Promise<
   return file;
 }
 
-async function connectForSetup(cluster: ClusterRequest, env: NodeJS.ProcessEnv): Promise<KubeConfig> {
+async function connectForSetup(cluster: ClusterRequest, context: SetupContext): Promise<KubeConfig> {
   const { resolveConnection, describeConnection } = await import("../kubernetes/connection.ts");
   const resolved = await resolveConnection({
     kubeconfig: cluster.kubeconfig,
     context: cluster.context,
     ...(cluster.kubeconfigLabel === undefined ? {} : { kubeconfigLabel: cluster.kubeconfigLabel }),
-    env,
+    env: context.env,
   });
-  core.info(describeConnection(resolved.source));
-  for (const warning of resolved.warnings) core.warning(warning);
+  // Masked before the connection's line and warnings are printed.
+  context.secrets.add(resolved.credentials);
+  core.info(context.secrets.redact(describeConnection(resolved.source)));
+  for (const warning of resolved.warnings) core.warning(context.secrets.redact(warning));
   return resolved.kc;
 }
 
@@ -126,7 +117,7 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
   const needsClient = inputs.cluster === "kind" || inputs.manifests.length > 0 || inputs.waitFor.length > 0;
   if (needsClient) {
     const apply = await import("../kubernetes/apply.ts");
-    const kubeConfig = await connectForSetup(cluster, context.env);
+    const kubeConfig = await connectForSetup(cluster, context);
     const wait = {
       timeoutSeconds: inputs.waitForTimeoutSeconds,
       log: { info: core.info },

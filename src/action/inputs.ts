@@ -6,6 +6,7 @@
 
 import type { WorkloadRef } from "../kubernetes/apply.ts";
 import {
+  checkBoolean,
   checkChoice,
   checkDuration,
   OptionProblems,
@@ -41,6 +42,8 @@ export interface ActionInputs {
   comment: CommentMode;
   commentKey?: string;
   junitPath?: string;
+  /** On pull_request_target and workflow_run: run the checked-out files instead of the workflow commit's. */
+  trustCheckout: boolean;
 }
 
 /** Every input the action declares, as spelled in action.yml. */
@@ -71,6 +74,7 @@ export const INPUT_NAMES = [
   "journal-path",
   "junit-path",
   "timeout-minutes",
+  "trust-checked-out-experiments",
   "lease-wait",
 ] as const;
 
@@ -239,6 +243,12 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     comment: choice("comment", COMMENT_MODES, "always"),
     commentKey: optional(raw["comment-key"]),
     junitPath: optional(raw["junit-path"]),
+    trustCheckout:
+      own.read(
+        "trust-checked-out-experiments",
+        optional(raw["trust-checked-out-experiments"]),
+        checkBoolean,
+      ) ?? false,
   };
   const problems = [...run.problems, ...own.list];
   if (problems.length > 0) throw new ActionInputError(problems);

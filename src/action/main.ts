@@ -3,9 +3,9 @@
 // replays pending undo and deletes a kind cluster this action created, even when the job failed or
 // was cancelled.
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
@@ -13,14 +13,17 @@ import type { ClusterRequest } from "../run/cluster-gate.ts";
 import { deleteLeftoverLeases, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
 import { prepareExperiments, validationResult } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
-import { kubeconfigSecrets, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
+import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
-import { publish, publishFailure, summaryLine } from "./publish.ts";
+import { publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
+import { experimentSource, exportCommit } from "./trusted-checkout.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
 
-const reporter: Reporter = {
+const log: Reporter = {
   info: (message: string) => core.info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
@@ -48,17 +51,18 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   };
   process.once("SIGTERM", interrupt);
   process.once("SIGINT", interrupt);
-  // Masked in the log by the runner, and redacted by us from the summary, comment, JUnit and outputs.
-  const secrets: string[] = [];
-  const addSecret = (secret: string) => {
-    core.setSecret(secret);
-    secrets.push(secret);
-  };
+  // Masked in the log by the runner as each is found, and redacted by us from the log, the summary,
+  // the comment, JUnit, annotations and outputs. Those in the inputs and the environment come first,
+  // before any line is logged; the experiments' as they are read; the connection's before it is named.
+  const secrets = new SecretRegistry((secret) => core.setSecret(secret));
+  const reporter = redactingReporter(log, secrets);
   let inputs: ActionInputs | undefined;
+  let exported: { dir: string; from: string } | undefined;
   try {
-    inputs = parseActionInputs(readRawInputs((name) => core.getInput(name)));
-    if (inputs.kubeconfig) kubeconfigSecrets(inputs.kubeconfig).forEach(addSecret);
-    if (inputs.githubToken) addSecret(inputs.githubToken);
+    const raw = readRawInputs((name) => core.getInput(name));
+    secrets.add(inputSecrets(raw));
+    secrets.add(environmentSecrets(env));
+    inputs = parseActionInputs(raw);
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const tag = runTag(env);
@@ -67,42 +71,75 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     const journalDir = join(tempDir, `chaos-action-journals-${tag}`);
     await mkdir(journalDir, { recursive: true });
 
+    // Untrusted code: where the experiments and the files they name are read from, and run in.
+    const filesDir = await experimentFiles(inputs, { env, cwd, tempDir, tag });
+    if (filesDir !== cwd) {
+      exported = { dir: filesDir, from: process.cwd() };
+      // Relative paths of `process` activities resolve from here too.
+      process.chdir(filesDir);
+    }
+
     // Prepared once; invalid experiments fail before a cluster is created or touched.
     const { targets, vars, varFiles } = inputs.options;
-    const preparation = await prepareExperiments({ targets, vars, varFiles, cwd, env, reporter });
+    const preparation = await prepareExperiments({
+      targets,
+      vars,
+      varFiles,
+      cwd: filesDir,
+      env,
+      reporter,
+      secrets,
+    });
     const validation = validationResult(preparation);
     if (validation.verdict === "invalid") {
-      core.info(summaryLine(validation));
+      core.info(secrets.redact(summaryLine(validation)));
       await publish(inputs, validation, { env, cwd, secrets, journalDir });
-      core.setFailed(`${summaryLine(validation)} (invalid experiments always fail the step)`);
+      core.setFailed(secrets.redact(`${summaryLine(validation)} (invalid experiments always fail the step)`));
       return;
     }
 
-    const cluster = await setUpCluster(inputs, { env, cwd, tempDir, tag, signal: controller.signal });
+    const cluster = await setUpCluster(inputs, {
+      env,
+      cwd,
+      tempDir,
+      tag,
+      signal: controller.signal,
+      secrets,
+    });
     // The post step replays pending undo against the same cluster; the request holds no secret.
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
+    // A journal-path of the workflow's is in its workspace, wherever the experiments were read from.
+    const { journalPath } = inputs.options;
     const result = await runPrepared(preparation, {
-      options: { ...inputs.options, journalPath: inputs.options.journalPath ?? `${journalDir}/`, undoFile },
-      cwd,
+      options: {
+        ...inputs.options,
+        journalPath: journalPath
+          ? isAbsolute(journalPath)
+            ? journalPath
+            : join(cwd, journalPath)
+          : `${journalDir}/`,
+        undoFile,
+      },
+      cwd: filesDir,
       env,
       cluster,
       commit: env.GITHUB_SHA || undefined,
       signal: controller.signal,
-      reporter,
-      secretsSink: addSecret,
+      reporter: log,
+      secrets,
       // timeout-minutes is the hard limit of the step, with a reserve for rollbacks, undo and publishing.
       stepLimit:
         inputs.options.timeoutSeconds === undefined
           ? undefined
           : { seconds: inputs.options.timeoutSeconds, startedAt },
     });
-    core.info(summaryLine(result));
+    core.info(secrets.redact(summaryLine(result)));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (result.undo) {
       // Changes left in the cluster fail the step whatever fail-on says.
-      core.setFailed(pendingUndoMessage(result.undo, cluster));
+      core.setFailed(secrets.redact(pendingUndoMessage(result.undo, cluster)));
     } else if (failsStep(result.verdict, inputs.failOn)) {
-      core.setFailed(`${summaryLine(result)} (fail-on: ${inputs.failOn})`);
+      core.setFailed(secrets.redact(`${summaryLine(result)} (fail-on: ${inputs.failOn})`));
     }
   } catch (error) {
     // Nothing ran to a verdict: the configuration, the cluster set-up or the run itself broke.
@@ -110,11 +147,33 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     try {
       await publishFailure(inputs, error, { env, cwd, secrets });
     } catch {}
-    core.setFailed(errorMessage(error, { whole: true }));
+    core.setFailed(secrets.redact(errorMessage(error, { whole: true })));
   } finally {
     process.off("SIGTERM", interrupt);
     process.off("SIGINT", interrupt);
+    if (exported) {
+      process.chdir(exported.from);
+      await rm(exported.dir, { recursive: true, force: true });
+    }
   }
+}
+
+/**
+ * The directory the experiments are read from and run in: the checkout, or on pull_request_target and
+ * workflow_run the files of the workflow's own commit (trusted-checkout.ts).
+ */
+async function experimentFiles(
+  inputs: ActionInputs,
+  context: { env: NodeJS.ProcessEnv; cwd: string; tempDir: string; tag: string },
+): Promise<string> {
+  const source = experimentSource(await readEvent(context.env), inputs.trustCheckout);
+  if (source.kind === "checkout") return context.cwd;
+  const dir = join(context.tempDir, `chaos-action-trusted-${context.tag}`);
+  await exportCommit(context.cwd, source.sha, dir);
+  core.notice(
+    `On ${source.event} the checkout may hold a pull request's files: the experiments, var files, manifests and the files they name are read from commit ${source.sha}, the workflow's own. Set trust-checked-out-experiments: true to run the checked-out files instead.`,
+  );
+  return dir;
 }
 
 /** What is left changed in the cluster, and how it gets undone. */
@@ -129,15 +188,18 @@ function pendingUndoMessage(undo: { file: string; pending: string[] }, cluster: 
  * step still held, then the kind cluster.
  */
 export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const secrets = new SecretRegistry((secret) => core.setSecret(secret));
   const undoFile = core.getState(STATE_UNDO_FILE);
   const clusterState = core.getState(STATE_CLUSTER);
   const cluster = clusterState ? (JSON.parse(clusterState) as ClusterRequest) : undefined;
   try {
+    secrets.add(inputSecrets(readRawInputs((name) => core.getInput(name))));
+    secrets.add(environmentSecrets(env));
     if (undoFile && existsSync(undoFile) && cluster) {
       if (cluster.mode === "sim")
         core.info("The simulated cluster ended with the main step: nothing to undo.");
       else {
-        const replayed = await replayPendingUndo(undoFile, { cluster, reporter, cwd, env });
+        const replayed = await replayPendingUndo(undoFile, { cluster, reporter: log, cwd, env, secrets });
         for (const step of replayed) {
           core.info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
         }
@@ -155,15 +217,17 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     }
   } catch (error) {
     core.setFailed(
-      `Replaying pending undo failed; the cluster may still carry injected faults: ${errorMessage(error, { whole: true })}`,
+      `Replaying pending undo failed; the cluster may still carry injected faults: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     );
   }
   if (undoFile && cluster && cluster.mode !== "sim") {
     try {
-      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter, cwd, env }))
+      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter: log, cwd, env, secrets }))
         core.info(line);
     } catch (error) {
-      core.warning(`Could not delete the run's Leases; they expire on their own: ${errorMessage(error)}`);
+      core.warning(
+        `Could not delete the run's Leases; they expire on their own: ${secrets.redact(errorMessage(error))}`,
+      );
     }
   }
   await tearDownCluster();

@@ -16,6 +16,7 @@ import {
 import { renderJUnit } from "../report/junit.ts";
 import { capReport, renderReport, renderRunFailure } from "../report/markdown.ts";
 import type { RunResult } from "../run/outcome.ts";
+import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
 
 /** GitHub refuses job summaries over 1 MiB. */
@@ -24,8 +25,8 @@ const SUMMARY_LIMIT = 1_000_000;
 export interface PublishContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Every secret value, redacted from the summary, comment, JUnit and outputs. */
-  secrets: readonly string[];
+  /** Every secret value, redacted from the summary, comment, JUnit, annotations and outputs. */
+  secrets: SecretRegistry;
 }
 
 interface GitHubEvent {
@@ -34,7 +35,7 @@ interface GitHubEvent {
   sha: string;
 }
 
-async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
+export async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
   let payload: Record<string, unknown> = {};
   if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
@@ -138,20 +139,21 @@ export async function publish(
     runUrl: runUrl(env),
     // Only private repositories see the API server's address.
     showServer: repositoryPayload?.private === true,
-    secrets,
+    secrets: secrets.list(),
     subtitle: inputs.commentKey,
   });
 
   for (const annotation of annotationsFor(result)) {
     const properties = {
-      title: annotation.title,
+      title: secrets.redact(annotation.title),
       file: annotation.file,
       startLine: annotation.startLine,
       startColumn: annotation.startColumn,
     };
-    if (annotation.level === "error") core.error(annotation.message, properties);
-    else if (annotation.level === "warning") core.warning(annotation.message, properties);
-    else core.notice(annotation.message, properties);
+    const message = secrets.redact(annotation.message);
+    if (annotation.level === "error") core.error(message, properties);
+    else if (annotation.level === "warning") core.warning(message, properties);
+    else core.notice(message, properties);
   }
 
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(capReport(markdown, SUMMARY_LIMIT)).write();
@@ -161,7 +163,7 @@ export async function publish(
   if (inputs.junitPath) {
     junitPath = resolve(context.cwd, inputs.junitPath);
     await mkdir(dirname(junitPath), { recursive: true });
-    await writeFile(junitPath, renderJUnit(result, { secrets }));
+    await writeFile(junitPath, renderJUnit(result, { secrets: secrets.list() }));
     core.info(`JUnit report written to ${junitPath}`);
   }
 
@@ -190,7 +192,7 @@ export async function publishFailure(
   const { env, secrets } = context;
   core.setOutput("verdict", error instanceof ActionInputError ? "invalid" : "failed");
   const event = await readEvent(env);
-  const details = { runUrl: runUrl(env), secrets, subtitle: inputs?.commentKey };
+  const details = { runUrl: runUrl(env), secrets: secrets.list(), subtitle: inputs?.commentKey };
   const markdown = renderRunFailure(errorMessage(error, { whole: true }), details);
   core.setOutput("report", markdown);
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();

@@ -6,6 +6,7 @@ import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
+import { SecretRegistry } from "../run/secrets.ts";
 import { exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
 import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
 
@@ -54,7 +55,7 @@ function printIssues(result: RunResult, io: CliIo): void {
   }
 }
 
-async function run(command: RunCommand, io: CliIo): Promise<number> {
+async function run(command: RunCommand, io: CliIo, secrets: SecretRegistry): Promise<number> {
   const interrupt = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
@@ -72,6 +73,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
       cluster: command.cluster,
       signal: interrupt.signal,
       reporter: reporterFor(io),
+      secrets,
       version: packageJson.version,
     });
     printIssues(result, io);
@@ -108,7 +110,7 @@ function printPendingUndo(undo: { file: string; pending: string[] }, command: Ru
   io.stderr(`Undo them with: ${words.map(shellWord).join(" ")}`);
 }
 
-async function execute(command: Command, io: CliIo): Promise<number> {
+async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Promise<number> {
   switch (command.command) {
     case "help":
       io.stdout(USAGE);
@@ -117,11 +119,17 @@ async function execute(command: Command, io: CliIo): Promise<number> {
       io.stdout(packageJson.version);
       return 0;
     case "run":
-      return run(command, io);
+      return run(command, io, secrets);
     case "validate": {
       const { prepareExperiments, validationResult } = await prepare();
       const result = validationResult(
-        await prepareExperiments({ ...command, cwd: io.cwd, env: io.env, reporter: reporterFor(io) }),
+        await prepareExperiments({
+          ...command,
+          cwd: io.cwd,
+          env: io.env,
+          reporter: reporterFor(io),
+          secrets,
+        }),
       );
       printIssues(result, io);
       io.stderr(verdictTable(result.outcomes));
@@ -134,6 +142,7 @@ async function execute(command: Command, io: CliIo): Promise<number> {
         reporter: reporterFor(io),
         cwd: io.cwd,
         env: io.env,
+        secrets,
       };
       const undone = await replayPendingUndo(command.undoFile, where);
       for (const step of undone) {
@@ -156,9 +165,17 @@ async function execute(command: Command, io: CliIo): Promise<number> {
 }
 
 /** Runs the CLI; never throws: every error becomes a message and an exit status. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo): Promise<number> {
+  // Every secret the run finds (experiments, --var, the environment, the connection) is scrubbed
+  // from everything printed, whichever part of the run printed it.
+  const secrets = new SecretRegistry();
+  const io: CliIo = {
+    ...given,
+    stdout: (text) => given.stdout(secrets.redact(text)),
+    stderr: (text) => given.stderr(secrets.redact(text)),
+  };
   try {
-    return await execute(parseCommandLine(argv), io);
+    return await execute(parseCommandLine(argv), io, secrets);
   } catch (error) {
     if (error instanceof UsageError) {
       // Every problem of the command line at once, before anything started.

@@ -11,12 +11,12 @@ import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
 import type { ActivityRun, TouchRecord } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";
 
-/** The reason the whole run was stopped: an interruption (signal) or the run's timeout. */
+/** The reason the whole run was stopped: an interruption (signal), the run's timeout, or a safeguard. */
 export class RunStopped extends Error {
   override name = "RunStopped";
-  readonly kind: "interrupted" | "timeout";
+  readonly kind: "interrupted" | "timeout" | "safeguard";
 
-  constructor(kind: "interrupted" | "timeout", message: string) {
+  constructor(kind: "interrupted" | "timeout" | "safeguard", message: string) {
     super(message);
     this.kind = kind;
   }
@@ -194,7 +194,7 @@ export async function runActivity(
   };
   const stop = env.signal.aborted ? (env.signal.reason as RunStopped) : undefined;
   const result: ActivityResult = { run, stopped: stop !== undefined };
-  if (stop?.kind === "interrupted") {
+  if (stop?.kind === "interrupted" || stop?.kind === "safeguard") {
     // As Chaos Toolkit: an interrupted activity has no status.
     run.output = null;
   } else if (failure !== undefined) {

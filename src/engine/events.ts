@@ -3,7 +3,7 @@
 import type { ActivityDefinition } from "../experiment/format.ts";
 import type { UndoRun } from "./journal.ts";
 
-export type RunPhase = "before" | "method" | "during" | "after" | "rollbacks";
+export type RunPhase = "safeguard" | "before" | "method" | "during" | "after" | "rollbacks";
 
 export type ActivityVerdict = "succeeded" | "failed" | "interrupted";
 

@@ -77,6 +77,8 @@ export interface ChaosActionInfo {
   /** Where it ran, when it touched a cluster. Never a secret. */
   cluster?: { source: string; context?: string; server?: string; version?: string; user?: string };
   commit?: string;
+  /** Runs of the safeguards control's probes (engine/safeguards.ts), when the experiment declares it. */
+  safeguards?: ActivityRun[];
   /** The file our undo steps are written to before each change (kept while any is pending). */
   undo_file?: string;
   /** The undo steps left pending: changes still in the cluster (replay with `chaos-action cleanup`). */

@@ -55,6 +55,10 @@ export class Outcome {
     if (stop.kind === "interrupted") {
       this.status = "interrupted";
       this.failure = stop.message;
+    } else if (stop.kind === "safeguard") {
+      if (this.status !== "completed") return;
+      this.status = "aborted";
+      this.failure = stop.message;
     } else {
       this.fail("timeout", stop.message);
     }

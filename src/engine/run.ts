@@ -17,6 +17,7 @@ import type { ChaosActionInfo, Journal, UndoRun } from "./journal.ts";
 import { redactSecrets } from "./journal-secrets.ts";
 import { Outcome } from "./outcome.ts";
 import { activityTable, type ResolvedProbe, resolveProbes } from "./refs.ts";
+import { type Safeguard, safeguardsOf, watchSafeguards } from "./safeguards.ts";
 import { runActivities, type Step, steps } from "./steps.ts";
 import { hypothesisPhases, shouldRunRollbacks } from "./strategies.ts";
 import { DEFAULT_UNDO_SECONDS, type ReplayOptions } from "./undo.ts";
@@ -237,7 +238,7 @@ class ExperimentRun {
         const probes = resolveProbes(experiment["steady-state-hypothesis"]?.probes ?? [], table);
         const method = steps(experiment.method, table, "the method");
         rollbacks = steps(experiment.rollbacks ?? [], table, "the rollbacks");
-        if (await this.passesGate()) await this.experimentPhases(probes, method);
+        if (await this.passesGate()) await this.guarded(safeguardsOf(experiment, table), probes, method);
         else rollbacks = undefined;
       } catch (error) {
         outcome.status = "aborted";
@@ -280,6 +281,20 @@ class ExperimentRun {
       // Refusals (missing RBAC rules, guard violations) are several lines; all of them matter.
       this.outcome.fail("refused", plainErrorMessage(error));
       return false;
+    }
+  }
+
+  /** The experiment under its safeguards (engine/safeguards.ts): the first one not met aborts the run. */
+  private async guarded(safeguards: Safeguard[], probes: ResolvedProbe[], method: Step[]): Promise<void> {
+    if (safeguards.length === 0) return this.experimentPhases(probes, method);
+    const watch = watchSafeguards(safeguards, this.env, (reason) =>
+      this.stopper.abort(new RunStopped("safeguard", reason)),
+    );
+    try {
+      if (await watch.ready) await this.experimentPhases(probes, method);
+    } finally {
+      await watch.stop();
+      this.journal.chaos_action.safeguards = watch.runs;
     }
   }
 

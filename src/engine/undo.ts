@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { backoffMs } from "../common/backoff.ts";
 import { errorMessage } from "../common/error-message.ts";
 import type { Clock, UndoRegistry, UndoStep } from "../providers/native.ts";
-import { backoffMs } from "./backoff.ts";
 import { isoTime, systemClock } from "./clock.ts";
 import type { UndoRun } from "./journal.ts";
 

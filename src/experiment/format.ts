@@ -126,6 +126,15 @@ export const Control = z.object({
   automatic: z.boolean().optional(),
 });
 
+/** Chaos Toolkit's safeguards control (chaostoolkit-addons), which chaos-action runs natively. */
+export const SAFEGUARDS_MODULE = "chaosaddons.controls.safeguards";
+
+export const isSafeguardsControl = (control: unknown): boolean =>
+  typeof control === "object" &&
+  control !== null &&
+  typeof (control as { provider?: unknown }).provider === "object" &&
+  (control as { provider: { module?: unknown } | null }).provider?.module === SAFEGUARDS_MODULE;
+
 export const ActivityDefinition = z.object({
   type: z.enum(["probe", "action"]).describe("A probe observes; an action changes the system."),
   name: z.string().min(1).describe("Unique name, used by `ref` and in the journal."),

@@ -6,6 +6,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, ENV_VAR_TYPES, isEnvVarType } from "./env-types.ts";
 import { ExperimentInvalidError, type Issue, makeIssue, type Position } from "./errors.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { isSecretName } from "./redact.ts";
 import { noOverrides, type VarOverrides } from "./vars.ts";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -13,7 +14,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface ResolvedExperiment {
   configuration: Record<string, unknown>;
   secrets: Record<string, Record<string, unknown>>;
-  /** Configuration keys whose values came from environment variables with secret-looking names. */
+  /**
+   * Configuration keys whose values are secret by name (the key, or the environment variable it
+   * reads): every value read from such a variable, and text given literally or by `--var`.
+   */
   sensitiveConfiguration: string[];
 }
 
@@ -27,7 +31,12 @@ export interface ResolutionProblem {
   message: string;
 }
 
-const secretLooking = /(token|secret|passw(or)?d|pwd|api[-_]?key|credential|private[-_]?key|auth)/i;
+/**
+ * A value secret by its key's name: text, and numbers given by `--var` (`pin_secret:int=1234`). A number
+ * or a flag written in the file under such a name (`auth_timeout: 30`) is no secret.
+ */
+const secretByName = (key: string, value: unknown, fromVar: boolean): boolean =>
+  isSecretName(key) && (typeof value === "string" || (fromVar && typeof value === "number"));
 
 /** Resolves what can be resolved and lists every problem; pure (the environment is passed in). */
 export function resolveValues(
@@ -48,6 +57,7 @@ export function resolveValues(
     const value = overridden ? vars.configuration[key] : declaredValue;
     if (!isRecord(value) || !("type" in value)) {
       configuration[key] = value;
+      if (secretByName(key, value, overridden)) sensitiveConfiguration.push(key);
       continue;
     }
     if (value.type === "probe") {
@@ -83,23 +93,27 @@ export function resolveValues(
       });
       continue;
     }
+    const secret = isSecretName(envKey) || isSecretName(key);
     try {
       configuration[key] = convertToType(value.env_var_type as string | undefined, fromEnv ?? value.default);
     } catch (error) {
       if (!(error instanceof ConversionError)) throw error;
       const source = fromEnv === undefined ? "the default" : `environment variable ${envKey}`;
+      // The value of a secret must not reach the message, nor the log before it is masked.
+      const why = secret ? "its value is not shown, as the name marks it secret" : error.message;
       problems.push({
         path: [...path, "env_var_type"],
-        message: `cannot convert ${source} to '${String(value.env_var_type)}': ${error.message}`,
+        message: `cannot convert ${source} to '${String(value.env_var_type)}': ${why}`,
       });
       continue;
     }
-    if (fromEnv !== undefined && (secretLooking.test(envKey) || secretLooking.test(key))) {
-      sensitiveConfiguration.push(key);
-    }
+    if (fromEnv !== undefined && secret) sensitiveConfiguration.push(key);
   }
   for (const [key, value] of Object.entries(vars.configuration)) {
-    if (!Object.hasOwn(declared, key)) configuration[key] = value;
+    if (!Object.hasOwn(declared, key)) {
+      configuration[key] = value;
+      if (secretByName(key, value, true)) sensitiveConfiguration.push(key);
+    }
   }
 
   const secrets: Record<string, Record<string, unknown>> = {};

@@ -7,9 +7,10 @@ import { extname } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { isRecord } from "../common/record.ts";
-import { ConversionError, convertToType } from "./env-types.ts";
+import { ConversionError, convertToType, isEnvVarType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { pyyamlTags } from "./load.ts";
+import { isSecretName, REDACTED } from "./redact.ts";
 
 export interface VarOverrides {
   /** Configuration values by key; they replace the experiment's definitions. */
@@ -38,7 +39,16 @@ export function parseVarArgument(argument: string): [string, unknown] {
   try {
     return [key, convertToType(type, raw)];
   } catch (error) {
-    if (error instanceof ConversionError) throw new VarsError(`--var '${argument}': ${error.message}`);
+    if (error instanceof ConversionError) {
+      // The value of a secret-named key is never quoted, not even when it is wrong.
+      if (isSecretName(key)) {
+        const why = isEnvVarType(type)
+          ? `the value is not a valid ${type} (it is not shown, as the name marks it secret)`
+          : error.message;
+        throw new VarsError(`--var '${key}:${type}=${REDACTED}': ${why}`);
+      }
+      throw new VarsError(`--var '${argument}': ${error.message}`);
+    }
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
+import { isSecretName, urlCredentials, withoutUserInfo } from "../experiment/redact.ts";
 import { clusterKubeConfig } from "./cluster-client.ts";
 import { ConnectionError, explainClusterError } from "./cluster-errors.ts";
 import { proxyFromEnvironment, proxyLabel } from "./cluster-proxy.ts";
@@ -58,6 +59,11 @@ export interface ResolvedConnection {
   kc: KubeConfig;
   source: ConnectionSource;
   warnings: string[];
+  /**
+   * Every credential of the connection (token, password, client key and certificate, user-info in the
+   * server URL), for masking before anything about the connection is printed.
+   */
+  credentials: string[];
 }
 
 /** Keys an experiment's secrets may set (Chaos Toolkit's `lookup`); KUBECONFIG and CHAOSTOOLKIT_IN_POD are environment-only. */
@@ -307,6 +313,8 @@ const apiKeyAuthenticator: Parameters<KubeConfig["addAuthenticator"]>[0] = {
 
 interface Built {
   config: ParsedKubeconfig;
+  /** What the config does not hold itself: the service-account token behind a token file. */
+  credentials?: string[];
   source: Omit<ConnectionSource, "tlsVerify" | "server" | "auth" | "cluster" | "context"> & { user?: string };
 }
 
@@ -412,6 +420,7 @@ async function buildInCluster(env: NodeJS.ProcessEnv, paths: InClusterPaths, io:
       currentContext: "in-cluster",
     },
     source: { kind: "in-cluster" },
+    credentials: [token.trim()],
   };
   return built;
 }
@@ -559,13 +568,44 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
     ...sourceBase,
     ...(choice ? { context: context.name } : {}),
     cluster: cluster.name,
-    server: cluster.server,
+    // Logs, journals and reports name the server; user-info in its URL is a credential.
+    server: withoutUserInfo(cluster.server),
     ...(sourceBase.user === undefined && user ? { user: user.name } : {}),
     auth: describeAuth(user),
     tlsVerify: !isPlainHttp(cluster.server) && !cluster.skipTLSVerify,
     ...(cluster.proxyUrl ? { proxy: proxyLabel(cluster.proxyUrl) } : {}),
   };
-  return { kc, source, warnings };
+  const credentials = [...connectionCredentials(user, cluster.server), ...(built?.credentials ?? [])];
+  return { kc, source, warnings, credentials };
+}
+
+const decodeBase64 = (data: string): string => Buffer.from(data, "base64").toString("utf8");
+
+/** The credentials a user entry and a server URL hold, as written and decoded. */
+export function connectionCredentials(user: User | null | undefined, server: string): string[] {
+  const found = urlCredentials(server);
+  if (!user) return found;
+  const add = (value: unknown) => {
+    if (typeof value === "string" && value.trim() !== "") found.push(value, value.trim());
+  };
+  add(user.token);
+  add(user.password);
+  for (const data of [user.keyData, user.certData]) {
+    if (data) {
+      add(data);
+      add(decodeBase64(data));
+    }
+  }
+  // An auth provider's tokens and secrets (and our API key's `key`), an exec plugin's secret variables.
+  const provider = user.authProvider as { config?: Record<string, unknown> } | undefined | null;
+  for (const [name, value] of Object.entries(provider?.config ?? {})) {
+    if (name === "key" || isSecretName(name)) add(value);
+  }
+  const exec = user.exec as { env?: Array<{ name?: unknown; value?: unknown }> | null } | undefined | null;
+  for (const variable of exec?.env ?? []) {
+    if (typeof variable.name === "string" && isSecretName(variable.name)) add(variable.value);
+  }
+  return [...new Set(found)];
 }
 
 /** The kubeconfig's `proxy-url`, else the environment's HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the server. */
@@ -684,6 +724,8 @@ export interface KubernetesService {
 }
 
 export interface KubernetesServiceOptions extends Omit<ConnectionOptions, "secrets"> {
+  /** Called with each connection's credentials as soon as it is resolved, before the first request. */
+  onCredentials?: (credentials: string[]) => void;
   /** Bound on each request of the first contact; default 15 s. */
   timeoutMs?: number;
   /** Called once per distinct connection, after the server answered: print the source and warnings here. */
@@ -772,6 +814,7 @@ export function createKubernetesService(options: KubernetesServiceOptions): Kube
       if (cached) return cached;
       const connecting = (async () => {
         const resolved = await resolve(secrets);
+        options.onCredentials?.(resolved.credentials);
         const info = await firstContact(await loadClient(), resolved, timeoutMs);
         first ??= info;
         options.onConnect?.(info);

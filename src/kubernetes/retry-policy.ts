@@ -32,6 +32,7 @@
 // Delays: capped exponential backoff with full jitter (a random delay between 0 and
 // min(cap, base × 2^retry)), at least what `Retry-After` asks; attempts stop at `maxAttempts`, at
 // `maxElapsedMs`, or when the next wait would pass either.
+import { backoffMs } from "../common/backoff.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -197,7 +198,7 @@ export function nextDelay(
   random: () => number,
 ): number | undefined {
   if (state.retry >= options.maxAttempts) return undefined;
-  const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (state.retry - 1));
-  const delay = Math.max(Math.floor(random() * ceiling), state.retryAfterMs ?? 0);
+  const backoff = { baseMs: options.baseMs, capMs: options.capMs, jitter: "full" } as const;
+  const delay = Math.max(backoffMs(state.retry, random, backoff), state.retryAfterMs ?? 0);
   return state.elapsedMs + delay > options.maxElapsedMs ? undefined : delay;
 }

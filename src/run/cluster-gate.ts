@@ -122,7 +122,13 @@ interface Reporter {
 
 export async function createCluster(
   request: ClusterRequest,
-  options: { env: NodeJS.ProcessEnv; reporter: Reporter; cwd: string },
+  options: {
+    env: NodeJS.ProcessEnv;
+    reporter: Reporter;
+    cwd: string;
+    /** Receives each connection's credentials before anything about it is printed. */
+    onCredentials?: (credentials: string[]) => void;
+  },
 ): Promise<Cluster> {
   const { reporter } = options;
   let closeSim: (() => Promise<void>) | undefined;
@@ -158,6 +164,7 @@ export async function createCluster(
     ...(contentLabel === undefined ? {} : { kubeconfigContentLabel: contentLabel }),
     ...(request.context === undefined ? {} : { context: request.context }),
     env: options.env,
+    ...(options.onCredentials ? { onCredentials: options.onCredentials } : {}),
     onConnect: (connected) => {
       info ??= connected;
       reporter.info(formatConnectionInfo(connected));

@@ -7,12 +7,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
-import { activityTarget, type RunEvent } from "../engine/events.ts";
+import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
+import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
-import { redact } from "../experiment/redact.ts";
 import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
@@ -24,6 +24,7 @@ import { DEFAULT_LEASE_WAIT_SECONDS, type RunOptions } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
+import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
 import { type ExperimentLimits, experimentLimits } from "./time-limits.ts";
 import { combineVerdicts, isInputError } from "./verdict.ts";
 
@@ -40,8 +41,11 @@ export interface RunRequest {
   reporter: Reporter;
   /** Aborted on SIGINT/SIGTERM/cancellation: the method stops, rollbacks and undo run. */
   signal?: AbortSignal;
-  /** Receives every secret value, so the action can mask it in logs. */
-  secretsSink?: (secret: string) => void;
+  /**
+   * Every secret value of the run, the connection's credentials included as soon as they are known;
+   * the action's registry masks each in the log. Default: a registry of this run's own.
+   */
+  secrets?: SecretRegistry;
   /** The commit the run is about (GITHUB_SHA in the action). */
   commit?: string;
   /**
@@ -55,21 +59,26 @@ export interface RunRequest {
 /** Prepares, then runs: for callers that do nothing between the two. */
 export async function runExperiments(request: RunRequest): Promise<RunResult> {
   const { targets, vars, varFiles } = request.options;
+  const secrets = request.secrets ?? new SecretRegistry();
   const preparation = await prepareExperiments({
     targets,
     vars,
     varFiles,
     cwd: request.cwd,
     env: request.env,
-    reporter: request.reporter,
+    reporter: redactingReporter(request.reporter, secrets),
+    secrets,
   });
-  return runPrepared(preparation, request);
+  return runPrepared(preparation, { ...request, secrets });
 }
 
 /** Runs every prepared experiment, one after another, whatever an earlier one returned. */
 export async function runPrepared(preparation: Preparation, request: RunRequest): Promise<RunResult> {
   if (!preparation.usable) return preparation.result;
-  const { options, reporter } = request;
+  const { options } = request;
+  const secrets = request.secrets ?? new SecretRegistry();
+  for (const item of preparation.experiments) if (isPrepared(item)) secrets.add(item.secrets);
+  const reporter = redactingReporter(request.reporter, secrets);
   const { env, registry } = preparation;
   const files = preparation.experiments.map((item) => item.file);
 
@@ -93,9 +102,6 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
     const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
     return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
   }
-  for (const item of prepared) {
-    for (const secret of item.secrets) request.secretsSink?.(secret);
-  }
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
@@ -108,7 +114,12 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   };
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
-    cluster ??= await createCluster(request.cluster, { env, reporter, cwd: request.cwd });
+    cluster ??= await createCluster(request.cluster, {
+      env,
+      reporter,
+      cwd: request.cwd,
+      onCredentials: (values) => secrets.add(values),
+    });
     return cluster;
   };
 
@@ -145,7 +156,17 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
       const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       runIds.push(runId);
       const run = { undoFile, runId, limits };
-      outcomes.push(await runOne(item, journalPath, { ...request, env }, registry, run, clusterFor, leases));
+      outcomes.push(
+        await runOne(
+          item,
+          journalPath,
+          { ...request, env, reporter, secrets },
+          registry,
+          run,
+          clusterFor,
+          leases,
+        ),
+      );
     }
   } finally {
     await cluster?.close();
@@ -200,10 +221,15 @@ async function runOne(
   clusterFor: () => Promise<Cluster>,
   leases: RunLeases,
 ): Promise<ExperimentOutcome> {
-  const { experiment, file, substituted, secrets } = item;
+  const { experiment, file, substituted } = item;
   const { reporter, options } = request;
-  // The guard and the preflight look at what will really run: `${var}`s substituted.
-  const k8sActivities = kubernetesActivities(substituted);
+  const secrets = request.secrets ?? new SecretRegistry();
+  // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
+  // probes may read the cluster too: they need the connection and their permissions.
+  const k8sActivities = kubernetesActivities({
+    ...substituted,
+    rollbacks: [...(substituted.rollbacks ?? []), ...safeguardDefinitions(substituted)],
+  });
   const needsCluster = k8sActivities.length > 0;
   const gateRequest: GateRequest = {
     namespaces: options.namespaces,
@@ -216,18 +242,18 @@ async function runOne(
     // Wrong connection settings are bad input, like a bad file: the cluster was never asked.
     verdict: isInputError(error) ? "invalid" : "failed",
     // A refusal lists its reasons (RBAC rules, guard violations) on several lines.
-    reason: `${isInputError(error) ? "invalid" : "failed"}: ${redact(errorMessage(error, { whole: true }), secrets)}`,
+    reason: `${isInputError(error) ? "invalid" : "failed"}: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     issues: item.issues,
   });
 
   if (options.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
-    reporter.info(redact(describePlan(substituted), secrets));
+    reporter.info(describePlan(substituted));
     try {
       if (needsCluster) {
         await (await clusterFor()).checkConnection();
         const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
-        reporter.info(redact(plan, secrets));
+        reporter.info(plan);
       }
     } catch (error) {
       return failed(error);
@@ -284,8 +310,9 @@ async function runGated(
   cluster: Cluster | undefined,
   gate: (cluster: Cluster) => Promise<void>,
 ): Promise<ExperimentOutcome> {
-  const { experiment, resolved, file, secrets } = item;
+  const { experiment, resolved, file } = item;
   const { reporter, options } = request;
+  const secrets = request.secrets ?? new SecretRegistry();
   const journal = await runExperiment({
     experiment,
     file,
@@ -306,7 +333,7 @@ async function runGated(
     undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
     gate: cluster ? () => gate(cluster) : undefined,
-    onEvent: (event) => reporter.event?.(redactEvent(event, secrets), file),
+    onEvent: (event) => reporter.event?.(event, file),
     version: request.version,
     commit: request.commit,
   });
@@ -314,14 +341,14 @@ async function runGated(
   const where = cluster?.describe();
   if (where) journal.chaos_action.cluster = where;
   // Outputs and error messages may quote a secret (a token in a URL, a password echoed back).
-  const text = redact(JSON.stringify(journal, null, 2), secrets);
+  const text = secrets.redact(JSON.stringify(journal, null, 2));
   await mkdir(dirname(journalPath), { recursive: true });
   await writeFile(journalPath, `${text}\n`);
   return {
     file,
     title: experiment.title,
     verdict: journal.chaos_action.verdict,
-    reason: redact(journal.chaos_action.reason, secrets),
+    reason: secrets.redact(journal.chaos_action.reason),
     journal: JSON.parse(text) as Journal,
     journalPath,
     issues: item.issues,
@@ -338,25 +365,7 @@ function noClusterUndoLog(file: string, runId: string) {
   });
 }
 
-/** Progress is printed as it happens: an activity's error or an undo step may quote a secret. */
-function redactEvent(event: RunEvent, secrets: readonly string[]): RunEvent {
-  if (event.type === "undo-finished") {
-    const { undo } = event;
-    return {
-      ...event,
-      undo: {
-        ...undo,
-        description: redact(undo.description, secrets),
-        ...(undo.error === undefined ? {} : { error: redact(undo.error, secrets) }),
-      },
-    };
-  }
-  return event.type === "activity-finished" && event.error
-    ? { ...event, error: redact(event.error, secrets) }
-    : event;
-}
-
-/** Each activity of the substituted experiment and what it acts on; the caller redacts secrets. */
+/** Each activity of the substituted experiment and what it acts on; the reporter redacts secrets. */
 function describePlan(experiment: Experiment): string {
   const lines: string[] = [];
   const hypothesis = experiment["steady-state-hypothesis"];
@@ -390,9 +399,14 @@ export async function replayPendingUndo(
     cwd: string;
     env: NodeJS.ProcessEnv;
     timeoutSeconds?: number;
+    /** The connection's credentials join it before anything about the connection is printed. */
+    secrets?: SecretRegistry;
   },
 ): Promise<UndoRun[]> {
   const { env } = options;
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(environmentSecrets(env));
+  const reporter = redactingReporter(options.reporter, secrets);
   let cluster: Cluster | undefined;
   try {
     const deadline =
@@ -402,15 +416,20 @@ export async function replayPendingUndo(
       async (step) => {
         cluster ??= await createCluster(options.cluster, {
           env,
-          reporter: options.reporter,
+          reporter,
           cwd: options.cwd,
+          onCredentials: (values) => secrets.add(values),
         });
         await cluster.executeUndo(step);
       },
       { deadline },
     );
     await settleUndoFile(undoFile);
-    return runs;
+    return runs.map((step) => ({
+      ...step,
+      description: secrets.redact(step.description),
+      ...(step.error === undefined ? {} : { error: secrets.redact(step.error) }),
+    }));
   } finally {
     await cluster?.close();
   }
@@ -422,15 +441,24 @@ export async function replayPendingUndo(
  */
 export async function deleteLeftoverLeases(
   undoFile: string,
-  options: { cluster: ClusterRequest; reporter: Reporter; cwd: string; env: NodeJS.ProcessEnv },
+  options: {
+    cluster: ClusterRequest;
+    reporter: Reporter;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    secrets?: SecretRegistry;
+  },
 ): Promise<string[]> {
   const file = leaseFileOf(undoFile);
   const record = await readLeaseFile(file);
   if (!record) return [];
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(environmentSecrets(options.env));
   const cluster = await createCluster(options.cluster, {
     env: options.env,
-    reporter: options.reporter,
+    reporter: redactingReporter(options.reporter, secrets),
     cwd: options.cwd,
+    onCredentials: (values) => secrets.add(values),
   });
   try {
     const lines = await cluster.deleteLeftoverLeases(record);

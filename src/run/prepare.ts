@@ -18,6 +18,7 @@ import { createRegistry, type NativeRegistry } from "../providers/registry.ts";
 import type { RunOptions } from "./options.ts";
 import { type ExperimentOutcome, invalidOutcome, type RunResult } from "./outcome.ts";
 import type { Reporter } from "./reporter.ts";
+import { environmentSecrets, overrideSecrets, type SecretRegistry } from "./secrets.ts";
 import { combineVerdicts } from "./verdict.ts";
 
 /** An experiment ready to run: checked, its values resolved, its `${var}`s substituted. */
@@ -54,6 +55,8 @@ export interface PrepareRequest extends Pick<RunOptions, "targets" | "vars" | "v
   /** Reads one experiment file (tests count the reads). */
   load?: (path: string) => Promise<LoadedExperiment>;
   registry?: NativeRegistry;
+  /** Receives every secret value as soon as it is read, before anything could print it. */
+  secrets?: SecretRegistry;
 }
 
 export function defaultRegistry(): NativeRegistry {
@@ -64,6 +67,7 @@ export const isPrepared = (item: PreparedExperiment | ExperimentOutcome): item i
   !("verdict" in item);
 
 export async function prepareExperiments(request: PrepareRequest): Promise<Preparation> {
+  request.secrets?.add(environmentSecrets(request.env));
   let files: string[];
   let vars: Awaited<ReturnType<typeof loadVarOverrides>>;
   try {
@@ -76,6 +80,7 @@ export async function prepareExperiments(request: PrepareRequest): Promise<Prepa
       vars: request.vars,
       varFiles: request.varFiles.map((file) => resolve(request.cwd, file)),
     });
+    request.secrets?.add(overrideSecrets(vars));
   } catch (error) {
     if (
       error instanceof NoExperimentsError ||
@@ -118,12 +123,14 @@ export async function prepareExperiments(request: PrepareRequest): Promise<Prepa
       experiments.push({ ...invalidOutcome(file, issues), title: titleOf(loaded.data) });
       continue;
     }
+    const secrets = secretValues(resolved);
+    request.secrets?.add(secrets);
     experiments.push({
       file,
       experiment,
       resolved,
       substituted: substitute(experiment, substitutionMapping(resolved.configuration, resolved.secrets)),
-      secrets: secretValues(resolved),
+      secrets,
       issues,
     });
   }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { backoffMs } from "../../src/engine/backoff.ts";
+import { backoffMs } from "../../src/common/backoff.ts";
 import {
   createUndoLog,
   replayUndoFile,

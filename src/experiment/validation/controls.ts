@@ -1,5 +1,6 @@
-// Controls: Chaos Toolkit's shape rules for them (chaos-action runs none, and says so), and the
-// names that control refs are resolved against.
+// Controls: Chaos Toolkit's shape rules for them (chaos-action runs only the experiment's safeguards
+// control, see safeguards.ts, and says it ignores any other), and the names that control refs are
+// resolved against.
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
@@ -37,7 +38,8 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
       },
     });
     if (!ok) return;
-    names.push(name);
+    // The experiment's own safeguards run; elsewhere (the hypothesis, an activity) they do not.
+    if (!(path.length === 1 && format.isSafeguardsControl(control))) names.push(name);
     if (typeof control.ref === "string") c.controlRefs.push({ ref: control.ref, path: [...here, "ref"] });
     else if (path.length === 1 && typeof control.name === "string") c.controlNames.push(control.name);
   });

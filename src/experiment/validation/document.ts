@@ -8,6 +8,7 @@ import { describeValue } from "../shape-messages.ts";
 import { checkActivities } from "./activities.ts";
 import type { Checker } from "./checker.ts";
 import { checkControls } from "./controls.ts";
+import { checkSafeguards } from "./safeguards.ts";
 
 const secretEnvValue = z.object({ type: z.literal("env"), key: z.string().min(1) });
 
@@ -42,7 +43,10 @@ export function checkExperiment(c: Checker, data: unknown): data is Record<strin
       "steady-state-hypothesis": (v, p) => checkHypothesis(c, v, p),
       method: (v, p) => checkActivities(c, v, p, "method"),
       rollbacks: (v, p) => checkActivities(c, v, p, "rollbacks"),
-      controls: (v, p) => checkControls(c, v, p),
+      controls: (v, p) => {
+        checkControls(c, v, p);
+        checkSafeguards(c, v, p);
+      },
       runtime: (v, p) => checkRuntime(c, v, p),
     },
   });
