@@ -76,6 +76,7 @@ export const INPUT_NAMES = [
   "junit-path",
   "timeout-minutes",
   "trust-checked-out-experiments",
+  "lease-wait",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -162,6 +163,7 @@ const surface: OptionSurface = {
     allowNoTarget: "allow-no-target",
     maxAffected: "max-affected",
     timeout: "timeout-minutes",
+    leaseWait: "lease-wait",
   },
   units: { timeout: "minutes" },
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
@@ -184,6 +186,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
       namespaces: list(raw.namespaces),
       maxAffected: optional(raw["max-affected"]),
       timeout: optional(raw["timeout-minutes"]),
+      leaseWait: optional(raw["lease-wait"]),
     },
     surface,
   );

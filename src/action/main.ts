@@ -10,7 +10,7 @@ import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
-import { invalidRunResult, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
+import { deleteLeftoverLeases, invalidRunResult, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
 import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
@@ -185,16 +185,19 @@ function pendingUndoMessage(undo: { file: string; pending: string[] }, cluster: 
   return `${left}. The post step replays them; by hand: chaos-action cleanup --undo-file ${undo.file}`;
 }
 
-/** The post step: pending undo first (the cluster must still be there), then the kind cluster. */
+/**
+ * The post step: pending undo first (the cluster must still be there), then the Leases the main
+ * step still held, then the kind cluster.
+ */
 export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const secrets = new SecretRegistry((secret) => core.setSecret(secret));
+  const undoFile = core.getState(STATE_UNDO_FILE);
+  const clusterState = core.getState(STATE_CLUSTER);
+  const cluster = clusterState ? (JSON.parse(clusterState) as ClusterRequest) : undefined;
   try {
     secrets.add(inputSecrets(readRawInputs((name) => core.getInput(name))));
     secrets.add(environmentSecrets(env));
-    const undoFile = core.getState(STATE_UNDO_FILE);
-    const clusterState = core.getState(STATE_CLUSTER);
-    if (undoFile && existsSync(undoFile) && clusterState) {
-      const cluster = JSON.parse(clusterState) as ClusterRequest;
+    if (undoFile && existsSync(undoFile) && cluster) {
       if (cluster.mode === "sim") info("The simulated cluster ended with the main step: nothing to undo.");
       else {
         const replayed = await replayPendingUndo(undoFile, { cluster, reporter: log, cwd, env, secrets });
@@ -217,6 +220,16 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     core.setFailed(
       `Replaying pending undo failed; the cluster may still carry injected faults: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     );
+  }
+  if (undoFile && cluster && cluster.mode !== "sim") {
+    try {
+      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter: log, cwd, env, secrets }))
+        core.info(line);
+    } catch (error) {
+      core.warning(
+        `Could not delete the run's Leases; they expire on their own: ${secrets.redact(errorMessage(error))}`,
+      );
+    }
   }
   await tearDownCluster();
 }

@@ -71,6 +71,7 @@ const surface: OptionSurface = {
     timeout: "--timeout",
     activityTimeout: "--activity-timeout",
     undoTimeout: "--undo-timeout",
+    leaseWait: "--lease-wait",
   },
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
 };
@@ -110,6 +111,8 @@ run options:
   --namespaces NS[,NS...]       namespaces actions may touch (default: those the experiment names)
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
+  --lease-wait SECONDS          how long to wait while another run holds a Lease on the same targets
+                                (default 120; 0 fails at once)
 
 Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
 failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
@@ -222,6 +225,7 @@ function parseRun(args: string[]): Command {
       namespaces: { type: "string" },
       "max-affected": { type: "string" },
       "undo-file": { type: "string" },
+      "lease-wait": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -244,6 +248,7 @@ function parseRun(args: string[]): Command {
       activityTimeout: values["activity-timeout"],
       undoTimeout: values["undo-timeout"],
       undoFile: values["undo-file"],
+      leaseWait: values["lease-wait"],
     },
     surface,
   );

@@ -173,13 +173,15 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
-        cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
+      const { replayPendingUndo, deleteLeftoverLeases } = await pipeline();
+      const where = {
+        cluster: { mode: "auto" as const, kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,
         env: io.env,
         secrets,
-      });
+      };
+      const undone = await replayPendingUndo(command.undoFile, where);
       for (const step of undone) {
         const result =
           step.status === "succeeded" ? "" : ` (${step.status}${step.error ? `: ${step.error}` : ""})`;
@@ -192,6 +194,8 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
         io.stderr(
           `${left} of ${undone.length} undo step(s) still pending in ${command.undoFile}; run cleanup again.`,
         );
+      // Last: the Leases kept other runs off these targets until the undo was done.
+      for (const line of await deleteLeftoverLeases(command.undoFile, where)) io.stderr(line);
       return left === 0 ? 0 : 1;
     }
   }

@@ -78,6 +78,7 @@ export function buildPlan(
     rollbacks: list(experiment.rollbacks ?? []),
     ...(cluster?.missingPermissions ? { missingPermissions: cluster.missingPermissions } : {}),
     ...(cluster?.guardRefusal ? { guardRefusal: cluster.guardRefusal } : {}),
+    leases: cluster?.leases ?? [],
     refusals,
   };
 }
@@ -128,5 +129,7 @@ export function formatPlan(title: string, plan: DryRunPlan, withCluster: boolean
     }
   }
   if (plan.guardRefusal) lines.push(plan.guardRefusal);
+  if (plan.leases.length > 0)
+    lines.push(`A run would hold Lease ${plan.leases.join(", ")} (a dry run takes none).`);
   return lines.join("\n");
 }

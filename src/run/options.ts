@@ -15,6 +15,8 @@ export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = HYPOTH
 export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = ROLLBACK;
 
 export const DEFAULT_TARGET = "experiments/";
+/** How long a run waits for the Leases of another run on the same targets. */
+export const DEFAULT_LEASE_WAIT_SECONDS = 120;
 
 export interface RunOptions {
   /** Files, directories or globs, run in path order. */
@@ -42,6 +44,11 @@ export interface RunOptions {
   undoTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
+  /**
+   * How long to wait for the Leases of a run already working on the same targets; 0 fails at once.
+   * Default DEFAULT_LEASE_WAIT_SECONDS.
+   */
+  leaseWaitSeconds?: number;
 }
 
 /** Options built in code (tests, tools) rather than typed: the defaults, then what is given. */
@@ -53,6 +60,7 @@ export function runOptions(given: Partial<RunOptions> = {}): RunOptions {
     failFast: false,
     dryRun: false,
     allowNoTarget: false,
+    leaseWaitSeconds: DEFAULT_LEASE_WAIT_SECONDS,
     ...given,
   };
 }
@@ -75,6 +83,7 @@ export interface GivenOptions {
   activityTimeout?: string;
   undoTimeout?: string;
   undoFile?: string;
+  leaseWait?: string;
 }
 
 /** The options whose values are checked, by the name a surface gives them. */
@@ -89,7 +98,8 @@ export type CheckedOption =
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
-  | "undoTimeout";
+  | "undoTimeout"
+  | "leaseWait";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -125,15 +135,25 @@ export function checkBoolean(text: string | boolean): Checked<boolean> {
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
-/** A positive duration: a bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`). */
-export function checkDuration(text: string, unit: DurationUnit = "seconds"): Checked<number> {
+/**
+ * A positive duration (or, with `zero`, one that may be 0): a bare number in `unit`, or with its own
+ * unit (`90s`, `5m`, `1h`).
+ */
+export function checkDuration(
+  text: string,
+  unit: DurationUnit = "seconds",
+  least: "positive" | "zero" = "positive",
+): Checked<number> {
   const match = /^(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?$/.exec(text.trim());
   const seconds = match
     ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? (unit === "minutes" ? "m" : "s")) as "s" | "m" | "h"]
     : Number.NaN;
-  return seconds > 0 && Number.isFinite(seconds)
+  const allowed = least === "zero" ? seconds >= 0 : seconds > 0;
+  return allowed && Number.isFinite(seconds)
     ? accept(seconds)
-    : refuse(`a positive number of ${unit} (or a duration such as 90s or 5m)`);
+    : refuse(
+        `a ${least === "zero" ? "non-negative" : "positive"} number of ${unit} (or a duration such as 90s or 5m)`,
+      );
 }
 
 /**
@@ -229,6 +249,9 @@ export function parseRunOptions(
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
     undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
     undoFile: given.undoFile,
+    leaseWaitSeconds:
+      named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")) ??
+      DEFAULT_LEASE_WAIT_SECONDS,
   };
   return { options, problems: problems.list };
 }

@@ -31,6 +31,8 @@ export interface DryRunPlan {
   missingPermissions?: string;
   /** The blast-radius guard's refusal (formatted, several lines). */
   guardRefusal?: string;
+  /** The Leases (namespace/name) a real run would hold; a dry run takes none. */
+  leases: string[];
   /** Why the real run would be refused or inject nothing, one entry each; empty: it would start. */
   refusals: string[];
 }

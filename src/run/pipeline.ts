@@ -4,13 +4,14 @@
 // before, in prepare.ts.
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
-import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
+import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
+import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
@@ -23,7 +24,8 @@ import {
 } from "./cluster-gate.ts";
 import { buildPlan, formatPlan } from "./dry-run.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
-import type { RunOptions } from "./options.ts";
+import { leaseFileOf, readLeaseFile, removeLeaseFile } from "./lease-file.ts";
+import { DEFAULT_LEASE_WAIT_SECONDS, type RunOptions } from "./options.ts";
 import type { DryRunPlan, ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
@@ -108,6 +110,11 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
   if (!options.dryRun) reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
   const runIds: string[] = [];
+  // One holder for the whole run: its Leases are taken and deleted around each experiment.
+  const leases: RunLeases = {
+    holder: holderIdentity(request.env, hostname(), process.pid, randomUUID().slice(0, 8)),
+    file: leaseFileOf(undoFile),
+  };
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
     cluster ??= await createCluster(request.cluster, {
@@ -153,7 +160,15 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
       runIds.push(runId);
       const run = { undoFile, runId, limits };
       outcomes.push(
-        await runOne(item, journalPath, { ...request, env, reporter, secrets }, registry, run, clusterFor),
+        await runOne(
+          item,
+          journalPath,
+          { ...request, env, reporter, secrets },
+          registry,
+          run,
+          clusterFor,
+          leases,
+        ),
       );
     }
   } finally {
@@ -206,6 +221,12 @@ interface ExperimentRunInfo {
   limits: ExperimentLimits;
 }
 
+/** Who holds this run's Leases, and the file that lists them for `cleanup`. */
+interface RunLeases {
+  holder: string;
+  file: string;
+}
+
 async function runOne(
   item: PreparedExperiment,
   journalPath: string,
@@ -213,8 +234,9 @@ async function runOne(
   registry: NativeRegistry,
   { undoFile, runId, limits }: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
+  leases: RunLeases,
 ): Promise<ExperimentOutcome> {
-  const { experiment, resolved, file, substituted } = item;
+  const { experiment, file, substituted } = item;
   const { reporter, options } = request;
   const secrets = request.secrets ?? new SecretRegistry();
   // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
@@ -267,6 +289,50 @@ async function runOne(
     return failed(error);
   }
   const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
+  // Taken once the gate has passed, held through the undo (and whatever checks follow it), released last.
+  let held: HeldLeases | undefined;
+  const gate = async (on: Cluster) => {
+    const needed = await on.gate(substituted, k8sActivities, gateRequest, registry);
+    held = await on.holdLeases(needed, {
+      holder: leases.holder,
+      waitSeconds: options.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS,
+      leaseFile: leases.file,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  };
+  try {
+    return await runGated(
+      item,
+      journalPath,
+      request,
+      registry,
+      { undoFile, runId, limits },
+      undoLog,
+      cluster,
+      gate,
+    );
+  } finally {
+    if (held && !(await held.release())) {
+      reporter.warn(
+        `Some Leases could not be deleted; they expire on their own, or \`chaos-action cleanup --undo-file ${undoFile}\` deletes them.`,
+      );
+    }
+  }
+}
+
+async function runGated(
+  item: PreparedExperiment,
+  journalPath: string,
+  request: RunRequest,
+  registry: NativeRegistry,
+  { undoFile, runId, limits }: ExperimentRunInfo,
+  undoLog: UndoLog,
+  cluster: Cluster | undefined,
+  gate: (cluster: Cluster) => Promise<void>,
+): Promise<ExperimentOutcome> {
+  const { experiment, resolved, file } = item;
+  const { reporter, options } = request;
+  const secrets = request.secrets ?? new SecretRegistry();
   const journal = await runExperiment({
     experiment,
     file,
@@ -287,7 +353,7 @@ async function runOne(
     execute: createExecutor({ registry, env: request.env }),
     undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
-    gate: cluster ? () => cluster.gate(substituted, k8sActivities, gateRequest, registry) : undefined,
+    gate: cluster ? () => gate(cluster) : undefined,
     onEvent: (event) => reporter.event?.(event, file),
     version: request.version,
     commit: request.commit,
@@ -366,5 +432,39 @@ export async function replayPendingUndo(
     }));
   } finally {
     await cluster?.close();
+  }
+}
+
+/**
+ * Deletes the Leases a killed run still holds (listed beside its undo file); one line per Lease.
+ * A Lease another run has taken over since is left alone.
+ */
+export async function deleteLeftoverLeases(
+  undoFile: string,
+  options: {
+    cluster: ClusterRequest;
+    reporter: Reporter;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    secrets?: SecretRegistry;
+  },
+): Promise<string[]> {
+  const file = leaseFileOf(undoFile);
+  const record = await readLeaseFile(file);
+  if (!record) return [];
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(environmentSecrets(options.env));
+  const cluster = await createCluster(options.cluster, {
+    env: options.env,
+    reporter: redactingReporter(options.reporter, secrets),
+    cwd: options.cwd,
+    onCredentials: (values) => secrets.add(values),
+  });
+  try {
+    const lines = await cluster.deleteLeftoverLeases(record);
+    await removeLeaseFile(file);
+    return lines;
+  } finally {
+    await cluster.close();
   }
 }

@@ -44,6 +44,8 @@ describe("parseCommandLine", () => {
       "90",
       "--activity-timeout",
       "20",
+      "--lease-wait",
+      "45s",
     ]);
     expect(command).toEqual({
       command: "run",
@@ -63,6 +65,7 @@ describe("parseCommandLine", () => {
         namespaces: ["web", "api"],
         maxAffected: { kind: "percent", value: 50 },
         undoFile: undefined,
+        leaseWaitSeconds: 45,
       },
       cluster: {
         mode: "sim",

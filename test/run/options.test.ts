@@ -108,6 +108,24 @@ describe("parseRunOptions", () => {
     expect(runOptions()).toMatchObject({ targets: ["experiments/"], failFast: false, dryRun: false });
   });
 
+  it("reads the Lease wait as a duration that may be 0, 120 s when not given", () => {
+    const wait = (leaseWait?: string) => parseRunOptions({ leaseWait }, plain);
+    expect(wait().options.leaseWaitSeconds).toBe(120);
+    expect(wait("0").options.leaseWaitSeconds).toBe(0);
+    expect(wait("2m").options.leaseWaitSeconds).toBe(120);
+    expect(wait("30").options.leaseWaitSeconds).toBe(30);
+    expect(wait("-1").problems).toEqual([
+      "leaseWait|-1|a non-negative number of seconds (or a duration such as 90s or 5m)",
+    ]);
+    expect(() => parseCommandLine(["run", "--lease-wait", "soon"])).toThrow(
+      "--lease-wait expects a non-negative number of seconds (or a duration such as 90s or 5m), got 'soon'",
+    );
+    expect((parseCommandLine(["run", "--lease-wait", "0"]) as RunCommand).options.leaseWaitSeconds).toBe(0);
+    expect(() => parseActionInputs(raw({ "lease-wait": "soon" }))).toThrow(
+      'lease-wait: "soon" is not a non-negative',
+    );
+  });
+
   it("types every option: strategies as enums, max-affected parsed, durations in seconds", () => {
     const { options, problems } = parseRunOptions(
       {
