@@ -11,6 +11,7 @@ import { errorMessage } from "../common/error-message.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
+import { info } from "./log.ts";
 
 export const STATE_KIND = "kind-cluster";
 export const STATE_KUBECONFIG = "kubeconfig-file";
@@ -44,7 +45,7 @@ async function connectForSetup(cluster: ClusterRequest, context: SetupContext): 
   });
   // Masked before the connection's line and warnings are printed.
   context.secrets.add(resolved.credentials);
-  core.info(context.secrets.redact(describeConnection(resolved.source)));
+  info(context.secrets.redact(describeConnection(resolved.source)));
   for (const warning of resolved.warnings) core.warning(context.secrets.redact(warning));
   return resolved.kc;
 }
@@ -59,7 +60,7 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
   const binary = await kind.findKind({
     version: inputs.kindVersion,
     toolCache,
-    log: { info: core.info, warn: core.warning },
+    log: { info, warn: core.warning },
   });
   if (await kind.kindClusterExists(binary.path, inputs.clusterName)) {
     throw new Error(
@@ -74,12 +75,12 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
       kind: binary.path,
       name: inputs.clusterName,
       config,
-      log: { info: core.info, warn: core.warning },
+      log: { info, warn: core.warning },
       signal: context.signal,
     }),
   );
   const file = await writeKubeconfig(content, context);
-  core.info(
+  info(
     `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
   );
   return {
@@ -105,7 +106,7 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
   else if (inputs.kubeconfig) {
     // A file, not the content: the post step needs the same cluster and state must hold no secret.
     const file = await writeKubeconfig(inputs.kubeconfig, context);
-    core.info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
+    info(`Connecting with the kubeconfig input, kept in ${file} for the post step`);
     cluster = {
       mode: "auto",
       kubeconfig: file,
@@ -120,13 +121,13 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
     const kubeConfig = await connectForSetup(cluster, context);
     const wait = {
       timeoutSeconds: inputs.waitForTimeoutSeconds,
-      log: { info: core.info },
+      log: { info },
       signal: context.signal,
     };
     if (inputs.cluster === "kind") await apply.waitForNodesReady(kubeConfig, wait);
     if (inputs.manifests.length > 0) {
       await core.group("Applying manifests", () =>
-        apply.applyManifests(kubeConfig, inputs.manifests, { cwd: context.cwd, log: { info: core.info } }),
+        apply.applyManifests(kubeConfig, inputs.manifests, { cwd: context.cwd, log: { info } }),
       );
     }
     if (inputs.waitFor.length > 0) {
@@ -145,8 +146,8 @@ export async function tearDownCluster(): Promise<void> {
     try {
       const { kind, name } = JSON.parse(kindState) as { kind: string; name: string };
       const { deleteKindCluster } = await import("../kubernetes/kind.ts");
-      await deleteKindCluster(kind, name, { info: core.info, warn: core.warning });
-      core.info(`Deleted kind cluster ${name}`);
+      await deleteKindCluster(kind, name, { info, warn: core.warning });
+      info(`Deleted kind cluster ${name}`);
     } catch (error) {
       core.warning(`Could not delete the kind cluster: ${errorMessage(error, { whole: true })}`);
     }

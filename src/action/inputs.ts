@@ -67,6 +67,7 @@ export const INPUT_NAMES = [
   "fail-fast",
   "rollback-strategy",
   "dry-run",
+  "allow-no-target",
   "fail-on",
   "github-token",
   "comment",
@@ -76,6 +77,7 @@ export const INPUT_NAMES = [
   "timeout-minutes",
   "recovery-timeout",
   "trust-checked-out-experiments",
+  "lease-wait",
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -159,9 +161,11 @@ const surface: OptionSurface = {
     failFast: "fail-fast",
     rollbackStrategy: "rollback-strategy",
     dryRun: "dry-run",
+    allowNoTarget: "allow-no-target",
     maxAffected: "max-affected",
     timeout: "timeout-minutes",
     recoveryTimeout: "recovery-timeout",
+    leaseWait: "lease-wait",
   },
   units: { timeout: "minutes" },
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
@@ -180,10 +184,12 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
       failFast: optional(raw["fail-fast"]),
       rollbackStrategy: optional(raw["rollback-strategy"]),
       dryRun: optional(raw["dry-run"]),
+      allowNoTarget: optional(raw["allow-no-target"]),
       namespaces: list(raw.namespaces),
       maxAffected: optional(raw["max-affected"]),
       timeout: optional(raw["timeout-minutes"]),
       recoveryTimeout: optional(raw["recovery-timeout"]),
+      leaseWait: optional(raw["lease-wait"]),
     },
     surface,
   );

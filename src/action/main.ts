@@ -10,26 +10,27 @@ import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
-import { replayPendingUndo, runPrepared } from "../run/pipeline.ts";
-import { prepareExperiments, validationResult } from "../run/prepare.ts";
+import { deleteLeftoverLeases, invalidRunResult, replayPendingUndo, runPrepared } from "../run/pipeline.ts";
+import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
 import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
-import { publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
+import { info } from "./log.ts";
+import { gatedCommitOf, publish, publishFailure, readEvent, summaryLine } from "./publish.ts";
 import { experimentSource, exportCommit } from "./trusted-checkout.ts";
 
 const STATE_UNDO_FILE = "undo-file";
 const STATE_CLUSTER = "cluster-request";
 
 const log: Reporter = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => info(message),
   warn: (message: string) => core.warning(message),
   error: (message: string) => core.error(message),
   event: (event, file) => {
     const line = formatRunEvent(event);
-    if (line) core.info(`${file}:${line}`);
+    if (line) info(`${file}:${line}`);
   },
 };
 
@@ -90,11 +91,12 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       reporter,
       secrets,
     });
-    const validation = validationResult(preparation);
-    if (validation.verdict === "invalid") {
-      core.info(secrets.redact(summaryLine(validation)));
-      await publish(inputs, validation, { env, cwd, secrets, journalDir });
-      core.setFailed(secrets.redact(`${summaryLine(validation)} (invalid experiments always fail the step)`));
+    // The valid experiments beside an invalid one did not run: `skipped`, not `passed`.
+    const invalid = invalidRunResult(preparation);
+    if (invalid) {
+      info(secrets.redact(summaryLine(invalid)));
+      await publish(inputs, invalid, { env, cwd, secrets, journalDir });
+      core.setFailed(secrets.redact(`${summaryLine(invalid)} (invalid experiments always fail the step)`));
       return;
     }
 
@@ -123,7 +125,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       cwd: filesDir,
       env,
       cluster,
-      commit: env.GITHUB_SHA || undefined,
+      commit: await gatedCommitOf(env),
       signal: controller.signal,
       reporter: log,
       secrets,
@@ -133,7 +135,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
           ? undefined
           : { seconds: inputs.options.timeoutSeconds, startedAt },
     });
-    core.info(secrets.redact(summaryLine(result)));
+    info(secrets.redact(summaryLine(result)));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (result.undo) {
       // Changes left in the cluster fail the step whatever fail-on says.
@@ -183,22 +185,24 @@ function pendingUndoMessage(undo: { file: string; pending: string[] }, cluster: 
   return `${left}. The post step replays them; by hand: chaos-action cleanup --undo-file ${undo.file}`;
 }
 
-/** The post step: pending undo first (the cluster must still be there), then the kind cluster. */
+/**
+ * The post step: pending undo first (the cluster must still be there), then the Leases the main
+ * step still held, then the kind cluster.
+ */
 export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const secrets = new SecretRegistry((secret) => core.setSecret(secret));
+  const undoFile = core.getState(STATE_UNDO_FILE);
+  const clusterState = core.getState(STATE_CLUSTER);
+  const cluster = clusterState ? (JSON.parse(clusterState) as ClusterRequest) : undefined;
   try {
     secrets.add(inputSecrets(readRawInputs((name) => core.getInput(name))));
     secrets.add(environmentSecrets(env));
-    const undoFile = core.getState(STATE_UNDO_FILE);
-    const clusterState = core.getState(STATE_CLUSTER);
-    if (undoFile && existsSync(undoFile) && clusterState) {
-      const cluster = JSON.parse(clusterState) as ClusterRequest;
-      if (cluster.mode === "sim")
-        core.info("The simulated cluster ended with the main step: nothing to undo.");
+    if (undoFile && existsSync(undoFile) && cluster) {
+      if (cluster.mode === "sim") info("The simulated cluster ended with the main step: nothing to undo.");
       else {
         const replayed = await replayPendingUndo(undoFile, { cluster, reporter: log, cwd, env, secrets });
         for (const step of replayed) {
-          core.info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
+          info(`Undo ${step.description}: ${step.status}${step.error ? ` (${step.error})` : ""}`);
         }
         if (replayed.length > 0) {
           core.warning(`Replayed ${replayed.length} pending undo step(s) the main step could not run`);
@@ -216,6 +220,16 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
     core.setFailed(
       `Replaying pending undo failed; the cluster may still carry injected faults: ${secrets.redact(errorMessage(error, { whole: true }))}`,
     );
+  }
+  if (undoFile && cluster && cluster.mode !== "sim") {
+    try {
+      for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter: log, cwd, env, secrets }))
+        core.info(line);
+    } catch (error) {
+      core.warning(
+        `Could not delete the run's Leases; they expire on their own: ${secrets.redact(errorMessage(error))}`,
+      );
+    }
   }
   await tearDownCluster();
 }

@@ -7,20 +7,20 @@ import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
 import { annotationsFor } from "../report/annotations.ts";
+import { COMMENT_LIMIT, capReport, SUMMARY_LIMIT } from "../report/budget.ts";
 import {
   CommentForbiddenError,
   commentKey,
+  commentMarker,
   findPullRequests,
   upsertStickyComment,
 } from "../report/comment.ts";
 import { renderJUnit } from "../report/junit.ts";
-import { capReport, renderReport, renderRunFailure } from "../report/markdown.ts";
+import { type ReportContext, renderReport, renderRunFailure } from "../report/markdown.ts";
 import type { RunResult } from "../run/outcome.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
-
-/** GitHub refuses job summaries over 1 MiB. */
-const SUMMARY_LIMIT = 1_000_000;
+import { info } from "./log.ts";
 
 export interface PublishContext {
   env: NodeJS.ProcessEnv;
@@ -29,7 +29,7 @@ export interface PublishContext {
   secrets: SecretRegistry;
 }
 
-interface GitHubEvent {
+export interface GitHubEvent {
   name: string;
   payload: Record<string, unknown>;
   sha: string;
@@ -41,6 +41,33 @@ export async function readEvent(env: NodeJS.ProcessEnv): Promise<GitHubEvent> {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
   }
   return { name: env.GITHUB_EVENT_NAME ?? "", payload, sha: env.GITHUB_SHA ?? "" };
+}
+
+/**
+ * The commit the run gated: for `workflow_run`, the head of the run (the pull request's head) that
+ * triggered it, since GITHUB_SHA is then the default branch's; otherwise GITHUB_SHA.
+ */
+export function gatedCommit(event: GitHubEvent): string | undefined {
+  const run = event.payload.workflow_run as { head_sha?: unknown } | undefined;
+  if (event.name === "workflow_run" && typeof run?.head_sha === "string" && run.head_sha !== "") {
+    return run.head_sha;
+  }
+  return event.sha || undefined;
+}
+
+/** The same, read from the runner's environment: what the journals record as their commit. */
+export async function gatedCommitOf(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return gatedCommit(await readEvent(env));
+}
+
+/** One sticky comment per workflow, job, step and `comment-key`. */
+function stickyKey(inputs: ActionInputs | undefined, env: NodeJS.ProcessEnv): string {
+  return commentKey({
+    workflow: env.GITHUB_WORKFLOW,
+    job: env.GITHUB_JOB,
+    step: env.GITHUB_ACTION,
+    commentKey: inputs?.commentKey,
+  });
 }
 
 function runUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -81,11 +108,7 @@ async function comment(
       );
       return undefined;
     }
-    const key = commentKey({
-      workflow: env.GITHUB_WORKFLOW,
-      job: env.GITHUB_JOB,
-      commentKey: inputs.commentKey,
-    });
+    const key = stickyKey(inputs, env);
     let url: string | undefined;
     for (const issueNumber of pulls) {
       const posted = await upsertStickyComment(client, {
@@ -97,7 +120,7 @@ async function comment(
         create: inputs.comment === "always" || !held,
       });
       if (posted.action !== "skipped") {
-        core.info(`Report comment ${posted.action} on #${issueNumber}: ${posted.url}`);
+        info(`Report comment ${posted.action} on #${issueNumber}: ${posted.url}`);
       }
       url ??= posted.url;
     }
@@ -129,8 +152,8 @@ export async function publish(
   const { env, secrets } = context;
   const event = await readEvent(env);
   const repositoryPayload = event.payload.repository as { private?: boolean; html_url?: string } | undefined;
-  const markdown = renderReport(result, {
-    commit: event.sha || undefined,
+  const report: ReportContext = {
+    commit: gatedCommit(event),
     repositoryUrl:
       repositoryPayload?.html_url ??
       (env.GITHUB_REPOSITORY
@@ -141,6 +164,14 @@ export async function publish(
     showServer: repositoryPayload?.private === true,
     secrets: secrets.list(),
     subtitle: inputs.commentKey,
+  };
+  // Rendered once per place, each within its own limit: the summary in bytes, the comment in
+  // characters with room for its marker.
+  const markdown = renderReport(result, { ...report, limit: { max: SUMMARY_LIMIT, unit: "bytes" } });
+  const marker = commentMarker(stickyKey(inputs, env));
+  const commentMarkdown = renderReport(result, {
+    ...report,
+    limit: { max: COMMENT_LIMIT - marker.length - 1, unit: "characters" },
   });
 
   for (const annotation of annotationsFor(result)) {
@@ -156,15 +187,15 @@ export async function publish(
     else core.notice(message, properties);
   }
 
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(capReport(markdown, SUMMARY_LIMIT)).write();
-  else core.info(markdown);
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+  else info(markdown);
 
   let junitPath = "";
   if (inputs.junitPath) {
     junitPath = resolve(context.cwd, inputs.junitPath);
     await mkdir(dirname(junitPath), { recursive: true });
     await writeFile(junitPath, renderJUnit(result, { secrets: secrets.list() }));
-    core.info(`JUnit report written to ${junitPath}`);
+    info(`JUnit report written to ${junitPath}`);
   }
 
   const count = (verdicts: string[]) =>
@@ -177,7 +208,7 @@ export async function publish(
   core.setOutput("junit-path", junitPath);
   core.setOutput("report", markdown);
   const held = result.verdict === "passed" || result.verdict === "skipped";
-  core.setOutput("comment-url", (await comment(inputs, held, markdown, event, env)) ?? "");
+  core.setOutput("comment-url", (await comment(inputs, held, commentMarkdown, event, env)) ?? "");
 }
 
 /**
@@ -195,7 +226,9 @@ export async function publishFailure(
   const details = { runUrl: runUrl(env), secrets: secrets.list(), subtitle: inputs?.commentKey };
   const markdown = renderRunFailure(errorMessage(error, { whole: true }), details);
   core.setOutput("report", markdown);
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+  if (env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(capReport(markdown, SUMMARY_LIMIT, undefined, "bytes")).write();
+  }
   if (!inputs) return;
   // Only private repositories see the reason in the comment: it may quote the API server's address.
   const isPrivate = (event.payload.repository as { private?: boolean } | undefined)?.private === true;

@@ -46,10 +46,17 @@ export interface CleanupCommand {
   context?: string;
 }
 
+/** `chaos-action report JOURNAL...`: the Markdown report of saved journals. */
+export interface ReportCommand {
+  command: "report";
+  journals: string[];
+}
+
 export type Command =
   | RunCommand
   | ValidateCommand
   | CleanupCommand
+  | ReportCommand
   | { command: "help"; topic?: string }
   | { command: "version" };
 
@@ -65,6 +72,7 @@ const surface: OptionSurface = {
     activityTimeout: "--activity-timeout",
     undoTimeout: "--undo-timeout",
     recoveryTimeout: "--recovery-timeout",
+    leaseWait: "--lease-wait",
   },
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
 };
@@ -75,6 +83,7 @@ Usage:
   chaos-action run [FILE|DIR|GLOB...] [options]
   chaos-action validate [FILE|DIR|GLOB...] [--var K=V]... [--var-file F]...
   chaos-action cleanup --undo-file FILE [--kubeconfig PATH] [--context NAME]
+  chaos-action report JOURNAL...      print the Markdown report of saved journals
   chaos-action --help | --version
 
 Targets default to ${DEFAULT_TARGET}. A directory or glob runs every experiment in it, in path order.
@@ -88,6 +97,8 @@ run options:
   --fail-fast                   stop the method at the first deviation seen during it
   --rollback-strategy S         default | always | never | deviated
   --dry-run                     validate, resolve and print what would run and what it would touch
+                                (exit 1 when the real run would be refused or reach nothing)
+  --allow-no-target             a method action that reaches no object does not fail the experiment
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
@@ -103,8 +114,11 @@ run options:
   --namespaces NS[,NS...]       namespaces actions may touch (default: those the experiment names)
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
+  --lease-wait SECONDS          how long to wait while another run holds a Lease on the same targets
+                                (default 120; 0 fails at once)
 
-Exit status: 0 every experiment held; 1 one deviated, failed or was interrupted; 2 bad input.`;
+Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
+failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
 
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined
@@ -145,10 +159,18 @@ function checkSimFault(text: string): Checked<SimFault> {
   if (!Number.isInteger(status) || status < 400 || status > 599) {
     return { ok: false, expected: "STATUS[:METHOD[:PATH]] with an HTTP error status" };
   }
+  const pattern = path.length > 0 ? path.join(":") : undefined;
+  if (pattern !== undefined) {
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      return { ok: false, expected: `a PATH that is a regular expression (${(error as Error).message})` };
+    }
+  }
   return accept({
     status,
     ...(method ? { method: method.toUpperCase() } : {}),
-    ...(path.length > 0 ? { path: path.join(":") } : {}),
+    ...(pattern === undefined ? {} : { path: pattern }),
   });
 }
 
@@ -167,8 +189,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
         return parseValidate(rest);
       case "cleanup":
         return parseCleanup(rest);
+      case "report":
+        return parseReport(rest);
       default:
-        throw new UsageError(`unknown command '${first}' (expected run, validate or cleanup)`);
+        throw new UsageError(`unknown command '${first}' (expected run, validate, cleanup or report)`);
     }
   } catch (error) {
     // node:util parseArgs throws TypeErrors for unknown or malformed flags; their messages are readable.
@@ -190,6 +214,7 @@ function parseRun(args: string[]): Command {
       "fail-fast": { type: "boolean", default: false },
       "rollback-strategy": { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      "allow-no-target": { type: "boolean", default: false },
       timeout: { type: "string" },
       "activity-timeout": { type: "string" },
       "undo-timeout": { type: "string" },
@@ -204,6 +229,7 @@ function parseRun(args: string[]): Command {
       namespaces: { type: "string" },
       "max-affected": { type: "string" },
       "undo-file": { type: "string" },
+      "lease-wait": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -219,6 +245,7 @@ function parseRun(args: string[]): Command {
       failFast: values["fail-fast"],
       rollbackStrategy: values["rollback-strategy"],
       dryRun: values["dry-run"],
+      allowNoTarget: values["allow-no-target"],
       namespaces: list(values.namespaces),
       maxAffected: values["max-affected"],
       timeout: values.timeout,
@@ -226,6 +253,7 @@ function parseRun(args: string[]): Command {
       undoTimeout: values["undo-timeout"],
       recoveryTimeout: values["recovery-timeout"],
       undoFile: values["undo-file"],
+      leaseWait: values["lease-wait"],
     },
     surface,
   );
@@ -294,4 +322,15 @@ function parseCleanup(args: string[]): Command {
     kubeconfig: values.kubeconfig,
     context: values.context,
   };
+}
+
+function parseReport(args: string[]): Command {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) return { command: "help", topic: "report" };
+  if (positionals.length === 0) throw new UsageError("report needs at least one JOURNAL file");
+  return { command: "report", journals: positionals };
 }

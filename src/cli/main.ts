@@ -1,14 +1,25 @@
 // `chaos-action` for people and scripts: parse the command line, run the pipeline, print progress
 // and a verdict table on stderr, and turn the combined verdict into the exit status.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
+import { renderReport } from "../report/markdown.ts";
 import { formatRunEvent } from "../report/progress.ts";
+import { JournalFileError, outcomeOfJournalFile } from "../report/saved-journal.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { SecretRegistry } from "../run/secrets.ts";
-import { exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
-import { type Command, parseCommandLine, type RunCommand, USAGE, UsageError } from "./args.ts";
+import { combineVerdicts, exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
+import {
+  type Command,
+  parseCommandLine,
+  type ReportCommand,
+  type RunCommand,
+  USAGE,
+  UsageError,
+} from "./args.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
 // it, so `--help`, `--version` and a bad flag answer without waiting for it.
@@ -110,6 +121,30 @@ function printPendingUndo(undo: { file: string; pending: string[] }, command: Ru
   io.stderr(`Undo them with: ${words.map(shellWord).join(" ")}`);
 }
 
+/** The report of saved journals on stdout: 0, or 2 when a file cannot be read as a journal. */
+async function report(command: ReportCommand, io: CliIo): Promise<number> {
+  const outcomes = [];
+  const problems: string[] = [];
+  for (const path of command.journals) {
+    try {
+      outcomes.push(outcomeOfJournalFile(await readFile(resolve(io.cwd, path), "utf8"), path));
+    } catch (error) {
+      problems.push(
+        error instanceof JournalFileError
+          ? error.message
+          : `${path}: cannot be read (${errorMessage(error)})`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr(`error: ${problem}`);
+    return 2;
+  }
+  const verdict = combineVerdicts(outcomes.map((outcome) => outcome.verdict));
+  io.stdout(renderReport({ verdict, outcomes }).trimEnd());
+  return 0;
+}
+
 async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Promise<number> {
   switch (command.command) {
     case "help":
@@ -120,6 +155,8 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
       return 0;
     case "run":
       return run(command, io, secrets);
+    case "report":
+      return report(command, io);
     case "validate": {
       const { prepareExperiments, validationResult } = await prepare();
       const result = validationResult(
@@ -136,13 +173,15 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
       return result.verdict === "passed" ? 0 : 2;
     }
     case "cleanup": {
-      const undone = await (await pipeline()).replayPendingUndo(command.undoFile, {
-        cluster: { mode: "auto", kubeconfig: command.kubeconfig, context: command.context },
+      const { replayPendingUndo, deleteLeftoverLeases } = await pipeline();
+      const where = {
+        cluster: { mode: "auto" as const, kubeconfig: command.kubeconfig, context: command.context },
         reporter: reporterFor(io),
         cwd: io.cwd,
         env: io.env,
         secrets,
-      });
+      };
+      const undone = await replayPendingUndo(command.undoFile, where);
       for (const step of undone) {
         const result =
           step.status === "succeeded" ? "" : ` (${step.status}${step.error ? `: ${step.error}` : ""})`;
@@ -155,6 +194,8 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
         io.stderr(
           `${left} of ${undone.length} undo step(s) still pending in ${command.undoFile}; run cleanup again.`,
         );
+      // Last: the Leases kept other runs off these targets until the undo was done.
+      for (const line of await deleteLeftoverLeases(command.undoFile, where)) io.stderr(line);
       return left === 0 ? 0 : 1;
     }
   }

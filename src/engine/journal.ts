@@ -34,6 +34,11 @@ export interface TouchRecord {
   /** The objects' state before and after, when the change is a value: `{replicas: 3}` → `{replicas: 1}`, or "deleted". */
   before?: unknown;
   after?: unknown;
+  /**
+   * A fault that reached no object: what it looked for, e.g. `terminate_pods reached no pod:
+   * label_selector "app=nope" in namespace "default" matched nothing` (with `objects` empty).
+   */
+  missed?: string;
 }
 
 export interface SteadyState {
@@ -60,6 +65,31 @@ export interface UndoRun {
   duration: number;
 }
 
+/** One check of the hypothesis after rollbacks and undo: its probes as in `steady_states`, and when it ran. */
+export interface RecoveryCheck extends SteadyState {
+  start: string;
+  end: string;
+}
+
+/**
+ * Ours: whether the system recovered after rollbacks and our undo (DESIGN.md → Failure kinds). The
+ * hypothesis is checked again until it is met on two checks in a row, within `timeout` seconds.
+ */
+export interface Recovery {
+  /** False when no check was made: no hypothesis, a rollback strategy that keeps the fault, interrupted. */
+  checked: boolean;
+  /** When checked: met on two checks in a row within the timeout. */
+  recovered?: boolean;
+  /** When recovered: seconds from the start of the first check to the end of the first of the two met checks. */
+  seconds?: number;
+  /** The recovery timeout, in seconds. */
+  timeout?: number;
+  /** In words, why it was not checked or did not recover: "no hypothesis", "did not recover within 120 s". */
+  reason?: string;
+  /** Every check, in order. */
+  checks: RecoveryCheck[];
+}
+
 /** Our verdict, per DESIGN.md → Contracts → Verdicts. `invalid` and `skipped` never have a journal. */
 export type JournalVerdict = "passed" | "deviated" | "failed";
 
@@ -83,33 +113,8 @@ export interface ChaosActionInfo {
   undo_file?: string;
   /** The undo steps left pending: changes still in the cluster (replay with `chaos-action cleanup`). */
   left_changed?: string[];
-  /** The hypothesis checked again after rollbacks and undo (engine/recovery.ts); absent when not asked for. */
+  /** The recovery check after rollbacks and undo; absent in journals made before it existed. */
   recovery?: Recovery;
-}
-
-/**
- * Whether the system recovered after our undo: the hypothesis checked until it held on two checks in
- * a row, within the recovery timeout. `deviated` keeps Chaos Toolkit's meaning; not recovering also
- * sets it, and the verdict.
- */
-export interface Recovery {
-  /** False when the check was skipped on purpose; `reason` says why ("recovery not checked: ..."). */
-  checked: boolean;
-  /** Set once the checks ended: true after two met checks in a row, false when the timeout came first. */
-  recovered?: boolean;
-  /** From the end of our undo to the first of the two met checks. */
-  seconds?: number;
-  /** Why it was not checked, or not recovered ("did not recover within 120 s"). */
-  reason?: string;
-  checks: RecoveryCheck[];
-}
-
-/** One run of the hypothesis during the recovery check; it leaves `steady_states` alone. */
-export interface RecoveryCheck {
-  /** When the check started. */
-  at: string;
-  met: boolean;
-  probes: ActivityRun[];
 }
 
 export interface Journal {

@@ -28,19 +28,19 @@ export interface RecoveryDecisionInput {
   faultInjected: boolean;
 }
 
-/** Why recovery is not checked ("recovery not checked: ..."), or undefined when it is. */
+/**
+ * Why recovery is not checked, or undefined when it is. The report says "recovery not checked: " and
+ * this reason.
+ */
 export function recoverySkipReason(run: RecoveryDecisionInput): string | undefined {
-  const skipped = (why: string) => `recovery not checked: ${why}`;
-  if (run.timeoutSeconds <= 0) return skipped("the recovery timeout is 0");
-  if (!run.hasHypothesis) return skipped("the experiment has no steady-state hypothesis");
-  if (run.hypothesisStrategy === "skip") return skipped("the hypothesis strategy is skip");
-  if (run.status === "interrupted") return skipped("the run was interrupted");
-  if (!run.faultInjected) return skipped("no fault was injected");
-  if (run.rollbackStrategy === "never") {
-    return skipped("the rollback strategy 'never' leaves the fault in place");
-  }
+  if (run.timeoutSeconds <= 0) return "the recovery timeout is 0";
+  if (!run.hasHypothesis) return "the experiment has no steady-state hypothesis";
+  if (run.hypothesisStrategy === "skip") return "the hypothesis strategy is skip";
+  if (run.status === "interrupted") return "the run was interrupted";
+  if (!run.faultInjected) return "no fault was injected";
+  if (run.rollbackStrategy === "never") return "the rollback strategy 'never' leaves the fault in place";
   if (run.rollbackStrategy === "deviated" && !run.deviated) {
-    return skipped("the rollback strategy 'deviated' leaves the fault in place when the hypothesis held");
+    return "the rollback strategy 'deviated' leaves the fault in place when the hypothesis held";
   }
   return undefined;
 }
@@ -77,17 +77,12 @@ export async function checkRecovery(
   const deadline = Math.min(start + timeoutMs, options.endsBy ?? Number.POSITIVE_INFINITY);
   const intervalMs = Math.min((options.intervalSeconds ?? RECOVERY_INTERVAL_SECONDS) * 1000, timeoutMs / 4);
   if (deadline <= start) {
-    return {
-      recovery: {
-        checked: false,
-        reason: "recovery not checked: no time was left before the step's limit",
-        checks: [],
-      },
-    };
+    return { recovery: { checked: false, reason: "no time was left before the step's limit", checks: [] } };
   }
+  const timeout = Math.round(deadline - start) / 1000;
+  const within = `did not recover within ${formatSeconds(timeout)}`;
   const timer = new AbortController();
   const expired = new AbortController();
-  const within = `did not recover within ${formatSeconds((deadline - start) / 1000)}`;
   clock.sleep(deadline - start, timer.signal).then(
     () => expired.abort(new RunStopped("timeout", within)),
     () => {},
@@ -95,25 +90,25 @@ export async function checkRecovery(
   const signal = AbortSignal.any([env.signal, expired.signal]);
   const checkEnv: ActivityEnvironment = { ...env, signal };
   const checks: RecoveryCheck[] = [];
-  let metSince: number | undefined;
+  /** The end of the first of the met checks in a row. */
+  let heldSince: number | undefined;
   let metInARow = 0;
   let missedProbe: string | undefined;
   try {
     while (!signal.aborted) {
       const at = clock.now();
       const outcome = await runHypothesis(probes, checkEnv, "recovery");
-      const met = !outcome.stopped && outcome.state.steady_state_met === true;
-      checks.push({ at: isoTime(at), met, probes: outcome.state.probes });
-      if (met) {
-        metSince ??= at;
+      const end = clock.now();
+      checks.push({ ...outcome.state, start: isoTime(at), end: isoTime(end) });
+      if (!outcome.stopped && outcome.state.steady_state_met === true) {
+        heldSince ??= end;
         metInARow += 1;
         if (metInARow >= MET_IN_A_ROW) {
-          return {
-            recovery: { checked: true, recovered: true, seconds: (metSince - start) / 1000, checks },
-          };
+          const seconds = (heldSince - start) / 1000;
+          return { recovery: { checked: true, recovered: true, seconds, timeout, checks } };
         }
       } else {
-        metSince = undefined;
+        heldSince = undefined;
         metInARow = 0;
         missedProbe = outcome.missedProbe ?? missedProbe;
       }
@@ -128,12 +123,12 @@ export async function checkRecovery(
   }
   if (env.signal.aborted) {
     return {
-      recovery: { checked: true, reason: "recovery not checked to the end: the run was interrupted", checks },
+      recovery: { checked: false, timeout, reason: "the run was interrupted during the check", checks },
       interrupted: env.signal.reason as RunStopped,
     };
   }
   return {
-    recovery: { checked: true, recovered: false, reason: within, checks },
+    recovery: { checked: true, recovered: false, timeout, reason: within, checks },
     ...(missedProbe === undefined ? {} : { missedProbe }),
   };
 }

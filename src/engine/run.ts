@@ -1,6 +1,6 @@
 // The run of one experiment (chaoslib run.py `Runner._run`, CHAOS-TOOLKIT.md §1.8–1.10), with our
 // decided differences: a steady state missed before the method fails the run; a failing method
-// action fails it; deviations seen during the method count; our undo log is replayed on every
+// action fails it, and so does one that injected nothing (injection.ts); deviations seen during the method count; our undo log is replayed on every
 // exit. Always returns a journal: failures, timeouts and interruptions are recorded, not thrown.
 import os from "node:os";
 import { errorMessage, plainErrorMessage } from "../common/error-message.ts";
@@ -13,6 +13,7 @@ import { type ActivityEnvironment, RunStopped } from "./activity.ts";
 import { isoTime, systemClock } from "./clock.ts";
 import type { RunEvent } from "./events.ts";
 import { type HypothesisOutcome, runHypothesis, runHypothesisContinuously } from "./hypothesis.ts";
+import { notInjected } from "./injection.ts";
 import type { ChaosActionInfo, Journal, UndoRun } from "./journal.ts";
 import { redactSecrets } from "./journal-secrets.ts";
 import { Outcome } from "./outcome.ts";
@@ -71,9 +72,12 @@ export interface RunInput {
   inFlightGraceSeconds?: number;
   /** For every activity (their own `timeout` is ignored, as by Chaos Toolkit). */
   activityTimeoutSeconds?: number;
+  /** A method action that reaches no object does not fail the run (--allow-no-target). */
+  allowNoTarget?: boolean;
   /**
    * After our undo, the hypothesis is checked until it holds twice in a row (engine/recovery.ts);
-   * `endsBy` counts from the start of the run. Absent: not checked, and the journal says nothing of it.
+   * `endsWithinSeconds` counts from the start of the run. Absent: not checked, and the journal says
+   * nothing of it.
    */
   recovery?: Omit<RecoveryOptions, "endsBy"> & { endsWithinSeconds?: number };
   /** Aborted on SIGINT/SIGTERM; the reason (e.g. "SIGINT") is named in the journal. */
@@ -373,9 +377,14 @@ class ExperimentRun {
         "method",
         () => failFastTripped || outcome.status !== "completed",
         (activity, result) => {
-          if (activity.type === "action" && result.run.status === "failed" && !result.stopped) {
+          if (activity.type !== "action" || result.stopped) return;
+          if (result.run.status === "failed") {
             outcome.fail("action", `action '${activity.name}' failed: ${result.error}`);
+            return;
           }
+          // It ran, but injected nothing: a fault that reached no object, a process that exited non-zero.
+          const hollow = notInjected(activity, result.run, { allowNoTarget: input.allowNoTarget ?? false });
+          if (hollow) outcome.fail("action", hollow);
         },
       );
     } finally {

@@ -1,6 +1,7 @@
 // Chaos Toolkit's `convert_to_type`: how `env_var_type` (and `--var key:type=value`) turn an
 // environment string, or a `default`, into a typed value.
 import { parsePythonFloat, parsePythonInt } from "../python/numbers.ts";
+import { quote } from "./quote.ts";
 
 export const ENV_VAR_TYPES = [
   "str",
@@ -54,7 +55,7 @@ export function convertToType(type: string | undefined | null, value: unknown): 
       }
     default:
       throw new ConversionError(
-        `unknown type '${type}': the type can only be bool, str, int, float, bytes or json (or their aliases string, integer, number)`,
+        `unknown type ${quote(type)}: the type can only be bool, str, int, float, bytes or json (or their aliases string, integer, number)`,
       );
   }
 }
@@ -79,4 +80,4 @@ function toFloat(value: unknown): number {
 }
 
 const describe = (value: unknown): string =>
-  typeof value === "string" ? `'${value}'` : value === null || value === undefined ? "null" : String(value);
+  typeof value === "string" ? quote(value) : value === null || value === undefined ? "null" : String(value);

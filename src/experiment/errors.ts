@@ -1,6 +1,11 @@
 // What can go wrong with an experiment file before it runs, as typed errors whose messages are
 // written for the person who wrote the file.
 import { type DocPath, formatPath } from "./path.ts";
+import { escapeControl, shorten } from "./quote.ts";
+
+/** Longest message kept: values are quoted short where they are written; this bounds the rest. */
+const MAX_MESSAGE = 2000;
+const bounded = (text: string): string => escapeControl(shorten(text, MAX_MESSAGE));
 
 export type Severity = "error" | "warning";
 
@@ -27,7 +32,14 @@ export function makeIssue(
   path: DocPath,
   message: string,
 ): Issue {
-  return { severity, file, line: position.line, column: position.column, path: formatPath(path), message };
+  return {
+    severity,
+    file,
+    line: position.line,
+    column: position.column,
+    path: bounded(formatPath(path)),
+    message: bounded(message),
+  };
 }
 
 /** `experiments/x.yaml:12:5 method[2].provider.arguments.url: <message>`; warnings read `...url: warning: <message>`. */
@@ -45,7 +57,8 @@ export class ExperimentLoadError extends Error {
   /** The message without the file and position. */
   readonly detail: string;
 
-  constructor(file: string, message: string, position?: Position) {
+  constructor(file: string, text: string, position?: Position) {
+    const message = bounded(text);
     super(position ? `${file}:${position.line}:${position.column}: ${message}` : `${file}: ${message}`);
     this.file = file;
     this.position = position;

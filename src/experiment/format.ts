@@ -135,6 +135,21 @@ export const isSafeguardsControl = (control: unknown): boolean =>
   typeof (control as { provider?: unknown }).provider === "object" &&
   (control as { provider: { module?: unknown } | null }).provider?.module === SAFEGUARDS_MODULE;
 
+/**
+ * chaos-action's own settings on one activity, under a key Chaos Toolkit ignores. Read by validation
+ * and the engine; not (yet) part of the JSON Schema of ActivityDefinition.
+ */
+export const ActivitySettings = z.object({
+  allow_no_target: z
+    .boolean()
+    .optional()
+    .describe("A method action that reaches no object does not fail the experiment."),
+});
+export type ActivitySettings = z.infer<typeof ActivitySettings>;
+
+/** The key of ActivitySettings on an activity. */
+export const ACTIVITY_SETTINGS_KEY = "chaos_action";
+
 export const ActivityDefinition = z.object({
   type: z.enum(["probe", "action"]).describe("A probe observes; an action changes the system."),
   name: z.string().min(1).describe("Unique name, used by `ref` and in the journal."),
@@ -243,7 +258,9 @@ export const Experiment = z
     controls: z
       .array(Control)
       .optional()
-      .describe("Chaos Toolkit controls: accepted but not run by chaos-action."),
+      .describe(
+        "Chaos Toolkit controls: chaosaddons safeguards run natively; any other control is accepted and ignored with a warning.",
+      ),
     extensions: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
     runtime: Runtime.optional(),
   })

@@ -2,7 +2,7 @@
 // validation can point at `file:line:column`. JSON is parsed by JSON.parse (strict, as Chaos Toolkit's
 // json.load) and located by a small scanner; YAML by the `yaml` package in YAML 1.1 mode (PyYAML's
 // safe_load reads `yes`/`no` as booleans), whose document keeps the positions.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import {
   type Document,
@@ -19,7 +19,9 @@ import {
 import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
 import { jsonPositions } from "./json-positions.ts";
 import { findJsonSyntaxError } from "./json-syntax.ts";
+import { depthMessage, MAX_ALIAS_COUNT, MAX_ISSUES, sizeProblem, tooDeep } from "./limits.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { quote } from "./quote.ts";
 import { unclosedOpeningBefore } from "./yaml-syntax.ts";
 
 export type ExperimentFormat = "yaml" | "json";
@@ -55,8 +57,12 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
   }
   let text: string;
   try {
+    // Checked before reading, so a huge file is never read into memory.
+    const tooBig = sizeProblem((await stat(file)).size);
+    if (tooBig) throw new ExperimentLoadError(file, tooBig);
     text = await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof ExperimentLoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ExperimentLoadError(file, "file does not exist");
     if (code === "EISDIR") throw new ExperimentLoadError(file, "is a directory, not an experiment file");
@@ -98,8 +104,28 @@ export const pyyamlTags = (tags: Tags): Tags =>
       return test ? ({ ...tag, test } as typeof tag) : tag;
     });
 
-/** Parses experiment source text; pure (no file system). */
+/**
+ * Parses experiment source text; pure (no file system). Any text, however large, deep or broken,
+ * ends in a LoadedExperiment or an ExperimentLoadError naming the file.
+ */
 export function parseExperimentText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
+  const tooBig = sizeProblem(Buffer.byteLength(text, "utf8"));
+  if (tooBig) throw new ExperimentLoadError(file, tooBig);
+  try {
+    return parseBoundedText(text, file, format);
+  } catch (error) {
+    if (error instanceof ExperimentLoadError) throw error;
+    // The parser recurses; a stack overflow is nesting beyond any depth we would accept.
+    if (error instanceof RangeError) throw new ExperimentLoadError(file, depthMessage);
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    throw new ExperimentLoadError(
+      file,
+      `cannot be read (an internal error, please report it): ${name}: ${message}`,
+    );
+  }
+}
+
+function parseBoundedText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   return format === "json" ? parseJsonText(source, file) : parseYamlText(source, file);
 }
@@ -107,10 +133,14 @@ export function parseExperimentText(text: string, file: string, format: Experime
 function parseJsonText(source: string, file: string): LoadedExperiment {
   const position = positionsIn(source);
   const data = parseJson(source, file, position);
+  // The position scanner recurses; nothing deeper than the limit reaches it.
+  if (tooDeep(data)) throw new ExperimentLoadError(file, depthMessage);
   const positions = jsonPositions(source);
-  const warnings = positions.duplicates.map(({ path, key, offset }) =>
-    makeIssue("warning", file, position(offset), path, `duplicate key '${key}': the last one wins`),
-  );
+  const warnings = positions.duplicates
+    .slice(0, MAX_ISSUES + 1)
+    .map(({ path, key, offset }) =>
+      makeIssue("warning", file, position(offset), path, `duplicate key ${quote(key)}: the last one wins`),
+    );
   return { file, format: "json", data, locate: (path) => position(positions.locate(path)), warnings };
 }
 
@@ -152,20 +182,24 @@ function parseYamlText(source: string, file: string): LoadedExperiment {
       /Unresolved tag: (\S+)/.exec(tagProblem.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "";
     throw new ExperimentLoadError(
       file,
-      `unsupported YAML tag '${tag}': only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
+      `unsupported YAML tag ${quote(tag)}: only plain YAML is accepted (safe loading: no custom or language-specific tags)`,
       position(tagProblem.pos[0]),
     );
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof RangeError) throw e;
     throw new ExperimentLoadError(file, `Failed parsing YAML experiment: ${(e as Error).message}`);
   }
   const locate = (path: DocPath): Position => {
     const offset = locateOffset(doc, path);
     return offset === undefined ? start : position(offset);
   };
+  // Every later step walks the data (or the document) recursively; nothing deeper gets that far.
+  const deep = tooDeep(data);
+  if (deep) throw new ExperimentLoadError(file, depthMessage, locate(deep));
   return { file, format: "yaml", data, locate, warnings: duplicateKeyWarnings(doc, file, position) };
 }
 
@@ -189,8 +223,12 @@ function yamlLoadError(
   source: string,
   position: (offset: number) => Position,
 ) {
-  const message = `Failed parsing YAML experiment: ${firstLine(error.message)}`;
   const gaveUp = position(error.pos[0]);
+  // The parser records its own stack overflow as a syntax error: nesting beyond any depth we accept.
+  if (error.message.includes("Maximum call stack size exceeded")) {
+    return new ExperimentLoadError(file, depthMessage, gaveUp);
+  }
+  const message = `Failed parsing YAML experiment: ${firstLine(error.message)}`;
   const opened =
     error.code === "MISSING_CHAR" || error.code === "BAD_INDENT"
       ? unclosedOpeningBefore(source, error.pos[0])
@@ -264,7 +302,7 @@ function duplicateKeyWarnings(
       for (const pair of node.items) {
         const key = keyText(pair.key);
         if (key === undefined) continue;
-        if (seen.has(key)) {
+        if (seen.has(key) && warnings.length <= MAX_ISSUES) {
           const offset = (pair.key as Node).range?.[0] ?? 0;
           warnings.push(
             makeIssue(
@@ -272,7 +310,7 @@ function duplicateKeyWarnings(
               file,
               position(offset),
               [...path, key],
-              `duplicate key '${key}': the last one wins`,
+              `duplicate key ${quote(key)}: the last one wins`,
             ),
           );
         }

@@ -4,14 +4,17 @@
 export type PathSegment = string | number;
 export type DocPath = readonly PathSegment[];
 
+import { QUOTED_LENGTH, shorten } from "./quote.ts";
+
 const plainKey = /^[^.[\]\s"]+$/;
 
 export function formatPath(path: DocPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (plainKey.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (plainKey.test(segment) && segment.length <= QUOTED_LENGTH)
+      out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(shorten(segment))}]`;
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, ENV_VAR_TYPES, isEnvVarType } from "./env-types.ts";
 import { ExperimentInvalidError, type Issue, makeIssue, type Position } from "./errors.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { excerpt, quote } from "./quote.ts";
 import { isSecretName } from "./redact.ts";
 import { noOverrides, type VarOverrides } from "./vars.ts";
 
@@ -89,7 +90,7 @@ export function resolveValues(
     if (fromEnv === undefined && !("default" in value)) {
       problems.push({
         path,
-        message: `Configuration makes reference to an environment key that does not exist: ${envKey} (set ${envKey}, add a \`default\`, or pass --var ${key}=...)`,
+        message: `Configuration makes reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)}, add a \`default\`, or pass --var ${excerpt(key)}=...)`,
       });
       continue;
     }
@@ -103,7 +104,7 @@ export function resolveValues(
       const why = secret ? "its value is not shown, as the name marks it secret" : error.message;
       problems.push({
         path: [...path, "env_var_type"],
-        message: `cannot convert ${source} to '${String(value.env_var_type)}': ${why}`,
+        message: `cannot convert ${source} to ${quote(String(value.env_var_type))}: ${why}`,
       });
       continue;
     }
@@ -152,7 +153,7 @@ function resolveSecretLevel(
       if (fromEnv === undefined) {
         problems.push({
           path: here,
-          message: `Secrets make reference to an environment key that does not exist: ${envKey} (set ${envKey} or pass it in a --var-file)`,
+          message: `Secrets make reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)} or pass it in a --var-file)`,
         });
       } else {
         out[key] = fromEnv;
@@ -191,4 +192,4 @@ export function resolveExperiment(source: ExperimentSource, options: ResolveOpti
 }
 
 const describe = (value: unknown): string =>
-  typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+  typeof value === "string" ? quote(value) : excerpt(JSON.stringify(value));

@@ -3,6 +3,7 @@
 // branch (right type, wrong detail), in which case that branch's problem is reported.
 import type { z } from "zod";
 import type { PathSegment } from "./path.ts";
+import { quote } from "./quote.ts";
 
 export interface ShapeProblem {
   /** Relative to the value that was checked. */
@@ -16,8 +17,7 @@ type ZodIssue = z.core.$ZodIssue;
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return `a string ('${shown}')`;
+    return `a string (${quote(value, 40)})`;
   }
   if (typeof value === "number")
     return Number.isInteger(value) ? `an integer (${value})` : `a number (${value})`;
@@ -43,7 +43,7 @@ const expectedNames: Record<string, string> = {
 
 const expectedName = (expected: string): string => expectedNames[expected] ?? expected;
 
-const quoteValue = (v: unknown): string => (typeof v === "string" ? `'${v}'` : String(v));
+const quoteValue = (v: unknown): string => (typeof v === "string" ? quote(v) : String(v));
 
 export function listWords(words: readonly string[], conjunction = "or"): string {
   if (words.length <= 1) return words.join("");
@@ -87,7 +87,7 @@ function translate(issue: ZodIssue, root: unknown, base: PathSegment[]): ShapePr
     case "invalid_value": {
       const allowed = listWords(issue.values.map(quoteValue));
       return at(
-        `expected ${allowed}, got ${typeof value === "string" ? `'${value}'` : describeValue(value)}`,
+        `expected ${allowed}, got ${typeof value === "string" ? quote(value) : describeValue(value)}`,
       );
     }
     case "invalid_union":

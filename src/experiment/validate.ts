@@ -5,8 +5,9 @@
 // Every issue is collected; nothing stops at the first one. The checks live in validation/, one file
 // per part of the experiment; this is the order they run in.
 
-import type { Issue } from "./errors.ts";
+import { type Issue, makeIssue, type Severity } from "./errors.ts";
 import type * as format from "./format.ts";
+import { depthMessage, MAX_ISSUES, tooDeep, tooManyMessage } from "./limits.ts";
 import { type ResolvedExperiment, resolutionIssues, resolveValues } from "./resolve.ts";
 import { Checker, type ValidateOptions, type ValidationInput } from "./validation/checker.ts";
 import { checkExperiment } from "./validation/document.ts";
@@ -29,10 +30,36 @@ export interface ValidationResult {
 }
 
 /**
- * Validates a loaded experiment and returns every issue found. Pure: the environment, the native
- * signatures and the executable lookup are passed in.
+ * Validates a loaded experiment and returns every issue found (at most MAX_ISSUES, then a count).
+ * Pure: the environment, the native signatures and the executable lookup are passed in. Whatever
+ * the data, it returns issues naming `options.file`; it does not throw.
  */
 export function validateExperiment(input: ValidationInput, options: ValidateOptions): ValidationResult {
+  try {
+    return validateBounded(input, options);
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    const text =
+      error instanceof RangeError
+        ? depthMessage
+        : `could not be validated (an internal error, please report it): ${name}: ${message}`;
+    return invalid([makeIssue("error", options.file, { line: 1, column: 1 }, [], text)]);
+  }
+}
+
+const invalid = (issues: Issue[]): ValidationResult => ({
+  issues,
+  valid: false,
+  experiment: undefined,
+  resolved: undefined,
+});
+
+function validateBounded(input: ValidationInput, options: ValidateOptions): ValidationResult {
+  const deep = tooDeep(input.data);
+  if (deep) {
+    const position = input.locate?.(deep) ?? { line: 1, column: 1 };
+    return invalid([makeIssue("error", options.file, position, [], depthMessage)]);
+  }
   const data = structuredClone(input.data);
   const checker = new Checker(input, options);
   let resolved: ResolvedExperiment | undefined;
@@ -42,12 +69,27 @@ export function validateExperiment(input: ValidationInput, options: ValidateOpti
     checkPlaceholders(checker, data);
     const resolution = resolveValues(data, { env: options.env, vars: options.vars });
     resolved = resolution.resolved;
+    // Only as many as can still be shown are placed in the file; the rest are counted.
+    const room = Math.max(0, MAX_ISSUES - checker.issues.length);
     const { problems } = resolution;
-    checker.issues.push(...resolutionIssues({ file: options.file, data, locate: input.locate }, problems));
+    checker.issues.push(
+      ...resolutionIssues({ file: options.file, data, locate: input.locate }, problems.slice(0, room)),
+    );
+    checker.omitted.error += Math.max(0, problems.length - room);
   }
-  const issues = [...(input.warnings ?? []), ...checker.issues].sort(
+  const found = [...(input.warnings ?? []), ...checker.issues].sort(
     (a, b) => a.line - b.line || a.column - b.column,
   );
+  const omitted = { ...checker.omitted };
+  for (const dropped of found.slice(MAX_ISSUES)) omitted[dropped.severity]++;
+  const issues = found.slice(0, MAX_ISSUES);
+  const more = omitted.error + omitted.warning;
+  if (more > 0) {
+    const severity: Severity = omitted.error > 0 ? "error" : "warning";
+    issues.push(
+      makeIssue(severity, options.file, { line: 1, column: 1 }, [], tooManyMessage(issues.length + more)),
+    );
+  }
   const valid = !issues.some((i) => i.severity === "error");
   return {
     issues,

@@ -10,6 +10,7 @@ import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, isEnvVarType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { pyyamlTags } from "./load.ts";
+import { quote, quoteList } from "./quote.ts";
 import { isSecretName, REDACTED } from "./redact.ts";
 
 export interface VarOverrides {
@@ -27,7 +28,7 @@ export const noOverrides = (): VarOverrides => ({ configuration: {}, secrets: {}
 export function parseVarArgument(argument: string): [string, unknown] {
   const eq = argument.indexOf("=");
   if (eq <= 0) {
-    throw new VarsError(`--var '${argument}' needs to be in the format name[:type]=value`);
+    throw new VarsError(`--var ${quote(argument)} needs to be in the format name[:type]=value`);
   }
   let key = argument.slice(0, eq);
   const raw = argument.slice(eq + 1);
@@ -35,7 +36,7 @@ export function parseVarArgument(argument: string): [string, unknown] {
   if (colon === -1) return [key, raw];
   const type = key.slice(colon + 1);
   key = key.slice(0, colon);
-  if (key === "") throw new VarsError(`--var '${argument}' needs to be in the format name[:type]=value`);
+  if (key === "") throw new VarsError(`--var ${quote(argument)} needs to be in the format name[:type]=value`);
   try {
     return [key, convertToType(type, raw)];
   } catch (error) {
@@ -45,9 +46,9 @@ export function parseVarArgument(argument: string): [string, unknown] {
         const why = isEnvVarType(type)
           ? `the value is not a valid ${type} (it is not shown, as the name marks it secret)`
           : error.message;
-        throw new VarsError(`--var '${key}:${type}=${REDACTED}': ${why}`);
+        throw new VarsError(`--var ${quote(`${key}:${type}=${REDACTED}`)}: ${why}`);
       }
-      throw new VarsError(`--var '${argument}': ${error.message}`);
+      throw new VarsError(`--var ${quote(argument)}: ${error.message}`);
     }
     throw error;
   }
@@ -70,7 +71,7 @@ export function parseVarFileText(text: string, file: string): Partial<VarOverrid
     const unknown = Object.keys(data).filter((k) => k !== "configuration" && k !== "secrets");
     if (unknown.length > 0) {
       throw new VarsError(
-        `--var-file ${file}: unknown top-level key(s) ${unknown.map((k) => `'${k}'`).join(", ")} (expected 'configuration' and/or 'secrets')`,
+        `--var-file ${file}: unknown top-level key(s) ${quoteList(unknown)} (expected 'configuration' and/or 'secrets')`,
       );
     }
     const configuration = data.configuration ?? {};

@@ -30,16 +30,16 @@ function opening(token: Token): number | undefined {
 /** Offset of the last unclosed quote or flow collection opened before `errorOffset`, if any. */
 export function unclosedOpeningBefore(source: string, errorOffset: number): number | undefined {
   let found: number | undefined;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
+  // Iterative: a file may nest flow collections thousands deep.
+  const pending: unknown[] = [...new Parser().parse(source)];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (!Array.isArray(value)) {
+      const at = opening(value as Token);
+      if (at !== undefined && at < errorOffset && (found === undefined || at > found)) found = at;
     }
-    if (value === null || typeof value !== "object") return;
-    const at = opening(value as Token);
-    if (at !== undefined && at < errorOffset && (found === undefined || at > found)) found = at;
-    for (const child of Object.values(value)) visit(child);
-  };
-  for (const token of new Parser().parse(source)) visit(token);
+    for (const child of Object.values(value)) pending.push(child);
+  }
   return found;
 }

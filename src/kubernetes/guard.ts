@@ -204,6 +204,8 @@ export function formatTargets(actions: readonly ActionTargets[]): string {
       `- ${action.activityName} (${action.module}.${action.func})${namespaces}: ${objects.length} of ${action.targetSet.candidates} matching${pick}`,
     );
     lines.push(...formatTargetList(objects, "    ", 50));
+    for (const missing of action.targetSet.missing ?? [])
+      lines.push(`    ${describeTarget(missing)}: missing`);
   }
   return lines.join("\n");
 }

@@ -95,6 +95,18 @@ export function permissionsFor(
   return [...needs.values()];
 }
 
+/** What holding our Leases needs (lease.ts): take, renew and delete them, in each namespace they live in. */
+export function leasePermissions(namespaces: readonly string[]): PermissionNeed[] {
+  return namespaces.flatMap((namespace) =>
+    ["get", "create", "update", "delete"].map((verb) => ({
+      verb,
+      group: "coordination.k8s.io",
+      resource: "leases",
+      namespace,
+    })),
+  );
+}
+
 async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,

@@ -119,12 +119,21 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
     return attempt(get, callerSignal);
   };
 
-  /** A 409 on a retried create: ours when the object carries the run annotation the create set. */
+  /**
+   * A 409 on a retried create: ours when the object carries the run annotation the create set, not
+   * ours when it carries another; when it cannot be read, nobody knows, and the caller must not take
+   * the 409 for a refusal (that would drop the undo of an object we may have created).
+   */
   const createdEarlier = async (request: RequestContext, callerSignal: AbortSignal | undefined) => {
     const wanted = metadataOf(request.getBody())?.annotations?.[RUN_ANNOTATION];
     if (typeof wanted !== "string") return undefined;
     const read = await readBack(request, callerSignal);
-    if (!("response" in read) || read.response.httpStatusCode !== 200) return undefined;
+    if (!("response" in read) || read.response.httpStatusCode !== 200) {
+      throw new Error(
+        `the outcome of ${request.getHttpMethod()} ${request.getUrl()} is unknown: an earlier attempt got no answer, ` +
+          "a retry found the object already there, and reading it back to see whether it is ours failed",
+      );
+    }
     const text = await read.response.body.text();
     if (metadataOf(text)?.annotations?.[RUN_ANNOTATION] !== wanted) return undefined;
     return new client.ResponseContext(201, read.response.headers, textBody(text));

@@ -1,5 +1,6 @@
 // The `process` provider (chaoslib provider/process.py): runs a program, output
-// `{status, stdout, stderr}`. A non-zero exit is not a failure (tolerances judge it); not finding the
+// `{status, stdout, stderr}`. A non-zero exit is not a failure of the activity (tolerances judge a
+// probe's; the engine fails the experiment for a method action's, see exitFailure); not finding the
 // program, a timeout or an interruption is.
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
@@ -37,6 +38,22 @@ export function resolveExecutable(name: string, searchPath = process.env.PATH ??
     if (isExecutableFile(file)) return file;
   }
   return undefined;
+}
+
+/** The most of a process's stderr a reason quotes. */
+const STDERR_EXCERPT = 300;
+
+/**
+ * A non-zero exit in words, with the start of its stderr on one line: `exited with status 1: kill:
+ * (42) - No such process`. Undefined for a zero exit or an output that is not a process's.
+ */
+export function exitFailure(output: unknown): string | undefined {
+  if (typeof output !== "object" || output === null) return undefined;
+  const { status, stderr } = output as Partial<ProcessOutput>;
+  if (typeof status !== "number" || status === 0) return undefined;
+  const text = typeof stderr === "string" ? stderr.replace(/\s+/g, " ").trim() : "";
+  const excerpt = text.length > STDERR_EXCERPT ? `${text.slice(0, STDERR_EXCERPT)}…` : text;
+  return `exited with status ${status}${excerpt ? `: ${excerpt}` : " (nothing on stderr)"}`;
 }
 
 const kept = (value: unknown): boolean => value !== null && value !== undefined && value !== "";

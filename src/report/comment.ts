@@ -7,7 +7,7 @@
 // `github-actions[bot]`, the login GITHUB_TOKEN comments under. /user is asked only when a marked
 // comment exists, so a first run costs no extra call.
 import { plainErrorMessage } from "../common/error-message.ts";
-import { COMMENT_LIMIT, capReport } from "./markdown.ts";
+import { COMMENT_LIMIT, capReport } from "./budget.ts";
 
 export interface GitHubResponse {
   status: number;
@@ -52,9 +52,18 @@ export function commentMarker(key: string): string {
   return `<!-- chaos-action:${safe} -->`;
 }
 
-/** The default key: workflow and job, plus the `comment-key` input (e.g. a matrix value) when given. */
-export function commentKey(parts: { workflow?: string; job?: string; commentKey?: string }): string {
-  const key = [parts.workflow, parts.job, parts.commentKey].filter(
+/**
+ * The default key: workflow, job and step (two gating steps in one job keep their own comments),
+ * plus the `comment-key` input (e.g. a matrix value: a JS action cannot see the matrix) when given.
+ * The step is `GITHUB_ACTION`: the step's `id`, or a name GitHub makes from the action and its position.
+ */
+export function commentKey(parts: {
+  workflow?: string;
+  job?: string;
+  step?: string;
+  commentKey?: string;
+}): string {
+  const key = [parts.workflow, parts.job, parts.step, parts.commentKey].filter(
     (part) => part !== undefined && part !== "",
   );
   return key.length > 0 ? key.join("/") : "default";

@@ -5,7 +5,11 @@ import type { ActivityRun, Journal, SteadyState, UndoRun } from "../engine/journ
 import type { Verdict } from "../engine/verdict.ts";
 import type { ActivityDefinition, Tolerance } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
+import { type Detail, fitReport, type SizeLimit } from "./budget.ts";
+import { cell, clip, code, escapeHtml, escapeMarkdown, fence } from "./escape.ts";
+import { ganttOf } from "./gantt.ts";
 import { describeTarget, targetsOf } from "./targets.ts";
+import { type Timeline, timelineOf } from "./timeline.ts";
 
 export interface ReportIssue {
   severity: "error" | "warning";
@@ -37,8 +41,12 @@ export interface ReportContext {
   commit?: string;
   /** `https://github.com/owner/repo`: makes the commit a link. */
   repositoryUrl?: string;
-  /** Where the full report lives (the job summary of the run). */
+  /** The workflow run: linked from the header, and where the full report lives (its job summary). */
   runUrl?: string;
+  /** Where the journals can be downloaded (an artifact), linked from the header. */
+  journalUrl?: string;
+  /** The most the report may take: detail is dropped per experiment, then the text cut between blocks. */
+  limit?: SizeLimit;
   /** Print the API server address. Off for public repositories: the context name is enough. */
   showServer?: boolean;
   /** Values that must never appear; replaced by `***`. */
@@ -46,8 +54,6 @@ export interface ReportContext {
   /** A line under the header, e.g. the comment key of a matrix leg. */
   subtitle?: string;
 }
-
-export const COMMENT_LIMIT = 65_536;
 
 const ICON: Record<Verdict, string> = {
   passed: "✅",
@@ -76,26 +82,6 @@ const WORD: Record<Verdict, string> = {
 const ORDER: Verdict[] = ["invalid", "failed", "deviated", "passed", "skipped"];
 
 // --- formatting ---------------------------------------------------------------------------------------
-
-function escapeHtml(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-}
-
-/** Text for a table cell: one line, pipes escaped. */
-function cell(value: string): string {
-  return value.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
-}
-
-/** Inline code that survives backticks in the value. */
-function code(value: string): string {
-  const fence = value.includes("`") ? "``" : "`";
-  const padded = value.startsWith("`") || value.endsWith("`") ? ` ${value} ` : value;
-  return `${fence}${padded}${fence}`;
-}
-
-function clip(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
 
 function compact(value: unknown): string {
   if (value === undefined) return "";
@@ -162,7 +148,9 @@ function lastLine(lines: readonly string[] | undefined): string | undefined {
 
 function activityResult(run: ActivityRun): string {
   if (run.status === undefined) return "⏹️ interrupted";
-  if (run.status === "failed") return `⚠️ failed: ${clip(lastLine(run.exception) ?? "no error message", 200)}`;
+  if (run.status === "failed") {
+    return `⚠️ failed: ${escapeMarkdown(clip(lastLine(run.exception) ?? "no error message", 200))}`;
+  }
   return "✅ succeeded";
 }
 
@@ -191,12 +179,12 @@ function probeResult(run: ActivityRun): string {
 function hypothesisRows(phase: string, state: SteadyState): string[] {
   return state.probes.map(
     (probe) =>
-      `| ${phase} | ${cell(probe.activity.name)} | ${cell(code(probeValue(probe)))} | ${cell(code(formatTolerance(probe.activity.tolerance)))} | ${probeResult(probe)} |`,
+      `| ${phase} | ${cell(escapeMarkdown(probe.activity.name))} | ${cell(code(probeValue(probe)))} | ${cell(code(formatTolerance(probe.activity.tolerance)))} | ${probeResult(probe)} |`,
   );
 }
 
-/** The `during` checks are many: one row per probe with how often it missed, and the first miss. */
-function duringRows(states: readonly SteadyState[]): string[] {
+/** The `during` and recovery checks are many: one row per probe with how often it missed, and the first miss. */
+function repeatedRows(phase: string, states: readonly SteadyState[]): string[] {
   const byProbe = new Map<string, ActivityRun[]>();
   for (const state of states) {
     for (const probe of state.probes) {
@@ -210,23 +198,25 @@ function duringRows(states: readonly SteadyState[]): string[] {
     const shown = missed[0] ?? runs[runs.length - 1]!;
     const result =
       missed.length === 0 ? `✅ met ${runs.length}×` : `❌ missed ${missed.length} of ${runs.length}`;
-    return `| during | ${cell(name)} | ${cell(code(probeValue(shown)))} | ${cell(code(formatTolerance(shown.activity.tolerance)))} | ${result} |`;
+    return `| ${phase} | ${cell(escapeMarkdown(name))} | ${cell(code(probeValue(shown)))} | ${cell(code(formatTolerance(shown.activity.tolerance)))} | ${result} |`;
   });
 }
 
 function hypothesisSection(journal: Journal): string[] {
   const { before, during, after } = journal.steady_states;
-  if (!before && !after && during.length === 0) return [];
+  const recovery = journal.chaos_action.recovery?.checks ?? [];
+  if (!before && !after && during.length === 0 && recovery.length === 0) return [];
   const title = journal.experiment["steady-state-hypothesis"]?.title;
   const lines = [
-    `**Steady-state hypothesis**${title ? `: ${escapeHtml(title)}` : ""}`,
+    `**Steady-state hypothesis**${title ? `: ${escapeMarkdown(title)}` : ""}`,
     "",
     "| when | probe | value | tolerance | result |",
     "|---|---|---|---|---|",
   ];
   if (before) lines.push(...hypothesisRows("before", before));
-  if (during.length > 0) lines.push(...duringRows(during));
+  if (during.length > 0) lines.push(...repeatedRows("during", during));
   if (after) lines.push(...hypothesisRows("after", after));
+  if (recovery.length > 0) lines.push(...repeatedRows("recovery", recovery));
   if (!after && journal.chaos_action.fault_injected === false && before?.steady_state_met === false) {
     lines.push("", "The hypothesis was not met before the method: no fault was injected.");
   }
@@ -245,11 +235,11 @@ function activityTable(title: string, runs: readonly ActivityRun[]): string[] {
     const targets = targetsOf(run).map(describeTarget);
     const effect =
       targets.length > 0
-        ? targets.map((target) => escapeHtml(target)).join("<br>")
+        ? targets.map((target) => escapeMarkdown(target)).join("<br>")
         : run.activity.type === "probe"
           ? `returned ${code(clip(compact(run.output), 80))}`
           : "–";
-    const activity = `${run.activity.type} **${escapeHtml(run.activity.name)}**<br>${code(describeProvider(run.activity))}`;
+    const activity = `${run.activity.type} **${escapeMarkdown(run.activity.name)}**<br>${code(describeProvider(run.activity))}`;
     lines.push(
       `| ${index + 1} | ${cell(activity)} | ${cell(effect)} | ${cell(activityResult(run))} | ${formatDuration(run.duration)} |`,
     );
@@ -269,20 +259,85 @@ function undoSection(undo: readonly UndoRun[]): string[] {
   for (const step of undo) {
     // A pending step is a change still in the cluster: say so, not just the status.
     const status = step.status === "pending" ? "pending, left changed" : step.status;
-    const result = `${icon[step.status]} ${status}${step.error ? `: ${clip(step.error, 200)}` : ""}`;
+    const error = step.error ? `: ${escapeMarkdown(clip(step.error, 200))}` : "";
     lines.push(
-      `| ${cell(escapeHtml(step.description))} | ${cell(result)} | ${formatDuration(step.duration)} |`,
+      `| ${cell(escapeMarkdown(step.description))} | ${cell(`${icon[step.status]} ${status}${error}`)} | ${formatDuration(step.duration)} |`,
     );
   }
   return [...lines, ""];
+}
+
+/** `07:00:00 UTC`: the wall clock a reviewer matches with dashboards. */
+function utcClock(journal: Journal, offset: number): string {
+  const origin = Date.parse(journal.start);
+  if (!Number.isFinite(origin)) return "";
+  return ` (${new Date(origin + offset).toISOString().slice(11, 19)} UTC)`;
+}
+
+/** Recovery in words, for the third figure. */
+function heldAgainFigure(timeline: Timeline, journal: Journal): string {
+  const { injected, firstMiss, heldAgain, recovery } = timeline.times;
+  const since = (at: number) =>
+    injected ? `${formatDuration((at - injected.at) / 1000)} after injection` : "";
+  if (recovery && !recovery.checked) {
+    return `recovery not checked${recovery.reason ? `: ${escapeMarkdown(recovery.reason)}` : ""}`;
+  }
+  if (recovery?.recovered === false) {
+    const within = recovery.timeout !== undefined ? ` within ${formatDuration(recovery.timeout)}` : "";
+    const checks = `${recovery.checks.length} check${recovery.checks.length === 1 ? "" : "s"}`;
+    return `❌ did not recover${within} (${checks})`;
+  }
+  if (recovery?.recovered && heldAgain) {
+    const after =
+      recovery.seconds !== undefined ? `, ${formatDuration(recovery.seconds)} after rollbacks and undo` : "";
+    const checks = `${recovery.checks.length} check${recovery.checks.length === 1 ? "" : "s"}`;
+    return `✅ ${since(heldAgain.at) || formatDuration(heldAgain.at / 1000)}${after} (${checks})`;
+  }
+  if (heldAgain?.by === "after") return `✅ ${since(heldAgain.at)}, at the check after the method`;
+  if (injected && !firstMiss && journal.steady_states.after?.steady_state_met === true)
+    return "✅ held throughout";
+  return injected ? "recovery not checked" : "–";
+}
+
+/** The three moments a reviewer asks about first, as figures. */
+function figures(journal: Journal, timeline: Timeline): string[] {
+  const { injected, firstMiss } = timeline.times;
+  const fault = injected
+    ? `${formatDuration(injected.at / 1000)} into the run${utcClock(journal, injected.at)}, by ${code(injected.action)}`
+    : "no fault injected";
+  let miss = injected ? "none: every check met" : "–";
+  if (firstMiss) {
+    const what = `${code(firstMiss.probe)}${firstMiss.error ? " (error)" : ""}`;
+    const where = { before: "before the method", after: "at the check after the method" }[
+      firstMiss.lane as string
+    ];
+    miss = injected
+      ? `❌ ${formatDuration((firstMiss.at - injected.at) / 1000)} after injection: ${what}${where ? `, ${where}` : ""}`
+      : `❌ ${where ?? formatDuration(firstMiss.at / 1000)}: ${what}`;
+  }
+  return [
+    "| fault injected | first miss | held again |",
+    "|---|---|---|",
+    `| ${cell(fault)} | ${cell(miss)} | ${cell(heldAgainFigure(timeline, journal))} |`,
+    "",
+  ];
+}
+
+function timelineChart(timeline: Timeline): string[] {
+  const gantt = ganttOf(timeline);
+  if (!gantt) return [];
+  const lines = [fence("mermaid", gantt.source), ""];
+  if (gantt.left > 0)
+    lines.push(`_${gantt.left} more checks and pauses are in the tables below, not in the chart._`, "");
+  return lines;
 }
 
 function clusterLine(journal: Journal | undefined, context: ReportContext): string | undefined {
   const cluster = journal?.chaos_action.cluster;
   if (!cluster) return undefined;
   const name = cluster.context ?? (context.showServer ? cluster.server : undefined) ?? cluster.source;
-  const details = [cluster.version ? `Kubernetes ${cluster.version}` : undefined];
-  if (context.showServer && cluster.server && cluster.context) details.push(cluster.server);
+  const details = [cluster.version ? `Kubernetes ${escapeMarkdown(cluster.version)}` : undefined];
+  if (context.showServer && cluster.server && cluster.context) details.push(escapeMarkdown(cluster.server));
   const extra = details.filter((detail) => detail !== undefined).join(", ");
   return `cluster ${code(name)}${extra ? ` (${extra})` : ""}`;
 }
@@ -290,7 +345,7 @@ function clusterLine(journal: Journal | undefined, context: ReportContext): stri
 function commitText(sha: string | undefined, context: ReportContext): string | undefined {
   if (!sha) return undefined;
   const short = code(sha.slice(0, 7));
-  return context.repositoryUrl
+  return context.repositoryUrl && /^[0-9a-f]{7,64}$/i.test(sha)
     ? `commit [${short}](${context.repositoryUrl}/commit/${sha})`
     : `commit ${short}`;
 }
@@ -301,14 +356,23 @@ function issueLine(issue: ReportIssue): string {
     .join(":");
   const path = issue.path ? ` at ${code(issue.path)}` : "";
   const icon = issue.severity === "error" ? "⛔" : "⚠️";
-  return `- ${icon} ${code(where)}${path}: ${escapeHtml(issue.message)}`;
+  return `- ${icon} ${code(where)}${path}: ${escapeMarkdown(issue.message)}`;
 }
 
-function outcomeTitle(outcome: ReportOutcome): string {
-  return escapeHtml(outcome.title ?? outcome.journal?.experiment.title ?? outcome.file);
+function titleOf(outcome: ReportOutcome): string {
+  return outcome.title ?? outcome.journal?.experiment.title ?? outcome.file;
 }
 
-function outcomeBody(outcome: ReportOutcome, context: ReportContext): string[] {
+/** Where the full report is, for what a shortened one leaves out. */
+function fullReportLink(context: ReportContext): string {
+  return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
+}
+
+const MAX_ISSUES_BRIEF = 10;
+/** Titles longer than this are clipped in headings and the overview. */
+const MAX_TITLE = 200;
+
+function outcomeBody(outcome: ReportOutcome, context: ReportContext, detail: Detail): string[] {
   const journal = outcome.journal;
   const meta = [
     code(outcome.file),
@@ -318,28 +382,41 @@ function outcomeBody(outcome: ReportOutcome, context: ReportContext): string[] {
     commitText(journal?.chaos_action.commit, context),
   ].filter((part) => part !== undefined);
   const lines = [meta.join(" · "), ""];
-  if (outcome.issues.length > 0) {
-    lines.push(...outcome.issues.map(issueLine), "");
+  const issues = detail === "full" ? outcome.issues : outcome.issues.slice(0, MAX_ISSUES_BRIEF);
+  if (issues.length > 0) lines.push(...issues.map(issueLine), "");
+  if (issues.length < outcome.issues.length) {
+    lines.push(
+      `_${outcome.issues.length - issues.length} more problems are in ${fullReportLink(context)}._`,
+      "",
+    );
   }
-  if (journal) {
-    if (journal.chaos_action.fault_injected === false && outcome.verdict === "failed") {
-      lines.push("No fault was injected.", "");
-    }
-    lines.push(...hypothesisSection(journal));
-    lines.push(...activityTable("Method", journal.run));
-    lines.push(...activityTable("Rollbacks", journal.rollbacks));
-    lines.push(...undoSection(journal.undo));
+  if (!journal) return lines;
+  if (journal.chaos_action.fault_injected === false && outcome.verdict === "failed") {
+    lines.push("No fault was injected.", "");
   }
+  const timeline = timelineOf(journal);
+  lines.push(...figures(journal, timeline));
+  if (detail === "brief") {
+    lines.push(`_The timeline, probes and activities are in ${fullReportLink(context)}._`, "");
+    return lines;
+  }
+  lines.push(...timelineChart(timeline));
+  lines.push(...hypothesisSection(journal));
+  lines.push(...activityTable("Method", journal.run));
+  lines.push(...activityTable("Rollbacks", journal.rollbacks));
+  lines.push(...undoSection(journal.undo ?? []));
   return lines;
 }
 
-function outcomeSection(outcome: ReportOutcome, context: ReportContext): string[] {
-  const heading = `${ICON[outcome.verdict]} ${outcomeTitle(outcome)}: ${escapeHtml(outcome.reason)}`;
-  const body = outcomeBody(outcome, context);
-  // Failures stay open; what passed folds away.
+function outcomeSection(outcome: ReportOutcome, context: ReportContext, detail: Detail): string[] {
+  if (detail === "none") return [];
+  const body = outcomeBody(outcome, context, detail);
+  // Failures stay open; what passed folds away. Markdown is not read inside <summary>: HTML-escaped only.
   if (outcome.verdict === "passed" || outcome.verdict === "skipped") {
-    return ["<details>", `<summary>${heading}</summary>`, "", ...body, "</details>", ""];
+    const summary = `${ICON[outcome.verdict]} ${escapeHtml(clip(titleOf(outcome), MAX_TITLE))}: ${escapeHtml(outcome.reason)}`;
+    return ["<details>", `<summary>${summary}</summary>`, "", ...body, "</details>", ""];
   }
+  const heading = `${ICON[outcome.verdict]} ${escapeMarkdown(clip(titleOf(outcome), MAX_TITLE))}: ${escapeMarkdown(outcome.reason)}`;
   return [`### ${heading}`, "", ...body];
 }
 
@@ -378,9 +455,7 @@ function hideServers(text: string, journals: readonly Journal[]): string {
     .reduce((hidden, host) => hidden.split(host).join("(the API server)"), text);
 }
 
-/** The whole report. */
-export function renderReport(input: ReportInput, context: ReportContext = {}): string {
-  const sorted = sortFailuresFirst(input.outcomes);
+function header(input: ReportInput, sorted: readonly ReportOutcome[], context: ReportContext): string[] {
   const journals = sorted.flatMap((outcome) => (outcome.journal ? [outcome.journal] : []));
   const total = journals.reduce((sum, journal) => sum + journal.duration, 0);
   const commit =
@@ -390,25 +465,91 @@ export function renderReport(input: ReportInput, context: ReportContext = {}): s
     commitText(commit, context),
     clusterLine(journals[0], context),
     journals.length > 0 ? formatDuration(total) : undefined,
+    context.runUrl ? `[workflow run](${context.runUrl})` : undefined,
+    context.journalUrl ? `[journals](${context.journalUrl})` : undefined,
   ].filter((part) => part !== undefined);
 
   const lines = [`## ${ICON[input.verdict]} Chaos gate: ${HEADLINE[input.verdict]}`, ""];
   if (context.subtitle) lines.push(`<sub>${escapeHtml(context.subtitle)}</sub>`, "");
   lines.push(meta.join(" · "), "");
-
   if (sorted.length > 1) {
     lines.push("| | experiment | result | duration |", "|---|---|---|---|");
     for (const outcome of sorted) {
       const duration = outcome.journal ? formatDuration(outcome.journal.duration) : "–";
+      const title = escapeMarkdown(clip(titleOf(outcome), MAX_TITLE));
+      const reason = escapeMarkdown(clip(outcome.reason.split("\n")[0] ?? "", 300));
       lines.push(
-        `| ${ICON[outcome.verdict]} | ${cell(outcomeTitle(outcome))}<br>${cell(code(outcome.file))} | ${cell(escapeHtml(outcome.reason))} | ${duration} |`,
+        `| ${ICON[outcome.verdict]} | ${cell(title)}<br>${cell(code(outcome.file))} | ${cell(reason)} | ${duration} |`,
       );
     }
     lines.push("");
   }
-  for (const outcome of sorted) lines.push(...outcomeSection(outcome, context));
-  const text = redact(`${lines.join("\n").trimEnd()}\n`, context.secrets ?? []);
-  return context.showServer ? text : hideServers(text, journals);
+  return lines;
+}
+
+/** What a shortened report says it left out. */
+function shortenedNote(details: readonly Detail[], context: ReportContext): string[] {
+  const brief = details.filter((detail) => detail === "brief").length;
+  const none = details.filter((detail) => detail === "none").length;
+  if (brief + none === 0) return [];
+  const parts = [
+    brief > 0 ? `${brief} experiment${brief === 1 ? "" : "s"} without timeline and tables` : undefined,
+    none > 0 ? `${none} only in the table above` : undefined,
+  ].filter((part) => part !== undefined);
+  return [`> ✂️ Shortened to fit: ${parts.join(", ")}. Everything is in ${fullReportLink(context)}.`, ""];
+}
+
+/** The experiments' indices by verdict, least important first: what held before what deviated before what failed. */
+function importanceGroups(sorted: readonly ReportOutcome[]): number[][] {
+  return [...ORDER]
+    .reverse()
+    .map((verdict) => sorted.flatMap((outcome, index) => (outcome.verdict === verdict ? [index] : [])));
+}
+
+/**
+ * Every string of the input with its secrets masked. Masking must come before rendering: escaping
+ * (`my\_token`), clipping and chart labels change the text a secret would be found in afterwards.
+ */
+function redactStrings<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === "string") return redact(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, secrets)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redactStrings(item, secrets)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** The whole report, within `context.limit` when one is given. */
+export function renderReport(input: ReportInput, context: ReportContext = {}): string {
+  const secrets = context.secrets ?? [];
+  const outcomes = secrets.length > 0 ? redactStrings(input.outcomes, secrets) : input.outcomes;
+  const sorted = sortFailuresFirst(outcomes);
+  const journals = sorted.flatMap((outcome) => (outcome.journal ? [outcome.journal] : []));
+  const finish = (text: string) => {
+    const redacted = redact(text, context.secrets ?? []);
+    return context.showServer ? redacted : hideServers(redacted, journals);
+  };
+  const head = header(input, sorted, context);
+  const cache = new Map<string, string[]>();
+  const section = (index: number, detail: Detail) => {
+    const key = `${index}:${detail}`;
+    if (!cache.has(key)) cache.set(key, outcomeSection(sorted[index]!, context, detail));
+    return cache.get(key)!;
+  };
+  const render = (details: readonly Detail[]) => {
+    const lines = [...head, ...shortenedNote(details, context)];
+    details.forEach((detail, index) => {
+      lines.push(...section(index, detail));
+    });
+    return finish(`${lines.join("\n").trimEnd()}\n`);
+  };
+  if (!context.limit) return render(sorted.map(() => "full"));
+  return fitReport(importanceGroups(sorted), render, context.limit, {
+    canDrop: sorted.length > 1,
+    fullReportUrl: context.runUrl,
+  });
 }
 
 /**
@@ -421,34 +562,9 @@ export function renderRunFailure(reason: string | undefined, context: ReportCont
   if (context.subtitle) lines.push(`<sub>${escapeHtml(context.subtitle)}</sub>`, "");
   lines.push("The run stopped before any experiment reached a verdict.", "");
   if (reason !== undefined) {
-    const fence = "`".repeat(Math.max(3, ...(reason.match(/`+/g) ?? []).map((run) => run.length + 1)));
-    lines.push(`${fence}text`, reason, fence);
+    lines.push(fence("text", reason));
   } else {
-    lines.push(
-      context.runUrl
-        ? `The reason is in the [job summary](${context.runUrl}).`
-        : "The reason is in the job summary.",
-    );
+    lines.push(`The reason is in ${fullReportLink(context)}.`);
   }
   return redact(`${lines.join("\n")}\n`, context.secrets ?? []);
-}
-
-/**
- * Caps a report at `limit` characters (GitHub refuses longer comments), cutting at a line, closing
- * any `<details>` left open, and pointing at the full report.
- */
-export function capReport(markdown: string, limit: number = COMMENT_LIMIT, fullReportUrl?: string): string {
-  if (markdown.length <= limit) return markdown;
-  const pointer = fullReportUrl
-    ? `\n\n> ✂️ The report was cut to fit a comment: the full report is in the [job summary](${fullReportUrl}).\n`
-    : "\n\n> ✂️ The report was cut to fit a comment: the full report is in the job summary.\n";
-  const closing = "\n</details>";
-  let kept = markdown.slice(0, Math.max(0, limit - pointer.length));
-  for (;;) {
-    const cut = kept.lastIndexOf("\n");
-    kept = cut > 0 ? kept.slice(0, cut) : "";
-    const open = (kept.match(/<details>/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
-    const closed = kept + closing.repeat(Math.max(0, open));
-    if (closed.length + pointer.length <= limit || kept === "") return closed + pointer;
-  }
 }

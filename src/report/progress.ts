@@ -13,7 +13,7 @@ export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean 
   if (event.type === "recovery-finished") {
     const checks = `${event.checks} check${event.checks === 1 ? "" : "s"}`;
     if (event.recovered) return `  recovery ✓ recovered in ${event.seconds?.toFixed(2)}s (${checks})`;
-    if (!event.checked) return `  recovery - ${event.reason}`;
+    if (!event.checked) return `  recovery - not checked: ${event.reason}`;
     return `  recovery ✗ ${event.reason} (${checks})`;
   }
   const phase = event.phase.padEnd(9);

@@ -1,9 +1,11 @@
 // The cluster a run talks to, composed once per run: where the connection comes from (kubeconfig,
 // KUBERNETES_* variables, in-cluster, or the built-in simulated cluster), the gate every experiment
 // passes before anything runs (reach the API server, RBAC preflight, blast-radius guard), the
-// resolved targets a dry run prints, and the undo of our own changes. Modules that load
+// resolved targets a dry run prints, the Leases that keep other runs off the same targets, and the
+// undo of our own changes. Modules that load
 // @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
 import { errorMessage } from "../common/error-message.ts";
+import { systemClock } from "../engine/clock.ts";
 import type { ChaosActionInfo } from "../engine/journal.ts";
 import { createUndoLog, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
@@ -23,17 +25,23 @@ import {
   type MaxAffected,
   UnresolvedTargetsError,
 } from "../kubernetes/guard.ts";
+import { acquireLeases, deleteLeases, type HeldLeases } from "../kubernetes/lease.ts";
+import { type LeaseRef, leaseKey, leaseNamespaces, leasesFor } from "../kubernetes/lease-scope.ts";
 import {
   checkPermissions,
   formatMissingPermissions,
+  leasePermissions,
   MissingPermissionsError,
+  type PermissionNeed,
   permissionsFor,
   type SignatureWithPermissions,
 } from "../kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "../kubernetes/scope.ts";
+import type { TargetSet } from "../kubernetes/targets.ts";
 import type { UndoStep } from "../providers/native.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
 import type { SimOptions } from "../sim/index.ts";
+import { type LeaseRecord, removeLeaseFile, writeLeaseFile } from "./lease-file.ts";
 
 export interface ClusterRequest {
   /** auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; sim: the simulated cluster. */
@@ -61,6 +69,43 @@ export interface GateRequest {
   cluster: ClusterRequest;
 }
 
+/** One Kubernetes method action as a dry run resolves it, touching nothing. */
+export interface ResolvedAction {
+  activityName: string;
+  module: string;
+  func: string;
+  /** Absent when its targets could not be resolved. */
+  targetSet?: TargetSet;
+  /** Why its targets could not be resolved. */
+  unresolved?: string;
+  /** A fault (terminate, delete, scale, drain...), as opposed to an action that creates or restores. */
+  fault: boolean;
+  /** A fault that would reach no object: why, as the real run would say it. */
+  noTarget?: string;
+}
+
+/** What a dry run learns from the cluster, as data; run/dry-run.ts judges and renders it. */
+export interface ClusterPlan {
+  /** The RBAC the run lacks (formatted, with the rules that grant it); undefined when all is allowed. */
+  missingPermissions?: string;
+  /** Each Kubernetes action of the method, in the order the experiment lists them. */
+  actions: ResolvedAction[];
+  /** The blast-radius guard's refusal (formatted); undefined when it lets the run start. */
+  guardRefusal?: string;
+  /** The Leases a run would hold (namespace/name); a dry run takes none. */
+  leases: string[];
+}
+
+export interface LeaseRequest {
+  /** Who holds them: the run (lease.ts holderIdentity). */
+  holder: string;
+  /** How long to wait for Leases another run holds; 0 fails at once. */
+  waitSeconds: number;
+  /** Written before the first Lease is requested, removed once all are deleted (for `cleanup`). */
+  leaseFile: string;
+  signal?: AbortSignal;
+}
+
 export interface Cluster {
   /** Passed to native functions: `kubernetes` is the connection service. */
   services: Record<string, unknown>;
@@ -68,21 +113,26 @@ export interface Cluster {
   describe(): ChaosActionInfo["cluster"] | undefined;
   /**
    * Before anything runs: reach the API server, check RBAC, check the blast radius. Throws with the
-   * reason. The experiment and activities come with their `${var}`s already substituted.
+   * reason; else returns the Leases the run must hold. The experiment and activities come with their
+   * `${var}`s already substituted.
    */
   gate(
     experiment: Experiment,
     activities: KubernetesActivity[],
     request: GateRequest,
     registry: NativeRegistry,
-  ): Promise<void>;
-  /** For --dry-run: the connection, missing permissions and each action's resolved targets, touching nothing. */
+  ): Promise<LeaseRef[]>;
+  /** Takes the Leases (waiting up to the bound), renewed until release(); throws LeaseNotObtained. */
+  holdLeases(leases: readonly LeaseRef[], request: LeaseRequest): Promise<HeldLeases>;
+  /** Deletes the Leases a killed run still holds; one line per Lease. */
+  deleteLeftoverLeases(record: LeaseRecord): Promise<string[]>;
+  /** For --dry-run: missing permissions, each action's resolved targets, the guard's verdict and the Leases a run would hold, touching nothing. */
   plan(
     experiment: Experiment,
     activities: KubernetesActivity[],
     request: GateRequest,
     registry: NativeRegistry,
-  ): Promise<string>;
+  ): Promise<ClusterPlan>;
   /**
    * Reads and checks the connection settings without contacting the cluster: a ConnectionError
    * (unreadable kubeconfig, unknown context, missing CA file, malformed server) means bad input.
@@ -168,7 +218,7 @@ export async function createCluster(
     experiment: Experiment,
     activities: KubernetesActivity[],
     registry: NativeRegistry,
-    onError: (message: string) => void,
+    onError: (message: string, activity: KubernetesActivity) => void,
   ): Promise<ActionTargets[]> => {
     const kc = await service.connect();
     const { resolveTargets } = await import("../kubernetes/targets.ts");
@@ -181,6 +231,7 @@ export async function createCluster(
         const why = errorMessage(error);
         onError(
           `cannot resolve the targets of '${activity.name}' (${activity.module}.${activity.func}): ${why}`,
+          activity,
         );
         continue;
       }
@@ -196,10 +247,35 @@ export async function createCluster(
     return resolved;
   };
 
-  const missingPermissions = async (activities: KubernetesActivity[], registry: NativeRegistry) => {
+  /** What the activities need, and what holding the Leases in `leaseNamespaces` needs. */
+  const missingPermissions = async (
+    activities: KubernetesActivity[],
+    registry: NativeRegistry,
+    namespaces: readonly string[],
+  ) => {
     const kc = await service.connect();
-    const needs = permissionsFor(activities, registry.allSignatures() as readonly SignatureWithPermissions[]);
+    const needs: PermissionNeed[] = [
+      ...permissionsFor(activities, registry.allSignatures() as readonly SignatureWithPermissions[]),
+      ...leasePermissions(namespaces),
+    ];
     return checkPermissions(kc, needs);
+  };
+
+  /**
+   * The Leases, once the targets are known; a namespace only the targets name (not the activities)
+   * has its Lease permissions checked here.
+   */
+  const leasesOf = async (
+    activities: KubernetesActivity[],
+    targets: ActionTargets[],
+    registry: NativeRegistry,
+    checked: readonly string[],
+  ) => {
+    const leases = leasesFor(activities, targets, registry.allSignatures());
+    const more = leaseNamespaces(leases).filter((namespace) => !checked.includes(namespace));
+    const missing =
+      more.length > 0 ? await checkPermissions(await service.connect(), leasePermissions(more)) : [];
+    return { leases, missing };
   };
 
   const rulesFor = (experiment: Experiment, request_: GateRequest, registry: NativeRegistry) =>
@@ -226,7 +302,8 @@ export async function createCluster(
         ...(info.source.user ? { user: info.source.user } : {}),
       },
     async gate(experiment, activities, request_, registry) {
-      const missing = await missingPermissions(activities, registry);
+      const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
+      const missing = await missingPermissions(activities, registry, named);
       if (missing.length > 0) {
         throw new MissingPermissionsError(missing, info?.source.user);
       }
@@ -236,24 +313,79 @@ export async function createCluster(
       const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
       if (violations.length > 0) throw new BlastRadiusRefusal(violations);
       if (targets.length > 0) reporter.info(formatTargets(targets));
+      const leases = await leasesOf(activities, targets, registry, named);
+      if (leases.missing.length > 0) throw new MissingPermissionsError(leases.missing, info?.source.user);
+      return leases.leases;
     },
     async plan(experiment, activities, request_, registry) {
-      const lines: string[] = [];
-      const missing = await missingPermissions(activities, registry);
-      if (missing.length > 0) {
-        lines.push(formatMissingPermissions(missing, info?.source.user));
-      } else {
-        lines.push("RBAC: every permission the experiment needs is allowed.");
-      }
-      const targets = await resolveAll(experiment, activities, registry, (message) => lines.push(message));
-      lines.push(
-        targets.length > 0 ? formatTargets(targets) : "No action of the method targets cluster objects.",
+      const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
+      const missing = await missingPermissions(activities, registry, named);
+      const { isFault, wouldReachNothing } = await import("../kubernetes/targets.ts");
+      const unresolved = new Map<string, string>();
+      const targets = await resolveAll(experiment, activities, registry, (message, activity) =>
+        unresolved.set(activity.name, message),
       );
+      const leases = await leasesOf(activities, targets, registry, named);
+      missing.push(...leases.missing);
+      const actions = methodActions(experiment, activities, registry).map((activity): ResolvedAction => {
+        const base = {
+          activityName: activity.name,
+          module: activity.module,
+          func: activity.func,
+          fault: isFault(activity.module, activity.func),
+        };
+        const resolved = targets.find((target) => target.activityName === activity.name);
+        if (!resolved) return { ...base, unresolved: unresolved.get(activity.name) ?? "no target resolver" };
+        const noTarget = wouldReachNothing(activity.module, activity.func, activity.args, resolved.targetSet);
+        return { ...base, targetSet: resolved.targetSet, ...(noTarget ? { noTarget } : {}) };
+      });
       const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
-      if (violations.length > 0) lines.push(formatGuardRefusal(violations));
-      return lines.join("\n");
+      return {
+        ...(missing.length > 0
+          ? { missingPermissions: formatMissingPermissions(missing, info?.source.user) }
+          : {}),
+        actions,
+        ...(violations.length > 0 ? { guardRefusal: formatGuardRefusal(violations) } : {}),
+        leases: leases.leases.map(leaseKey),
+      };
     },
     checkConnection: () => service.check(),
+    async holdLeases(leases, request_) {
+      const kc = await service.connect();
+      await writeLeaseFile(request_.leaseFile, { holder: request_.holder, leases: [...leases] });
+      let held: HeldLeases;
+      try {
+        held = await acquireLeases(kc, leases, {
+          holder: request_.holder,
+          waitSeconds: request_.waitSeconds,
+          clock: systemClock,
+          reporter,
+          ...(request_.signal ? { signal: request_.signal } : {}),
+        });
+      } catch (error) {
+        // acquireLeases deleted whatever it had taken.
+        await removeLeaseFile(request_.leaseFile);
+        throw error;
+      }
+      return {
+        leases: held.leases,
+        async release() {
+          const clean = await held.release();
+          if (clean) await removeLeaseFile(request_.leaseFile);
+          return clean;
+        },
+      };
+    },
+    async deleteLeftoverLeases(record) {
+      const results = await deleteLeases(await service.connect(), record.leases, record.holder);
+      return results.map(({ lease, outcome }) =>
+        outcome === "deleted"
+          ? `Deleted Lease ${leaseKey(lease)}`
+          : outcome === "gone"
+            ? `Lease ${leaseKey(lease)} was already gone`
+            : `Left Lease ${leaseKey(lease)}: another run holds it now`,
+      );
+    },
     undoLog: (file, runId) => createUndoLog({ file, runId, execute: executeUndo }),
     executeUndo,
     async close() {

@@ -15,6 +15,8 @@ export const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategyChoice[] = HYPOTH
 export const ROLLBACK_STRATEGIES: readonly RollbackStrategyChoice[] = ROLLBACK;
 
 export const DEFAULT_TARGET = "experiments/";
+/** How long a run waits for the Leases of another run on the same targets. */
+export const DEFAULT_LEASE_WAIT_SECONDS = 120;
 
 export interface RunOptions {
   /** Files, directories or globs, run in path order. */
@@ -29,6 +31,8 @@ export interface RunOptions {
   failFast: boolean;
   rollbackStrategy?: RollbackStrategyChoice;
   dryRun: boolean;
+  /** A method action that reaches no object does not fail the experiment (off by default). */
+  allowNoTarget: boolean;
   /** The namespaces actions may touch; absent: those the experiment names. */
   namespaces?: string[];
   maxAffected?: MaxAffected;
@@ -45,11 +49,25 @@ export interface RunOptions {
   recoveryTimeoutSeconds?: number;
   /** Where undo steps of our cluster changes are persisted. */
   undoFile?: string;
+  /**
+   * How long to wait for the Leases of a run already working on the same targets; 0 fails at once.
+   * Default DEFAULT_LEASE_WAIT_SECONDS.
+   */
+  leaseWaitSeconds?: number;
 }
 
 /** Options built in code (tests, tools) rather than typed: the defaults, then what is given. */
 export function runOptions(given: Partial<RunOptions> = {}): RunOptions {
-  return { targets: [DEFAULT_TARGET], vars: [], varFiles: [], failFast: false, dryRun: false, ...given };
+  return {
+    targets: [DEFAULT_TARGET],
+    vars: [],
+    varFiles: [],
+    failFast: false,
+    dryRun: false,
+    allowNoTarget: false,
+    leaseWaitSeconds: DEFAULT_LEASE_WAIT_SECONDS,
+    ...given,
+  };
 }
 
 /** What the user gave, as typed; a missing key or `undefined` means not given. */
@@ -63,6 +81,7 @@ export interface GivenOptions {
   failFast?: string | boolean;
   rollbackStrategy?: string;
   dryRun?: string | boolean;
+  allowNoTarget?: string | boolean;
   namespaces?: readonly string[];
   maxAffected?: string;
   timeout?: string;
@@ -70,6 +89,7 @@ export interface GivenOptions {
   undoTimeout?: string;
   recoveryTimeout?: string;
   undoFile?: string;
+  leaseWait?: string;
 }
 
 /** The options whose values are checked, by the name a surface gives them. */
@@ -80,11 +100,13 @@ export type CheckedOption =
   | "failFast"
   | "rollbackStrategy"
   | "dryRun"
+  | "allowNoTarget"
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
   | "undoTimeout"
-  | "recoveryTimeout";
+  | "recoveryTimeout"
+  | "leaseWait";
 
 export type DurationUnit = "seconds" | "minutes";
 
@@ -120,28 +142,25 @@ export function checkBoolean(text: string | boolean): Checked<boolean> {
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
-/** A bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`); NaN when it is neither. */
-function durationSeconds(text: string, unit: DurationUnit): number {
+/**
+ * A positive duration (or, with `zero`, one that may be 0): a bare number in `unit`, or with its own
+ * unit (`90s`, `5m`, `1h`).
+ */
+export function checkDuration(
+  text: string,
+  unit: DurationUnit = "seconds",
+  least: "positive" | "zero" = "positive",
+): Checked<number> {
   const match = /^(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?$/.exec(text.trim());
-  return match
+  const seconds = match
     ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? (unit === "minutes" ? "m" : "s")) as "s" | "m" | "h"]
     : Number.NaN;
-}
-
-/** A positive duration: a bare number in `unit`, or with its own unit (`90s`, `5m`, `1h`). */
-export function checkDuration(text: string, unit: DurationUnit = "seconds"): Checked<number> {
-  const seconds = durationSeconds(text, unit);
-  return seconds > 0 && Number.isFinite(seconds)
+  const allowed = least === "zero" ? seconds >= 0 : seconds > 0;
+  return allowed && Number.isFinite(seconds)
     ? accept(seconds)
-    : refuse(`a positive number of ${unit} (or a duration such as 90s or 5m)`);
-}
-
-/** A duration in seconds as checkDuration reads it, or 0 (`0`, `0s`) to turn off what it bounds. */
-export function checkDurationOrOff(text: string): Checked<number> {
-  const seconds = durationSeconds(text, "seconds");
-  return seconds >= 0 && Number.isFinite(seconds)
-    ? accept(seconds)
-    : refuse("a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off");
+    : refuse(
+        `a ${least === "zero" ? "non-negative" : "positive"} number of ${unit} (or a duration such as 90s or 5m)`,
+      );
 }
 
 /**
@@ -230,13 +249,19 @@ export function parseRunOptions(
       checkChoice(text, ROLLBACK_STRATEGIES),
     ),
     dryRun: flag("dryRun", given.dryRun),
+    allowNoTarget: flag("allowNoTarget", given.allowNoTarget),
     namespaces: namespaces.length > 0 ? namespaces : undefined,
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),
     activityTimeoutSeconds: named("activityTimeout", given.activityTimeout, (text) => checkDuration(text)),
     undoTimeoutSeconds: named("undoTimeout", given.undoTimeout, (text) => checkDuration(text)),
-    recoveryTimeoutSeconds: named("recoveryTimeout", given.recoveryTimeout, checkDurationOrOff),
+    recoveryTimeoutSeconds: named("recoveryTimeout", given.recoveryTimeout, (text) =>
+      checkDuration(text, "seconds", "zero"),
+    ),
     undoFile: given.undoFile,
+    leaseWaitSeconds:
+      named("leaseWait", given.leaseWait, (text) => checkDuration(text, "seconds", "zero")) ??
+      DEFAULT_LEASE_WAIT_SECONDS,
   };
   return { options, problems: problems.list };
 }

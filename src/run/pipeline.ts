@@ -4,23 +4,30 @@
 // before, in prepare.ts.
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
-import { activityTarget } from "../engine/events.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { DEFAULT_RECOVERY_SECONDS } from "../engine/recovery.ts";
 import { runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
-import { createUndoLog, replayUndoFile, settleUndoFile } from "../engine/undo.ts";
-import type { Experiment } from "../experiment/format.ts";
+import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
+import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
-import { type Cluster, type ClusterRequest, createCluster, type GateRequest } from "./cluster-gate.ts";
+import {
+  type Cluster,
+  type ClusterPlan,
+  type ClusterRequest,
+  createCluster,
+  type GateRequest,
+} from "./cluster-gate.ts";
+import { buildPlan, formatPlan } from "./dry-run.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
-import type { RunOptions } from "./options.ts";
-import type { ExperimentOutcome, RunResult } from "./outcome.ts";
+import { leaseFileOf, readLeaseFile, removeLeaseFile } from "./lease-file.ts";
+import { DEFAULT_LEASE_WAIT_SECONDS, type RunOptions } from "./options.ts";
+import type { DryRunPlan, ExperimentOutcome, RunResult } from "./outcome.ts";
 import { isPrepared, type Preparation, type PreparedExperiment, prepareExperiments } from "./prepare.ts";
 import type { Reporter } from "./reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
@@ -100,16 +107,19 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   }
 
   // Every file is checked before anything runs: one invalid experiment stops the whole run (exit 2).
+  const invalid = invalidRunResult(preparation);
+  if (invalid) return invalid;
   const prepared = preparation.experiments.filter(isPrepared);
-  if (prepared.length < preparation.experiments.length) {
-    const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
-    return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
-  }
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
   if (!options.dryRun) reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
   const runIds: string[] = [];
+  // One holder for the whole run: its Leases are taken and deleted around each experiment.
+  const leases: RunLeases = {
+    holder: holderIdentity(request.env, hostname(), process.pid, randomUUID().slice(0, 8)),
+    file: leaseFileOf(undoFile),
+  };
   let cluster: Cluster | undefined;
   const clusterFor = async (): Promise<Cluster> => {
     cluster ??= await createCluster(request.cluster, {
@@ -176,6 +186,7 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         registry,
         run,
         clusterFor,
+        leases,
       );
       outcomes.push(outcome);
       if (outcome.journal?.chaos_action.recovery?.recovered === false) notRecovered = item.file;
@@ -196,13 +207,25 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   };
 }
 
-const dryRunOutcome = (item: PreparedExperiment): ExperimentOutcome => ({
+/** `skipped` when the real run would start; `failed` when it would be refused or inject nothing. */
+const dryRunOutcome = (item: PreparedExperiment, plan: DryRunPlan): ExperimentOutcome => ({
   file: item.file,
   title: item.experiment.title,
-  verdict: "skipped",
-  reason: "skipped: dry run",
+  ...(plan.refusals.length === 0
+    ? { verdict: "skipped", reason: "skipped: dry run" }
+    : { verdict: "failed", reason: `failed: dry run: ${plan.refusals.join("\n")}` }),
   issues: item.issues,
+  plan,
 });
+
+/** When any experiment is invalid, the run's result: the invalid ones, and the valid ones `skipped`. */
+export function invalidRunResult(preparation: Preparation): RunResult | undefined {
+  if (!preparation.usable) return preparation.result;
+  const prepared = preparation.experiments.filter(isPrepared);
+  if (prepared.length === preparation.experiments.length) return undefined;
+  const invalid = preparation.experiments.filter((item): item is ExperimentOutcome => !isPrepared(item));
+  return { verdict: "invalid", outcomes: [...invalid, ...prepared.map(notRunBecauseInvalid)] };
+}
 
 const notRunBecauseInvalid = (item: PreparedExperiment): ExperimentOutcome => ({
   file: item.file,
@@ -220,15 +243,23 @@ interface ExperimentRunInfo {
   recoveryWindowSeconds?: number;
 }
 
+/** Who holds this run's Leases, and the file that lists them for `cleanup`. */
+interface RunLeases {
+  holder: string;
+  file: string;
+}
+
 async function runOne(
   item: PreparedExperiment,
   journalPath: string,
   request: RunRequest,
   registry: NativeRegistry,
-  { undoFile, runId, limits, recoveryWindowSeconds }: ExperimentRunInfo,
+  run: ExperimentRunInfo,
   clusterFor: () => Promise<Cluster>,
+  leases: RunLeases,
 ): Promise<ExperimentOutcome> {
-  const { experiment, resolved, file, substituted } = item;
+  const { undoFile, runId } = run;
+  const { experiment, file, substituted } = item;
   const { reporter, options } = request;
   const secrets = request.secrets ?? new SecretRegistry();
   // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
@@ -255,17 +286,22 @@ async function runOne(
 
   if (options.dryRun) {
     reporter.info(`${file}: dry run of "${experiment.title}"`);
-    reporter.info(describePlan(substituted));
+    let clusterPlan: ClusterPlan | undefined;
     try {
       if (needsCluster) {
         await (await clusterFor()).checkConnection();
-        const plan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
-        reporter.info(plan);
+        clusterPlan = await (await clusterFor()).plan(substituted, k8sActivities, gateRequest, registry);
       }
     } catch (error) {
       return failed(error);
     }
-    return dryRunOutcome(item);
+    // Targets, reasons and activity targets may quote a secret (a token in a URL).
+    const plan = JSON.parse(
+      secrets.redact(JSON.stringify(buildPlan(substituted, clusterPlan, options))),
+    ) as DryRunPlan;
+    const title = substituted["steady-state-hypothesis"]?.title ?? "";
+    reporter.info(formatPlan(title, plan, needsCluster));
+    return dryRunOutcome(item, plan);
   }
 
   let cluster: Cluster | undefined;
@@ -276,6 +312,41 @@ async function runOne(
     return failed(error);
   }
   const undoLog = cluster?.undoLog(undoFile, runId) ?? noClusterUndoLog(undoFile, runId);
+  // Taken once the gate has passed, held through the undo (and whatever checks follow it), released last.
+  let held: HeldLeases | undefined;
+  const gate = async (on: Cluster) => {
+    const needed = await on.gate(substituted, k8sActivities, gateRequest, registry);
+    held = await on.holdLeases(needed, {
+      holder: leases.holder,
+      waitSeconds: options.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS,
+      leaseFile: leases.file,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  };
+  try {
+    return await runGated(item, journalPath, request, registry, run, undoLog, cluster, gate);
+  } finally {
+    if (held && !(await held.release())) {
+      reporter.warn(
+        `Some Leases could not be deleted; they expire on their own, or \`chaos-action cleanup --undo-file ${undoFile}\` deletes them.`,
+      );
+    }
+  }
+}
+
+async function runGated(
+  item: PreparedExperiment,
+  journalPath: string,
+  request: RunRequest,
+  registry: NativeRegistry,
+  { undoFile, runId, limits, recoveryWindowSeconds }: ExperimentRunInfo,
+  undoLog: UndoLog,
+  cluster: Cluster | undefined,
+  gate: (cluster: Cluster) => Promise<void>,
+): Promise<ExperimentOutcome> {
+  const { experiment, resolved, file } = item;
+  const { reporter, options } = request;
+  const secrets = request.secrets ?? new SecretRegistry();
   const journal = await runExperiment({
     experiment,
     file,
@@ -290,6 +361,7 @@ async function runOne(
     },
     ...limits,
     activityTimeoutSeconds: options.activityTimeoutSeconds,
+    allowNoTarget: options.allowNoTarget,
     recovery: {
       timeoutSeconds: options.recoveryTimeoutSeconds ?? DEFAULT_RECOVERY_SECONDS,
       ...(recoveryWindowSeconds === undefined ? {} : { endsWithinSeconds: recoveryWindowSeconds }),
@@ -299,7 +371,7 @@ async function runOne(
     execute: createExecutor({ registry, env: request.env }),
     undo: { registry: undoLog, replay: (replay) => undoLog.replay(replay), file: undoFile },
     services: { ...(cluster?.services ?? {}), runId },
-    gate: cluster ? () => cluster.gate(substituted, k8sActivities, gateRequest, registry) : undefined,
+    gate: cluster ? () => gate(cluster) : undefined,
     onEvent: (event) => reporter.event?.(event, file),
     version: request.version,
     commit: request.commit,
@@ -330,27 +402,6 @@ function noClusterUndoLog(file: string, runId: string) {
       throw new Error(`cannot undo '${step.description}': no cluster connection in this run`);
     },
   });
-}
-
-/** Each activity of the substituted experiment and what it acts on; the reporter redacts secrets. */
-function describePlan(experiment: Experiment): string {
-  const lines: string[] = [];
-  const hypothesis = experiment["steady-state-hypothesis"];
-  const name = (activity: Experiment["method"][number]) =>
-    "ref" in activity
-      ? `ref ${activity.ref}`
-      : `${activity.type} ${activity.name} [${activityTarget(activity)}]${activity.background ? " (background)" : ""}`;
-  if (hypothesis) {
-    lines.push(`  steady-state hypothesis "${hypothesis.title}":`);
-    for (const probe of hypothesis.probes ?? []) lines.push(`    - ${name(probe)}`);
-  }
-  lines.push("  method:");
-  for (const activity of experiment.method) lines.push(`    - ${name(activity)}`);
-  if ((experiment.rollbacks ?? []).length > 0) {
-    lines.push("  rollbacks:");
-    for (const activity of experiment.rollbacks ?? []) lines.push(`    - ${name(activity)}`);
-  }
-  return lines.join("\n");
 }
 
 /**
@@ -399,5 +450,39 @@ export async function replayPendingUndo(
     }));
   } finally {
     await cluster?.close();
+  }
+}
+
+/**
+ * Deletes the Leases a killed run still holds (listed beside its undo file); one line per Lease.
+ * A Lease another run has taken over since is left alone.
+ */
+export async function deleteLeftoverLeases(
+  undoFile: string,
+  options: {
+    cluster: ClusterRequest;
+    reporter: Reporter;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    secrets?: SecretRegistry;
+  },
+): Promise<string[]> {
+  const file = leaseFileOf(undoFile);
+  const record = await readLeaseFile(file);
+  if (!record) return [];
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(environmentSecrets(options.env));
+  const cluster = await createCluster(options.cluster, {
+    env: options.env,
+    reporter: redactingReporter(options.reporter, secrets),
+    cwd: options.cwd,
+    onCredentials: (values) => secrets.add(values),
+  });
+  try {
+    const lines = await cluster.deleteLeftoverLeases(record);
+    await removeLeaseFile(file);
+    return lines;
+  } finally {
+    await cluster.close();
   }
 }

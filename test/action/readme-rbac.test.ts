@@ -1,13 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${name}" is Chaos Toolkit's placeholder syntax.
 // The README's least-privilege RBAC for `cluster: existing`: it must grant everything the seed
-// experiment's activities need (the preflight would refuse the run otherwise), and nothing more.
+// experiment's activities and its Lease need (the preflight would refuse the run otherwise), and
+// nothing more.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { Experiment } from "../../src/experiment/format.ts";
 import { chaosk8sSource } from "../../src/kubernetes/catalog.ts";
-import { type PermissionNeed, permissionsFor } from "../../src/kubernetes/preflight.ts";
+import { leaseNamespaces, leasesFor } from "../../src/kubernetes/lease-scope.ts";
+import { leasePermissions, type PermissionNeed, permissionsFor } from "../../src/kubernetes/preflight.ts";
 import { kubernetesActivities } from "../../src/kubernetes/scope.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -32,13 +34,17 @@ function readmeRbac(): RbacObject[] {
   return parseAllDocuments(yaml).map((document) => document.toJS() as RbacObject);
 }
 
-/** The seed experiment with its namespace set to the Role's. */
+/** The seed experiment with its namespace set to the Role's: its activities and its Lease. */
 function seedNeeds(namespace: string): PermissionNeed[] {
   const text = readFileSync(join(root, "experiments", "terminate-pod.yaml"), "utf8")
     .replaceAll("${namespace}", namespace)
     .replaceAll("${selector}", "app=web");
   const activities = kubernetesActivities(parse(text) as Experiment);
-  return permissionsFor(activities, chaosk8sSource.signatures);
+  const leases = leasesFor(activities, [], chaosk8sSource.signatures);
+  return [
+    ...permissionsFor(activities, chaosk8sSource.signatures),
+    ...leasePermissions(leaseNamespaces(leases)),
+  ];
 }
 
 const grants = (rule: Rule, need: PermissionNeed) =>

@@ -93,13 +93,13 @@ describe("wrong connection settings exit 2", () => {
     [
       "KUBERNETES_HOST with a space",
       [],
-      { KUBERNETES_HOST: "https://10.0.0.1 :6443", KUBERNETES_API_KEY: "t" },
+      { KUBERNETES_HOST: "https://10.0.0.1 :6443", KUBERNETES_API_KEY: "bad-connections-token" },
       /KUBERNETES_HOST contains a space/,
     ],
     [
       "a port fetch refuses",
       [],
-      { KUBERNETES_HOST: "https://127.0.0.1:6000", KUBERNETES_API_KEY: "t" },
+      { KUBERNETES_HOST: "https://127.0.0.1:6000", KUBERNETES_API_KEY: "bad-connections-token" },
       /KUBERNETES_HOST uses port 6000, which HTTP clients refuse/,
     ],
     [
@@ -124,7 +124,7 @@ describe("a cluster that misbehaves exits 1", () => {
     const port = await closedPort();
     const { code, text } = await run([], {
       KUBERNETES_HOST: `https://127.0.0.1:${port}`,
-      KUBERNETES_API_KEY: "t",
+      KUBERNETES_API_KEY: "bad-connections-token",
     });
     expect(text).toMatch(/Cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:\d+/);
     expect(code).toBe(1);

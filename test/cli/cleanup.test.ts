@@ -67,11 +67,15 @@ it("replays the undo a killed run left behind", async () => {
   run.child.kill("SIGKILL");
   await run.exit;
   expect(JSON.parse(await readFile(undoFile, "utf8")).entries).toMatchObject([{ state: "pending" }]);
+  // The killed run still holds its Lease: another run would wait for it (until it expired).
+  expect(sim.get("Lease", "default", "chaos-action")).toBeDefined();
 
   const cleanup = cli(["cleanup", "--undo-file", undoFile, "--kubeconfig", "kubeconfig"]);
   expect(await cleanup.exit).toBe(0);
   expect(cleanup.output()).toContain("scale");
   expect(replicas()).toBe(3);
+  expect(cleanup.output()).toContain("Deleted Lease default/chaos-action");
+  expect(sim.get("Lease", "default", "chaos-action")).toBeUndefined();
 
   const again = cli(["cleanup", "--undo-file", undoFile, "--kubeconfig", "kubeconfig"]);
   expect(await again.exit).toBe(0);

@@ -31,6 +31,7 @@ describe("parseCommandLine", () => {
       "--rollback-strategy",
       "always",
       "--dry-run",
+      "--allow-no-target",
       "--cluster",
       "sim",
       "--sim-manifests",
@@ -43,6 +44,8 @@ describe("parseCommandLine", () => {
       "90",
       "--activity-timeout",
       "20",
+      "--lease-wait",
+      "45s",
     ]);
     expect(command).toEqual({
       command: "run",
@@ -56,11 +59,13 @@ describe("parseCommandLine", () => {
         failFast: true,
         rollbackStrategy: "always",
         dryRun: true,
+        allowNoTarget: true,
         timeoutSeconds: 90,
         activityTimeoutSeconds: 20,
         namespaces: ["web", "api"],
         maxAffected: { kind: "percent", value: 50 },
         undoFile: undefined,
+        leaseWaitSeconds: 45,
       },
       cluster: {
         mode: "sim",
@@ -124,6 +129,10 @@ describe("parseCommandLine", () => {
     [["run", "--sim-latency", "5"], "--sim-latency only applies with --cluster sim"],
     [["run", "--cluster", "sim", "--sim-deny", "delete"], "--sim-deny expects VERB:RESOURCE"],
     [["run", "--cluster", "sim", "--sim-fault", "200"], "--sim-fault expects STATUS[:METHOD[:PATH]]"],
+    [
+      ["run", "--cluster", "sim", "--sim-fault", "500:GET:("],
+      "--sim-fault expects a PATH that is a regular expression (Invalid regular expression: /(/: Unterminated group), got '500:GET:('",
+    ],
     [["run", "--cluster", "sim", "--sim-latency", "soon"], "--sim-latency expects a number of milliseconds"],
     [["run", "--bogus"], "Unknown option '--bogus'"],
     [["explode"], "unknown command 'explode'"],

@@ -326,6 +326,17 @@ describe("a bad flag exits 2 before any cluster is started or contacted", () => 
     expect(elapsed).toBeLessThan(500);
   });
 
+  it("--sim-fault with a pattern that is no regular expression: exit 2 at once, no simulated cluster", async () => {
+    const { value, err } = io();
+    const started = performance.now();
+    const code = await main(["run", seed, "--cluster", "sim", "--sim-fault", "500:GET:(unclosed"], value);
+    expect(code).toBe(2);
+    const text = err.join("\n");
+    expect(text).toContain("error: --sim-fault expects a PATH that is a regular expression");
+    expect(text).not.toContain("Started the simulated cluster");
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it("lists every bad flag, and no connection reaches the API server", async () => {
     // An API server stand-in that counts connections: the control run below proves it would see one.
     let connections = 0;

@@ -3,15 +3,15 @@
 // After each case the cluster must be as before (after `cleanup` where the run was killed), and the
 // exit status and journal must tell the truth.
 //
-// Categories in `knownFailing` still fail, as issue 8 describes: two runs on the same objects corrupt
-// each other (concurrent-runs). When a fix makes one pass, its `it.fails` turns red: remove the
-// category from the list.
+// Categories in `knownFailing` still fail, as issue 8 describes. When a fix makes one pass, its
+// `it.fails` turns red: remove the category from the list. (concurrent-runs passes since runs hold
+// Leases on their targets.)
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Category, categories, generateCases, sampleCases } from "./cases.ts";
 import type { CaseResult } from "./run-case.ts";
 import { runSuite } from "./suite.ts";
 
-const knownFailing: Category[] = ["concurrent-runs"];
+const knownFailing: Category[] = [];
 
 const sample = sampleCases(generateCases());
 let results: CaseResult[] = [];

@@ -204,6 +204,13 @@ describe("comment keys", () => {
     expect(commentKey({})).toBe("default");
   });
 
+  it("include the step, so two gating steps in one job keep their own comments", () => {
+    expect(commentKey({ workflow: "deploy", job: "gate", step: "canary" })).toBe("deploy/gate/canary");
+    expect(
+      commentKey({ workflow: "deploy", job: "gate", step: "__acme_chaos-action_2", commentKey: "eu-1" }),
+    ).toBe("deploy/gate/__acme_chaos-action_2/eu-1");
+  });
+
   it("cannot close the HTML comment they live in", () => {
     expect(commentMarker("a-->b")).toBe("<!-- chaos-action:a-b -->");
   });

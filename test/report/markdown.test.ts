@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { redact } from "../../src/experiment/redact.ts";
+import { COMMENT_LIMIT, capReport } from "../../src/report/budget.ts";
 import {
-  COMMENT_LIMIT,
-  capReport,
   formatDuration,
   formatTolerance,
   renderReport,
@@ -143,6 +142,29 @@ describe("renderReport", () => {
     );
     expect(report).not.toContain("s3cr3t-value");
     expect(report).toContain("kill-with-token-***");
+  });
+
+  it("masks secrets before escaping, clipping or charting could change them", () => {
+    const secret = "tok_en*with|marks:1";
+    const source = journal("single-replica-deviated");
+    source.run[0]!.activity.name = `kill ${secret}`;
+    source.run[0]!.status = "failed";
+    source.run[0]!.exception = [`refused with ${secret}`];
+    source.steady_states.after!.probes[0]!.activity.name = `probe-${secret}`;
+    const report = renderReport(
+      {
+        verdict: "deviated",
+        outcomes: [
+          { ...outcomeOf("single-replica-deviated"), title: `${"t".repeat(195)}${secret}`, journal: source },
+        ],
+      },
+      { secrets: [secret] },
+    );
+    for (const fragment of ["tok_en", "tok\\_en", "with|marks", "with\\|marks", "marks 1", "tok"]) {
+      expect(report).not.toContain(fragment);
+    }
+    expect(report).toContain("kill \\*\\*\\*");
+    expect(report).toContain("    ⚠ kill *** :crit, ");
   });
 
   it("escapes what would break the markdown: pipes in cells, HTML in titles", () => {

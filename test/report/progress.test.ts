@@ -20,9 +20,9 @@ describe("the recovery check's progress line", () => {
       formatRunEvent({
         type: "recovery-finished",
         checked: false,
-        reason: "recovery not checked: the recovery timeout is 0",
+        reason: "the recovery timeout is 0",
         checks: 0,
       }),
-    ).toBe("  recovery - recovery not checked: the recovery timeout is 0");
+    ).toBe("  recovery - not checked: the recovery timeout is 0");
   });
 });

@@ -7,7 +7,6 @@ import {
   checkBoolean,
   checkChoice,
   checkDuration,
-  checkDurationOrOff,
   checkMaxAffected,
   checkVar,
   type OptionSurface,
@@ -107,6 +106,24 @@ describe("parseRunOptions", () => {
       problems: [],
     });
     expect(runOptions()).toMatchObject({ targets: ["experiments/"], failFast: false, dryRun: false });
+  });
+
+  it("reads the Lease wait as a duration that may be 0, 120 s when not given", () => {
+    const wait = (leaseWait?: string) => parseRunOptions({ leaseWait }, plain);
+    expect(wait().options.leaseWaitSeconds).toBe(120);
+    expect(wait("0").options.leaseWaitSeconds).toBe(0);
+    expect(wait("2m").options.leaseWaitSeconds).toBe(120);
+    expect(wait("30").options.leaseWaitSeconds).toBe(30);
+    expect(wait("-1").problems).toEqual([
+      "leaseWait|-1|a non-negative number of seconds (or a duration such as 90s or 5m)",
+    ]);
+    expect(() => parseCommandLine(["run", "--lease-wait", "soon"])).toThrow(
+      "--lease-wait expects a non-negative number of seconds (or a duration such as 90s or 5m), got 'soon'",
+    );
+    expect((parseCommandLine(["run", "--lease-wait", "0"]) as RunCommand).options.leaseWaitSeconds).toBe(0);
+    expect(() => parseActionInputs(raw({ "lease-wait": "soon" }))).toThrow(
+      'lease-wait: "soon" is not a non-negative',
+    );
   });
 
   it("types every option: strategies as enums, max-affected parsed, durations in seconds", () => {
@@ -268,23 +285,10 @@ describe("the CLI and the action feed the same parser", () => {
     expect(parseActionInputs(raw({ "recovery-timeout": "45" })).options.recoveryTimeoutSeconds).toBe(45);
     expect(parseActionInputs(raw()).options.recoveryTimeoutSeconds).toBeUndefined();
     expect(problemsOf(() => parseCommandLine(["run", "--recovery-timeout=-1"]))).toEqual([
-      "--recovery-timeout expects a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off, got '-1'",
+      "--recovery-timeout expects a non-negative number of seconds (or a duration such as 90s or 5m), got '-1'",
     ]);
     expect(problemsOf(() => parseActionInputs(raw({ "recovery-timeout": "never" })))).toEqual([
-      'recovery-timeout: "never" is not a number of seconds (or a duration such as 90s or 5m), or 0 to turn it off',
+      'recovery-timeout: "never" is not a non-negative number of seconds (or a duration such as 90s or 5m)',
     ]);
-  });
-});
-
-describe("checkDurationOrOff", () => {
-  it("is checkDuration that also takes 0", () => {
-    expect(["0", "0s", "0.0", "90", "1.5m"].map((text) => checkDurationOrOff(text))).toEqual([
-      { ok: true, value: 0 },
-      { ok: true, value: 0 },
-      { ok: true, value: 0 },
-      { ok: true, value: 90 },
-      { ok: true, value: 90 },
-    ]);
-    for (const bad of ["", "-1", "soon", "5 d"]) expect(checkDurationOrOff(bad).ok).toBe(false);
   });
 });

@@ -224,6 +224,7 @@ describe("secrets planted everywhere stay out of every output", () => {
       varFiles: [],
       failFast: false,
       dryRun: false,
+      allowNoTarget: false,
       journalPath: join(dir, "journals-pipeline/"),
     };
     const result = await runExperiments({

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import { describeValue, shapeProblems } from "../shape-messages.ts";
 import type { Checker, Where } from "./checker.ts";
 import { checkControls } from "./controls.ts";
@@ -56,6 +57,7 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
       background: "activity background must be a boolean",
     },
     nullKept: ["background"],
+    extraKnown: [format.ACTIVITY_SETTINGS_KEY],
     fields: {
       type: (v, p) => checkActivityType(c, v, p, where),
       provider: (v, p) => checkProvider(c, v, p, { name: name ?? "(unnamed)", type: value.type, where }),
@@ -79,10 +81,34 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
         c.warn(p, "`secrets` belongs on the provider (Chaos Toolkit ignores it on the activity)"),
     },
   });
+  const settings = value[format.ACTIVITY_SETTINGS_KEY];
+  if (settings !== undefined && settings !== null) {
+    checkSettings(c, settings, [...path, format.ACTIVITY_SETTINGS_KEY], value.type);
+  }
   if (name !== undefined && (where === "method" || where === "hypothesis")) {
     const target = where === "method" ? c.definitions : c.hypothesisDefinitions;
     target.set(name, { name, type: value.type });
   }
+}
+
+/** `chaos_action: {allow_no_target: true}`: our own settings, which Chaos Toolkit ignores. */
+function checkSettings(c: Checker, value: unknown, path: PathSegment[], type: unknown): void {
+  c.object(
+    value,
+    format.ActivitySettings,
+    path,
+    `chaos-action's settings (${format.ACTIVITY_SETTINGS_KEY})`,
+    {
+      fields: {
+        allow_no_target: (v, p) => {
+          if (typeof v !== "boolean")
+            c.error(p, `allow_no_target must be true or false, got ${describeValue(v)}`);
+          else if (type !== "action")
+            c.warn(p, "allow_no_target only applies to actions; it is ignored here");
+        },
+      },
+    },
+  );
 }
 
 function checkActivityType(c: Checker, value: unknown, path: PathSegment[], where: Where): void {
@@ -92,7 +118,7 @@ function checkActivityType(c: Checker, value: unknown, path: PathSegment[], wher
     const role = where === "hypothesis" ? "a steady-state hypothesis" : "a tolerance";
     c.warn(path, `${role} should only run probes, and this is an action: it runs on every check`);
   } else if (typeof value === "string" && value !== "") {
-    c.error(path, `'${value}' is not a supported activity type (expected probe or action)`);
+    c.error(path, `${quote(value)} is not a supported activity type (expected probe or action)`);
   } else {
     c.error(path, `an activity must have a type (probe or action), got ${describeValue(value)}`);
   }

@@ -9,7 +9,9 @@
 import type { z } from "zod";
 import { isRecord } from "../../common/record.ts";
 import { type Issue, makeIssue, type Position, type Severity } from "../errors.ts";
+import { MAX_ISSUES } from "../limits.ts";
 import type { DocPath, PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import type { Environment } from "../resolve.ts";
 import { describeValue, shapeProblems } from "../shape-messages.ts";
 import type { NativeSignature } from "../signature.ts";
@@ -75,7 +77,9 @@ export interface ActivityInfo {
 }
 
 export class Checker {
+  /** The first MAX_ISSUES problems found; the rest are only counted in `omitted`. */
   readonly issues: Issue[] = [];
+  readonly omitted: Record<Severity, number> = { error: 0, warning: 0 };
   readonly definitions = new Map<string, Definition>();
   readonly hypothesisDefinitions = new Map<string, Definition>();
   readonly references: Reference[] = [];
@@ -100,6 +104,10 @@ export class Checker {
   }
 
   report(severity: Severity, path: PathSegment[], message: string) {
+    if (this.issues.length >= MAX_ISSUES) {
+      this.omitted[severity]++;
+      return;
+    }
     const position = this.input.locate?.(path) ?? { line: 1, column: 1 };
     this.issues.push(makeIssue(severity, this.options.file, position, path, message));
   }
@@ -160,11 +168,13 @@ export class Checker {
 }
 
 function unknownKeyMessage(key: string, known: readonly string[], what: string): string {
-  const close = known.find(
-    (candidate) => editDistance(candidate, key) <= Math.max(1, Math.floor(key.length / 4)),
-  );
+  // Long keys are no typo of a short one; the bound keeps the distance cheap.
+  const close =
+    key.length > 64
+      ? undefined
+      : known.find((candidate) => editDistance(candidate, key) <= Math.max(1, Math.floor(key.length / 4)));
   const hint = close ? `; did you mean '${close}'?` : "";
-  return `unknown key '${key}' in ${what} is ignored${hint}`;
+  return `unknown key ${quote(key)} in ${what} is ignored${hint}`;
 }
 
 function editDistance(a: string, b: string): number {

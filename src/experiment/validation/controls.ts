@@ -4,6 +4,7 @@
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
+import { quote, quoteList } from "../quote.ts";
 import { describeValue } from "../shape-messages.ts";
 import type { Checker } from "./checker.ts";
 
@@ -19,15 +20,15 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
     const ok = c.object(control, format.Control, here, "a control", {
       missing: {
         name: "A control must have a `name` property",
-        provider: `Control '${name}' must have a \`provider\` property`,
+        provider: `Control ${quote(name)} must have a \`provider\` property`,
       },
-      invalid: { scope: `Control '${name}' scope property must be 'before' or 'after' only` },
+      invalid: { scope: `Control ${quote(name)} scope property must be 'before' or 'after' only` },
       extraKnown: ["ref"],
       lenient: ["automatic"],
       fields: {
         provider: (v, p) => {
           c.object(v, format.Control.shape.provider, p, "a control provider", {
-            missing: { module: `Control '${name}' must have a module path` },
+            missing: { module: `Control ${quote(name)} must have a module path` },
             invalid: { type: "controls are Python modules" },
             extraKnown: ["secrets"],
             // Chaos Toolkit only checks python controls, and chaos-action does not run any.
@@ -44,6 +45,6 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
     else if (path.length === 1 && typeof control.name === "string") c.controlNames.push(control.name);
   });
   if (names.length > 0) {
-    c.warn(path, `controls are not run by chaos-action; ignoring ${names.map((n) => `'${n}'`).join(", ")}`);
+    c.warn(path, `controls are not run by chaos-action; ignoring ${quoteList(names)}`);
   }
 }

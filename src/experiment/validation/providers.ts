@@ -4,6 +4,7 @@
 import { isRecord } from "../../common/record.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import { describeValue, shapeProblems } from "../shape-messages.ts";
 import type { ActivityInfo, Checker } from "./checker.ts";
 import { checkPythonCall } from "./python-call.ts";
@@ -21,7 +22,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
     return;
   }
   if (typeof type !== "string" || !providerTypes.includes(type)) {
-    const shown = typeof type === "string" ? `'${type}'` : describeValue(type);
+    const shown = typeof type === "string" ? quote(type) : describeValue(type);
     c.error([...path, "type"], `unknown provider type ${shown} (expected python, process or http)`);
     return;
   }
@@ -43,7 +44,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
       if (c.options.findExecutable(value.path) === undefined) {
         c.error(
           [...path, "path"],
-          `path '${value.path}' cannot be found, in activity '${activity.name}' (no executable of that name on PATH)`,
+          `path ${quote(value.path)} cannot be found, in activity ${quote(activity.name)} (no executable of that name on PATH)`,
         );
       }
     }
@@ -72,7 +73,10 @@ function checkProviderSecrets(c: Checker, value: unknown, path: PathSegment[]): 
   if (!Array.isArray(value)) return;
   value.forEach((scope, index) => {
     if (typeof scope === "string" && !c.secretScopes.has(scope)) {
-      c.warn([...path, index], `secret scope '${scope}' is not declared in the experiment's \`secrets\``);
+      c.warn(
+        [...path, index],
+        `secret scope ${quote(scope)} is not declared in the experiment's \`secrets\``,
+      );
     }
   });
 }

@@ -3,6 +3,7 @@
 // time is the providers' own, in providers/python.ts.)
 import { isRecord } from "../../common/record.ts";
 import type { PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import { describeValue } from "../shape-messages.ts";
 import type { NativeParam, ParamType } from "../signature.ts";
 import { isWholePlaceholder } from "../substitute.ts";
@@ -25,7 +26,7 @@ export function checkPythonCall(
         : `supported modules: ${supported.join(", ")}`;
     c.error(
       [...path, "module"],
-      `could not find Python module '${module}' in activity '${activity.name}': chaos-action runs python providers natively; ${list}`,
+      `could not find Python module ${quote(module)} in activity ${quote(activity.name)}: chaos-action runs python providers natively; ${list}`,
     );
     return;
   }
@@ -34,7 +35,7 @@ export function checkPythonCall(
     const kind = activity.type === "action" ? "action" : "probe";
     c.error(
       [...path, "func"],
-      `The python module '${module}' does not expose a function called '${func}' in ${kind} '${activity.name}'; supported functions of ${module}: ${[...funcs.keys()].sort().join(", ")}`,
+      `The python module ${quote(module)} does not expose a function called ${quote(func)} in ${kind} ${quote(activity.name)}; supported functions of ${module}: ${[...funcs.keys()].sort().join(", ")}`,
     );
     return;
   }
@@ -48,7 +49,7 @@ export function checkPythonCall(
     if (isRequired(param) && !given) {
       c.error(
         isRecord(provider.arguments) ? argsPath : path,
-        `required argument '${param.name}' is missing from activity '${activity.name}' (${module}.${func})`,
+        `required argument ${quote(param.name)} is missing from activity ${quote(activity.name)} (${module}.${func})`,
       );
     }
   }
@@ -58,12 +59,12 @@ export function checkPythonCall(
       const takes = signature.params.map((p) => p.name).join(", ") || "no arguments";
       c.error(
         [...argsPath, name],
-        `argument '${name}' is not part of the function signature in activity '${activity.name}' (${module}.${func} takes: ${takes})`,
+        `argument ${quote(name)} is not part of the function signature in activity ${quote(activity.name)} (${module}.${func} takes: ${takes})`,
       );
     } else if (!fitsParam(param, value)) {
       c.error(
         [...argsPath, name],
-        `argument '${name}' of ${module}.${func} expects ${paramTypeName(param.type)}, got ${describeValue(value)}`,
+        `argument ${quote(name)} of ${module}.${func} expects ${paramTypeName(param.type)}, got ${describeValue(value)}`,
       );
     }
   }

@@ -1,6 +1,7 @@
 // What can only be checked once the whole experiment has been walked: refs to activities and to
 // controls, and `${name}` placeholders that no configuration or secret defines.
 import { definedNames, undefinedPlaceholders } from "../placeholders.ts";
+import { quote, quoteList } from "../quote.ts";
 import { listWords } from "../shape-messages.ts";
 import type { Checker } from "./checker.ts";
 
@@ -11,12 +12,12 @@ export function checkActivityReferences(c: Checker): void {
     const target = known.get(ref);
     if (!target) {
       const names = [...known.keys()];
-      const hint = names.length > 0 ? ` (known activities: ${names.map((n) => `'${n}'`).join(", ")})` : "";
-      c.error(path, `referenced activity '${ref}' could not be found in the experiment${hint}`);
+      const hint = names.length > 0 ? ` (known activities: ${quoteList(names)})` : "";
+      c.error(path, `referenced activity ${quote(ref)} could not be found in the experiment${hint}`);
     } else if (where === "hypothesis" && target.type === "action") {
       c.warn(
         path,
-        `a steady-state hypothesis should only run probes, but '${ref}' is an action: it runs on every check`,
+        `a steady-state hypothesis should only run probes, but ${quote(ref)} is an action: it runs on every check`,
       );
     }
   }
@@ -25,7 +26,10 @@ export function checkActivityReferences(c: Checker): void {
 export function checkControlReferences(c: Checker): void {
   for (const { ref, path } of c.controlRefs) {
     if (!c.controlNames.includes(ref)) {
-      c.error(path, `Control reference '${ref}' declaration cannot be found among the experiment's controls`);
+      c.error(
+        path,
+        `Control reference ${quote(ref)} declaration cannot be found among the experiment's controls`,
+      );
     }
   }
 }

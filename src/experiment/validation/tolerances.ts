@@ -8,6 +8,7 @@ import { parseJsonPath } from "../../python/jsonpath-parse.ts";
 import { compilePythonRegex } from "../../python/regex.ts";
 import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
+import { quote } from "../quote.ts";
 import { describeValue, listWords } from "../shape-messages.ts";
 import type { Checker } from "./checker.ts";
 
@@ -47,7 +48,7 @@ export function checkTolerance(c: Checker, value: unknown, path: PathSegment[]):
     });
   } else {
     const shown =
-      typeof type === "string" ? `'${type}'` : type === undefined ? "(none)" : describeValue(type);
+      typeof type === "string" ? quote(type) : type === undefined ? "(none)" : describeValue(type);
     c.error(
       [...path, "type"],
       `hypothesis probe tolerance type ${shown} is unsupported (expected ${listWords(toleranceTypes)})`,

@@ -24,7 +24,7 @@ import {
   readObject,
   replaceObject,
 } from "./object-access.ts";
-import { created, createdName, named, type TargetSet, targetSet } from "./target-set.ts";
+import { created, createdName, existing, type TargetSet, targetSet } from "./target-set.ts";
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
 
 const ACTIONS = "chaosk8s.crd.actions";
@@ -216,6 +216,8 @@ const gvp = [required("group", "string"), required("version", "string"), require
 const body = [optional("resource", "object"), optional("resource_as_yaml_file", "string")];
 const custom = (verbs: string) => perm(verbs, "{plural}", "{group}");
 const plural = (args: Args) => reqString(args, "plural");
+/** Targets of custom objects are named by their plural, as the guard and the dry run print them. */
+const targetKind = (args: Args): KindInfo => ({ ...kindOf(args), kind: plural(args) });
 
 export const apply_from_json = chaosk8sFunction({
   module: ACTIONS,
@@ -224,6 +226,7 @@ export const apply_from_json = chaosk8sFunction({
   summary: "Create the custom object given as a JSON string (deleted again by the undo).",
   params: [optional("resource", "string")],
   permissions: [],
+  fault: null,
   run: (args, ctx) => applyFrom(args, ctx, "json"),
   targets: (args) => appliedTarget(args, "json"),
 });
@@ -235,6 +238,7 @@ export const apply_from_yaml = chaosk8sFunction({
   summary: "Create the custom object given as a YAML string (deleted again by the undo).",
   params: [optional("resource", "string")],
   permissions: [],
+  fault: null,
   run: (args, ctx) => applyFrom(args, ctx, "yaml"),
   targets: (args) => appliedTarget(args, "yaml"),
 });
@@ -248,6 +252,7 @@ export const create_custom_object = chaosk8sFunction({
   params: [...gvp, Param.ns, ...body],
   // `get`: an existing object (409) is read and returned as is.
   permissions: custom("create,get,delete"),
+  fault: null,
   run: (args, ctx) => create(args, ctx, true, "create_custom_object"),
   targets: async (args) => created(plural(args), args, optObject(args, "resource")),
 });
@@ -259,8 +264,9 @@ export const delete_custom_object = chaosk8sFunction({
   summary: "Delete a namespaced custom object (recreated by the undo).",
   params: [...gvp, Param.name, Param.ns],
   permissions: custom("get,delete,create"),
+  fault: { reaches: "custom object" },
   run: (args, ctx) => remove(args, ctx, true, "delete_custom_object"),
-  targets: async (args) => named(plural(args), args),
+  targets: (args, kc) => existing(kc, targetKind(args), args),
 });
 
 export const create_cluster_custom_object = chaosk8sFunction({
@@ -271,6 +277,7 @@ export const create_cluster_custom_object = chaosk8sFunction({
   params: [...gvp, ...body],
   // `get`: an existing object (409) is read and returned as is.
   permissions: custom("create,get,delete"),
+  fault: null,
   run: (args, ctx) => create(args, ctx, false, "create_cluster_custom_object"),
   targets: async (args) =>
     targetSet([{ kind: plural(args), name: createdName(args, optObject(args, "resource")) }], 1),
@@ -283,8 +290,9 @@ export const delete_cluster_custom_object = chaosk8sFunction({
   summary: "Delete a cluster-scoped custom object (recreated by the undo).",
   params: [...gvp, Param.name],
   permissions: custom("get,delete,create"),
+  fault: { reaches: "custom object" },
   run: (args, ctx) => remove(args, ctx, false, "delete_cluster_custom_object"),
-  targets: async (args) => named(plural(args), args, undefined, false),
+  targets: (args, kc) => existing(kc, targetKind(args), args, undefined, false),
 });
 
 /** patch_ and replace_ (custom_object, cluster_custom_object): the undo restores the previous content. */
@@ -307,8 +315,9 @@ function change(verb: "patch" | "replace", namespaced: boolean): Chaosk8sFunctio
     ],
     // replace: `patch` adds the run annotation after the replacement.
     permissions: custom(verb === "patch" ? "get,patch,update" : "get,update,patch"),
+    fault: { reaches: "custom object" },
     run: (args, ctx) => (verb === "patch" ? patch : replace)(args, ctx, namespaced, name),
-    targets: async (args) => named(plural(args), args, undefined, namespaced),
+    targets: (args, kc) => existing(kc, targetKind(args), args, undefined, namespaced),
   });
 }
 

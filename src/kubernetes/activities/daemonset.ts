@@ -5,7 +5,7 @@ import { chaosk8sFunction, Param, perm, required } from "./chaosk8s-function.ts"
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, patchObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing } from "./target-set.ts";
 import { changeTracked, createTracked } from "./tracked-changes.ts";
 import { awaitReadiness, count, deleteSelected, deletionTargets, nameField, statusOf } from "./workloads.ts";
 
@@ -95,6 +95,7 @@ export const create_daemon_set = chaosk8sFunction({
   summary: "Create a DaemonSet from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "daemonsets", apps),
+  fault: null,
   run: createDaemonSet,
   targets: async (args) => created("DaemonSet", args),
 });
@@ -106,6 +107,7 @@ export const delete_daemon_set = chaosk8sFunction({
   summary: "Delete DaemonSets by name or label selector (recreated by the undo).",
   params: [Param.optionalName, Param.ns, Param.labelSelector],
   permissions: perm("list,delete,create", "daemonsets", apps),
+  fault: { reaches: "daemon set" },
   run: deleteDaemonSet,
   targets: (args, kc) => deletionTargets(kc, args, Kinds.DaemonSet),
 });
@@ -117,8 +119,9 @@ export const update_daemon_set = chaosk8sFunction({
   summary: "Patch a DaemonSet (its previous spec is restored by the undo).",
   params: [Param.name, required("spec", "object"), Param.ns],
   permissions: perm("get,patch,update", "daemonsets", apps),
+  fault: { reaches: "daemon set" },
   run: updateDaemonSet,
-  targets: async (args) => named("DaemonSet", args),
+  targets: (args, kc) => existing(kc, Kinds.DaemonSet, args),
 });
 
 const probeParams = [Param.name, Param.ns, Param.labelSelector];

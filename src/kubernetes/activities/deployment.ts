@@ -7,7 +7,7 @@ import { chaosk8sFunction, optional, Param, perm, required } from "./chaosk8s-fu
 import { kubeConfigOf, RUN_ANNOTATION, recordTouch, runIdOf } from "./cluster-context.ts";
 import { Kinds, listObjects, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing } from "./target-set.ts";
 import { createTracked, scaleTracked, touched } from "./tracked-changes.ts";
 import {
   awaitReadiness,
@@ -168,6 +168,7 @@ export const create_deployment = chaosk8sFunction({
   summary: "Create a Deployment from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "deployments", apps),
+  fault: null,
   run: createDeployment,
   targets: async (args) => created("Deployment", args),
 });
@@ -179,6 +180,7 @@ export const delete_deployment = chaosk8sFunction({
   summary: "Delete Deployments by name or label selector (recreated by the undo).",
   params: [Param.optionalName, Param.ns, Param.labelSelector],
   permissions: perm("list,delete,create", "deployments", apps),
+  fault: { reaches: "deployment" },
   run: deleteDeployment,
   targets: (args, kc) => deletionTargets(kc, args, Kinds.Deployment),
 });
@@ -190,8 +192,9 @@ export const scale_deployment = chaosk8sFunction({
   summary: "Set a Deployment's replicas (restored by the undo).",
   params: [Param.name, required("replicas", "integer"), Param.ns],
   permissions: perm("get,patch", "deployments", apps),
+  fault: { reaches: "deployment" },
   run: scaleDeployment,
-  targets: async (args) => named("Deployment", args),
+  targets: (args, kc) => existing(kc, Kinds.Deployment, args),
 });
 
 export const rollout_deployment = chaosk8sFunction({
@@ -201,8 +204,9 @@ export const rollout_deployment = chaosk8sFunction({
   summary: "Restart a Deployment's pods like `kubectl rollout restart`.",
   params: [Param.optionalName, Param.ns],
   permissions: perm("patch", "deployments", apps),
+  fault: { reaches: "deployment" },
   run: rolloutDeployment,
-  targets: async (args) => named("Deployment", args),
+  targets: (args, kc) => existing(kc, Kinds.Deployment, args),
 });
 
 export const deployment_available_and_healthy = chaosk8sFunction({

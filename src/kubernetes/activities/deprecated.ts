@@ -33,7 +33,7 @@ import { delete_replica_set } from "./replicaset.ts";
 import { secret_exists } from "./secret.ts";
 import { formatNameTemplate } from "./selection.ts";
 import { delete_service, service_is_initialized } from "./service.ts";
-import { created, named, unionOf } from "./target-set.ts";
+import { created, existing, unionOf } from "./target-set.ts";
 import { deletionTargets } from "./workloads.ts";
 
 const PROBES = "chaosk8s.probes";
@@ -128,6 +128,7 @@ export const start_microservice = chaosk8sFunction({
   summary: "Deprecated: create_deployment.",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "deployments", apps),
+  fault: null,
   run: (args, ctx) => create_deployment.run(pick(args, "spec_path", "ns"), ctx),
   targets: async (args) => created("Deployment", args),
 });
@@ -139,8 +140,9 @@ export const remove_service_endpoint = chaosk8sFunction({
   summary: "Deprecated: delete_service.",
   params: [Param.name, Param.ns],
   permissions: perm("get,delete,create", "services"),
+  fault: { reaches: "service" },
   run: (args, ctx) => delete_service.run(pick(args, "name", "ns"), ctx),
-  targets: async (args) => named("Service", args),
+  targets: (args, kc) => existing(kc, Kinds.Service, args),
 });
 
 export const scale_microservice = chaosk8sFunction({
@@ -150,8 +152,9 @@ export const scale_microservice = chaosk8sFunction({
   summary: "Deprecated: scale_deployment.",
   params: [Param.name, required("replicas", "integer"), Param.ns],
   permissions: perm("get,patch", "deployments", apps),
+  fault: { reaches: "deployment" },
   run: (args, ctx) => scale_deployment.run(pick(args, "name", "replicas", "ns"), ctx),
-  targets: async (args) => named("Deployment", args),
+  targets: (args, kc) => existing(kc, Kinds.Deployment, args),
 });
 
 export const kill_microservice = chaosk8sFunction({
@@ -165,6 +168,7 @@ export const kill_microservice = chaosk8sFunction({
     ...perm("list,delete,create", "replicasets", apps),
     ...perm("list,delete", "pods"),
   ],
+  fault: { reaches: "deployment, replica set or pod" },
   run: async (args, ctx) => {
     const target = { ...pick(args, "name", "ns"), label_selector: filledSelector(args) };
     await delete_deployment.run(target, ctx);

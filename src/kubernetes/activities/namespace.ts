@@ -7,7 +7,7 @@ import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts"
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { createdName, targetSet } from "./target-set.ts";
+import { createdName, existing, targetSet } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField } from "./workloads.ts";
 
@@ -51,6 +51,7 @@ export const create_namespace = chaosk8sFunction({
   summary: "Create a namespace by name or from a file (deleted again by the undo).",
   params: [Param.optionalName, optional("spec_path", "string")],
   permissions: perm("create,delete", "namespaces"),
+  fault: null,
   run: createNamespace,
   targets: async (args) => namespaceTarget(optString(args, "name") ?? createdName(args)),
 });
@@ -62,8 +63,9 @@ export const delete_namespace = chaosk8sFunction({
   summary: "Delete a namespace and everything in it. Cannot be undone.",
   params: [Param.name],
   permissions: perm("get,delete", "namespaces"),
+  fault: { reaches: "namespace" },
   run: deleteNamespace,
-  targets: async (args) => namespaceTarget(reqString(args, "name")),
+  targets: (args, kc) => existing(kc, Kinds.Namespace, args, reqString(args, "name"), false),
 });
 
 export const namespace_exists = chaosk8sFunction({

@@ -13,7 +13,7 @@ import {
 import { kubeConfigOf } from "./cluster-context.ts";
 import { type Json, Kinds, listObjects, patchObject, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing, named } from "./target-set.ts";
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField } from "./workloads.ts";
 
@@ -142,6 +142,7 @@ export const create_ingress = chaosk8sFunction({
   summary: "Create an Ingress from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "ingresses", networking),
+  fault: null,
   run: createIngress,
   targets: async (args) => created("Ingress", args),
 });
@@ -153,8 +154,9 @@ export const delete_ingress = chaosk8sFunction({
   summary: "Delete an Ingress (recreated by the undo).",
   params: [Param.name, Param.ns],
   permissions: perm("get,delete,create", "ingresses", networking),
+  fault: { reaches: "ingress" },
   run: (args, ctx) => deleteRecreatable(args, ctx, Kinds.Ingress, reqString(args, "name"), "delete_ingress"),
-  targets: async (args) => named("Ingress", args),
+  targets: (args, kc) => existing(kc, Kinds.Ingress, args),
 });
 
 export const update_ingress = chaosk8sFunction({
@@ -164,8 +166,9 @@ export const update_ingress = chaosk8sFunction({
   summary: "Patch an Ingress (its previous spec is restored by the undo).",
   params: [Param.name, required("spec", "object"), Param.ns],
   permissions: perm("get,patch,update", "ingresses", networking),
+  fault: { reaches: "ingress" },
   run: updateIngress,
-  targets: async (args) => named("Ingress", args),
+  targets: (args, kc) => existing(kc, Kinds.Ingress, args),
 });
 
 export const create_network_policy = chaosk8sFunction({
@@ -175,6 +178,8 @@ export const create_network_policy = chaosk8sFunction({
   summary: "Create a NetworkPolicy from a mapping or a file (deleted again by the undo).",
   params: [optional("spec", "object"), optional("spec_path", "string"), Param.ns],
   permissions: perm("create,delete", "networkpolicies", networking),
+  // A partition: the policy it creates is the fault.
+  fault: { reaches: "network policy" },
   run: (args, ctx) => createNetworkPolicy(args, ctx),
   targets: async (args) => created("NetworkPolicy", args, optObject(args, "spec")),
 });
@@ -186,9 +191,10 @@ export const remove_network_policy = chaosk8sFunction({
   summary: "Delete a NetworkPolicy (recreated by the undo).",
   params: [Param.name, Param.ns],
   permissions: perm("get,delete,create", "networkpolicies", networking),
+  fault: { reaches: "network policy" },
   run: (args, ctx) =>
     deleteRecreatable(args, ctx, Kinds.NetworkPolicy, reqString(args, "name"), "remove_network_policy"),
-  targets: async (args) => named("NetworkPolicy", args),
+  targets: (args, kc) => existing(kc, Kinds.NetworkPolicy, args),
 });
 
 /** deny_all_ingress, deny_all_egress, allow_dns_access: a NetworkPolicy of a fixed name, deleted by the undo. */
@@ -201,6 +207,8 @@ function helper(name: "deny_all_ingress" | "deny_all_egress" | "allow_dns_access
     summary,
     params: [optional("label_selectors", "object"), Param.ns],
     permissions: perm("create,delete", "networkpolicies", networking),
+    // deny_all_*: a partition; allow_dns_access opens traffic again.
+    fault: name === "allow_dns_access" ? null : { reaches: "network policy" },
     run: (args, ctx) => createNetworkPolicy({ ...args, spec: policy(args) }, ctx, name),
     targets: async (args) => named("NetworkPolicy", args, String((policy(args).metadata as Json).name)),
   });
@@ -215,6 +223,8 @@ function removeHelper(name: string, policy: string): Chaosk8sFunction {
     summary: `Delete the NetworkPolicy ${name.replace("remove_", "").replaceAll("_", "-")} created earlier (recreated by the undo).`,
     params: [Param.ns],
     permissions: perm("get,delete,create", "networkpolicies", networking),
+    // It removes what deny_all_*/allow_dns_access created earlier in the experiment.
+    fault: null,
     run: (args, ctx) => deleteRecreatable(args, ctx, Kinds.NetworkPolicy, policy, name),
     targets: async (args) => named("NetworkPolicy", args, policy),
   });

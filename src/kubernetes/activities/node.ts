@@ -6,7 +6,7 @@ import { coreApi, patchOptions, toWire } from "../cluster-client.ts";
 import { executeUndo, UndoKind } from "../undo.ts";
 import { ActivityFailed, callApi, explainApiError, isNotFound } from "./activity-failed.ts";
 import { type Args, bool, optInt, optObject, optString, reqInt, str } from "./arguments.ts";
-import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
+import { chaosk8sFunction, lookingFor, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf, RUN_ANNOTATION, randomOf, recordTouch, runIdOf } from "./cluster-context.ts";
 import { Kinds } from "./object-access.ts";
 import { listAll, listNodes, type NodeSelection, type Selected, selectNodes } from "./selection.ts";
@@ -381,6 +381,7 @@ export const delete_nodes = chaosk8sFunction({
     optional("pod_namespace", "string"),
   ],
   permissions: [...perm("list,delete", "nodes"), ...perm("list", "pods")],
+  fault: { reaches: "node" },
   run: deleteNodes,
   targets: deleteNodesTargets,
 });
@@ -392,6 +393,7 @@ export const create_node = chaosk8sFunction({
   summary: "Create a Node object (deleted again by the undo).",
   params: [optional("meta", "object"), optional("spec", "object")],
   permissions: perm("create,delete", "nodes"),
+  fault: null,
   run: createNode,
   targets: async (args) =>
     targetSet([{ kind: "Node", name: createdName(args, { metadata: optObject(args, "meta") }) }], 1),
@@ -404,6 +406,7 @@ export const cordon_node = chaosk8sFunction({
   summary: "Mark nodes unschedulable (restored by the undo).",
   params: [Param.optionalName, Param.labelSelector],
   permissions: perm("list,patch", "nodes"),
+  fault: { reaches: "node" },
   run: (args, ctx) => cordonOrUncordon(args, ctx, true),
   targets: cordonTargets,
 });
@@ -415,6 +418,8 @@ export const uncordon_node = chaosk8sFunction({
   summary: "Mark nodes schedulable (restored by the undo).",
   params: [Param.optionalName, Param.labelSelector],
   permissions: perm("list,patch", "nodes"),
+  // It puts nodes back: no fault.
+  fault: null,
   run: (args, ctx) => cordonOrUncordon(args, ctx, false),
   targets: cordonTargets,
 });
@@ -438,6 +443,12 @@ export const drain_nodes = chaosk8sFunction({
     ...perm("list,get", "pods"),
     ...perm("create", "pods/eviction"),
   ],
+  // Draining is evicting: a drain that evicts no pod injected only a cordon.
+  fault: {
+    reaches: "pod to evict",
+    counts: (object) => object.kind === "Pod",
+    lookingFor: (args) => `the pods on the nodes of ${lookingFor(args)}`,
+  },
   run: drainNodes,
   targets: drainTargets,
 });

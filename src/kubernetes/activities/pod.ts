@@ -367,6 +367,7 @@ export const terminate_pods = chaosk8sFunction({
     "Delete pods chosen by label, name pattern, quantity or percentage (the controller recreates them).",
   params: [...selectionParams, optional("grace_period", "integer", -1), Param.ns, order],
   permissions: perm("list,delete", "pods"),
+  fault: { reaches: "pod" },
   run: (args, ctx) =>
     terminatePods(
       ctx,
@@ -393,6 +394,8 @@ export const exec_in_pods = chaosk8sFunction({
   ],
   // The WebSocket upgrade (a GET) is authorized as `create` since Kubernetes 1.30.
   permissions: [...perm("list", "pods"), ...perm("create", "pods/exec")],
+  // What it runs is the fault (kill a process, fill a disk...): a pod it cannot reach injects nothing.
+  fault: { reaches: "pod" },
   run: execInPods,
   targets: (args, kc) => podTargets(kc, str(args, "ns"), podSelectionOf(args)),
 });
@@ -404,6 +407,7 @@ export const delete_pods = chaosk8sFunction({
   summary: "Deprecated: terminate_pods with name as name_pattern.",
   params: [Param.optionalName, Param.ns, Param.labelSelector],
   permissions: perm("list,delete", "pods"),
+  fault: { reaches: "pod" },
   run: (args, ctx) =>
     terminatePods(ctx, `${ACTIONS}.delete_pods`, str(args, "ns"), deletePodsSelection(args)),
   targets: (args, kc) => podTargets(kc, str(args, "ns"), deletePodsSelection(args)),

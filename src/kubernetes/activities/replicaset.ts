@@ -33,6 +33,7 @@ export const delete_replica_set = chaosk8sFunction({
   summary: "Delete ReplicaSets by name or label selector (unowned ones are recreated by the undo).",
   params: [Param.optionalName, Param.ns, Param.labelSelector],
   permissions: perm("list,delete,create", "replicasets", "apps"),
+  fault: { reaches: "replica set" },
   run: deleteReplicaSet,
   targets: (args, kc) => deletionTargets(kc, args, Kinds.ReplicaSet),
 });

@@ -7,7 +7,7 @@ import { chaosk8sFunction, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField } from "./workloads.ts";
 
@@ -55,6 +55,7 @@ export const create_secret = chaosk8sFunction({
   summary: "Create a Secret from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "secrets"),
+  fault: null,
   run: createSecret,
   targets: async (args) => created("Secret", args),
 });
@@ -66,8 +67,9 @@ export const delete_secret = chaosk8sFunction({
   summary: "Delete a Secret. Not undone: its data is never written to the undo file.",
   params: [Param.name, Param.ns],
   permissions: perm("delete", "secrets"),
+  fault: { reaches: "secret" },
   run: deleteSecret,
-  targets: async (args) => named("Secret", args),
+  targets: (args, kc) => existing(kc, Kinds.Secret, args),
 });
 
 export const secret_exists = chaosk8sFunction({

@@ -6,7 +6,7 @@ import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts"
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
 import { nameField, verdict } from "./workloads.ts";
 
@@ -63,6 +63,7 @@ export const create_service_endpoint = chaosk8sFunction({
   summary: "Create a Service from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "services"),
+  fault: null,
   run: createServiceEndpoint,
   targets: async (args) => created("Service", args),
 });
@@ -74,8 +75,9 @@ export const delete_service = chaosk8sFunction({
   summary: "Delete a Service (recreated by the undo).",
   params: [Param.name, Param.ns],
   permissions: perm("get,delete,create", "services"),
+  fault: { reaches: "service" },
   run: deleteService,
-  targets: async (args) => named("Service", args),
+  targets: (args, kc) => existing(kc, Kinds.Service, args),
 });
 
 export const service_is_initialized = chaosk8sFunction({

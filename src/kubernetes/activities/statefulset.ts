@@ -5,7 +5,7 @@ import { chaosk8sFunction, optional, Param, perm, required } from "./chaosk8s-fu
 import { kubeConfigOf } from "./cluster-context.ts";
 import { Kinds, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
-import { created, named } from "./target-set.ts";
+import { created, existing } from "./target-set.ts";
 import { createTracked, scaleTracked } from "./tracked-changes.ts";
 import {
   awaitReadiness,
@@ -91,6 +91,7 @@ export const create_statefulset = chaosk8sFunction({
   summary: "Create a StatefulSet from a JSON or YAML file (deleted again by the undo).",
   params: [Param.specPath, Param.ns],
   permissions: perm("create,delete", "statefulsets", apps),
+  fault: null,
   run: createStatefulset,
   targets: async (args) => created("StatefulSet", args),
 });
@@ -102,8 +103,9 @@ export const scale_statefulset = chaosk8sFunction({
   summary: "Set a StatefulSet's replicas (restored by the undo).",
   params: [Param.name, required("replicas", "integer"), Param.ns],
   permissions: perm("get,patch", "statefulsets", apps),
+  fault: { reaches: "statefulset" },
   run: scaleStatefulset,
-  targets: async (args) => named("StatefulSet", args),
+  targets: (args, kc) => existing(kc, Kinds.StatefulSet, args),
 });
 
 export const remove_statefulset = chaosk8sFunction({
@@ -113,6 +115,7 @@ export const remove_statefulset = chaosk8sFunction({
   summary: "Delete StatefulSets by name or label selector (recreated by the undo).",
   params: [Param.optionalName, Param.ns, Param.labelSelector],
   permissions: perm("list,delete,create", "statefulsets", apps),
+  fault: { reaches: "statefulset" },
   run: removeStatefulset,
   targets: (args, kc) => deletionTargets(kc, args, Kinds.StatefulSet),
 });

@@ -1,6 +1,10 @@
 // What an action would touch, resolved beforehand without changing anything: the dry run prints it
 // and the blast-radius guard checks it. Each action's record builds its own with these helpers.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { isApiException } from "../cluster-errors.ts";
+import { isNotFound } from "./activity-failed.ts";
 import { type Args, optString, reqString } from "./arguments.ts";
+import { type KindInfo, readObject, refTo } from "./object-access.ts";
 
 /** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
 export interface TargetObject {
@@ -15,6 +19,8 @@ export interface TargetSet {
   objects: TargetObject[];
   /** How many objects matched the action's selector. */
   candidates: number;
+  /** Objects the action names that do not exist (it would reach nothing there). */
+  missing?: TargetObject[];
 }
 
 export function targetSet(
@@ -58,4 +64,33 @@ export function named(
 /** The one object a create would make in `ns`. */
 export function created(kind: string, args: Args, manifest?: Record<string, unknown>): TargetSet {
   return named(kind, args, createdName(args, manifest));
+}
+
+/**
+ * The one object `name` (in `ns`, unless cluster-scoped) names, looked up: a target when it exists,
+ * else listed as missing.
+ */
+export async function existing(
+  kc: KubeConfig,
+  kind: KindInfo,
+  args: Args,
+  name = reqString(args, "name"),
+  namespaced = true,
+): Promise<TargetSet> {
+  const ns = optString(args, "ns") ?? "default";
+  const object: TargetObject = namespaced
+    ? { kind: kind.kind, namespace: ns, name }
+    : { kind: kind.kind, name };
+  // A Namespace counts as living in itself, for the guard's namespace rules.
+  const namespaces = namespaced ? [ns] : kind.kind === "Namespace" ? [name] : [];
+  try {
+    await readObject(kc, refTo(kind, name, namespaced ? ns : undefined));
+  } catch (error) {
+    if (error instanceof Error && isNotFound(error.cause)) {
+      return { ...targetSet([], 0, namespaces), missing: [object] };
+    }
+    // The action may not need `get` (delete_secret): the object stays named, unverified.
+    if (!(error instanceof Error && isApiException(error.cause) && error.cause.code === 403)) throw error;
+  }
+  return targetSet([object], 1, namespaces);
 }

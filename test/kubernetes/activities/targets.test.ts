@@ -86,12 +86,25 @@ describe("resolveTargets", () => {
       await resolve("chaosk8s.deployment.actions", "scale_deployment", {
         name: "web",
         replicas: 1,
+        ns: "default",
+      }),
+    ).toEqual({
+      namespaces: ["default"],
+      objects: [{ kind: "Deployment", namespace: "default", name: "web" }],
+      candidates: 1,
+    });
+    // A named object that does not exist is listed as missing, not as "1 of 1 matching".
+    expect(
+      await resolve("chaosk8s.deployment.actions", "scale_deployment", {
+        name: "web",
+        replicas: 1,
         ns: "shop",
       }),
     ).toEqual({
       namespaces: ["shop"],
-      objects: [{ kind: "Deployment", namespace: "shop", name: "web" }],
-      candidates: 1,
+      objects: [],
+      candidates: 0,
+      missing: [{ kind: "Deployment", namespace: "shop", name: "web" }],
     });
     expect((await resolve("chaosk8s.networking.actions", "deny_all_ingress", {}))?.objects).toEqual([
       { kind: "NetworkPolicy", namespace: "default", name: "chaostoolkit-deny-all-ingress" },
