@@ -224,7 +224,7 @@ export async function cleanup(env: NodeJS.ProcessEnv, cwd: string): Promise<void
   if (undoFile && cluster && cluster.mode !== "sim") {
     try {
       for (const line of await deleteLeftoverLeases(undoFile, { cluster, reporter: log, cwd, env, secrets }))
-        core.info(line);
+        info(secrets.redact(line));
     } catch (error) {
       core.warning(
         `Could not delete the run's Leases; they expire on their own: ${secrets.redact(errorMessage(error))}`,

@@ -107,7 +107,16 @@ function interruptMessage(reason: unknown): string {
   return "interrupted";
 }
 
-function newJournal(input: RunInput, title: unknown, startMs: number, strategies: [string, string]): Journal {
+type JournalHeader = Pick<RunInput, "experiment" | "file" | "version" | "cluster" | "commit"> & {
+  undoFile?: string;
+};
+
+function newJournal(
+  input: JournalHeader,
+  title: unknown,
+  startMs: number,
+  strategies: [string, string],
+): Journal {
   const { experiment } = input;
   return {
     "chaoslib-version": input.version ?? "unknown",
@@ -138,9 +147,29 @@ function newJournal(input: RunInput, title: unknown, startMs: number, strategies
       rollback_strategy: strategies[1],
       ...(input.cluster ? { cluster: input.cluster } : {}),
       ...(input.commit ? { commit: input.commit } : {}),
-      ...(input.undo.file ? { undo_file: input.undo.file } : {}),
+      ...(input.undoFile ? { undo_file: input.undoFile } : {}),
     },
   };
+}
+
+/**
+ * The journal of an experiment that a stop (SIGINT, SIGTERM, cancellation) kept from starting:
+ * nothing ran and nothing changed, and the journal says so rather than being missing.
+ */
+export function notStartedJournal(
+  input: JournalHeader & Pick<RunInput, "strategies">,
+  stopReason: unknown,
+  startMs: number,
+): Journal {
+  const { experiment } = input;
+  const journal = newJournal(input, experiment.title, startMs, [
+    input.strategies?.hypothesis ?? experiment.runtime?.hypothesis?.strategy ?? "default",
+    input.strategies?.rollbacks ?? experiment.runtime?.rollbacks?.strategy ?? "default",
+  ]);
+  journal.status = "interrupted";
+  journal.chaos_action.verdict = "failed";
+  journal.chaos_action.reason = `failed: not run, ${interruptMessage(stopReason)} before it started`;
+  return journal;
 }
 
 const rollbacksRegisterNoUndo: UndoRegistry = {
@@ -176,10 +205,12 @@ class ExperimentRun {
     this.substitute = (value) => substitute(value, mapping);
     this.env = this.environment(this.stopper.signal);
     this.startMs = this.clock.now();
-    this.journal = newJournal(input, this.substitute(experiment.title), this.startMs, [
-      this.hypothesisStrategy,
-      this.rollbackStrategy,
-    ]);
+    this.journal = newJournal(
+      { ...input, undoFile: input.undo.file },
+      this.substitute(experiment.title),
+      this.startMs,
+      [this.hypothesisStrategy, this.rollbackStrategy],
+    );
   }
 
   private environment(signal: AbortSignal): ActivityEnvironment {

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { DEFAULT_RECOVERY_SECONDS } from "../engine/recovery.ts";
-import { runExperiment } from "../engine/run.ts";
+import { notStartedJournal, runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
 import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
@@ -138,13 +138,7 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
     for (const [index, item] of prepared.entries()) {
       const journalPath = journals[index]!;
       if (request.signal?.aborted) {
-        outcomes.push({
-          file: item.file,
-          title: item.experiment.title,
-          verdict: "failed",
-          reason: "failed: not run, the run was interrupted before it started",
-          issues: item.issues,
-        });
+        outcomes.push(await notStarted(item, journalPath, request, secrets));
         continue;
       }
       if (notRecovered !== undefined) {
@@ -379,13 +373,45 @@ async function runGated(
   // The connection is made by the gate, inside the run: only now is there a cluster to name.
   const where = cluster?.describe();
   if (where) journal.chaos_action.cluster = where;
+  return writeJournal(item, journal, journalPath, secrets);
+}
+
+/** A stop before the experiment started: its journal says it did not run (nothing changed). */
+async function notStarted(
+  item: PreparedExperiment,
+  journalPath: string,
+  request: RunRequest,
+  secrets: SecretRegistry,
+): Promise<ExperimentOutcome> {
+  const { options } = request;
+  const journal = notStartedJournal(
+    {
+      experiment: item.experiment,
+      file: item.file,
+      version: request.version,
+      commit: request.commit,
+      strategies: { hypothesis: options.hypothesisStrategy, rollbacks: options.rollbackStrategy },
+    },
+    request.signal?.reason,
+    Date.now(),
+  );
+  return writeJournal(item, journal, journalPath, secrets);
+}
+
+/** Writes the journal (secrets masked) and turns it into the experiment's outcome. */
+async function writeJournal(
+  item: PreparedExperiment,
+  journal: Journal,
+  journalPath: string,
+  secrets: SecretRegistry,
+): Promise<ExperimentOutcome> {
   // Outputs and error messages may quote a secret (a token in a URL, a password echoed back).
   const text = secrets.redact(JSON.stringify(journal, null, 2));
   await mkdir(dirname(journalPath), { recursive: true });
   await writeFile(journalPath, `${text}\n`);
   return {
-    file,
-    title: experiment.title,
+    file: item.file,
+    title: item.experiment.title,
     verdict: journal.chaos_action.verdict,
     reason: secrets.redact(journal.chaos_action.reason),
     journal: JSON.parse(text) as Journal,

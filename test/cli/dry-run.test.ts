@@ -196,6 +196,7 @@ describe("run --dry-run", () => {
         },
       ],
       rollbacks: [],
+      leases: ["default/chaos-action"],
       refusals: [
         `scale_deployment would reach no deployment: name "nope" in namespace "default" matched nothing (action 'scale-down')`,
       ],

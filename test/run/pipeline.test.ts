@@ -142,6 +142,41 @@ rollbacks:
     expect(journal.rollbacks.map((r: { status: string }) => r.status)).toEqual(["succeeded"]);
     expect(result.outcomes[0]!.verdict).toBe("failed");
   });
+
+  it("writes a journal that says so when a stop comes before the experiment starts, and runs nothing", async () => {
+    const file = await write(
+      "never-started.yaml",
+      `title: never started
+description: the signal arrives before the run begins
+method:
+  - {type: action, name: touch, provider: {type: process, path: touch, arguments: [touched]}}
+rollbacks:
+  - {type: action, name: tidy, provider: {type: process, path: touch, arguments: [tidied]}}
+`,
+    );
+    const interrupt = new AbortController();
+    interrupt.abort("SIGINT");
+    const result = await runExperiments(
+      request([file], {
+        journalPath: "never-started.json",
+        rollbackStrategy: "always",
+        signal: interrupt.signal,
+      }),
+    );
+    const journal = JSON.parse(await readFile(join(dir, "never-started.json"), "utf8"));
+    expect(journal).toMatchObject({ status: "interrupted", run: [], rollbacks: [], undo: [] });
+    expect(journal.chaos_action).toMatchObject({
+      verdict: "failed",
+      reason: "failed: not run, interrupted by SIGINT before it started",
+      fault_injected: false,
+    });
+    expect(result.outcomes[0]).toMatchObject({
+      verdict: "failed",
+      journalPath: join(dir, "never-started.json"),
+    });
+    await expect(readFile(join(dir, "touched"))).rejects.toThrow();
+    await expect(readFile(join(dir, "tidied"))).rejects.toThrow();
+  });
 });
 
 const oneReplica = `apiVersion: apps/v1
