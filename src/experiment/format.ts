@@ -122,7 +122,8 @@ export const HttpProvider = z
 
 export const Provider = z.discriminatedUnion("type", [PythonProvider, ProcessProvider, HttpProvider]);
 
-const pause = substitutable(z.number().nonnegative());
+// A string pause must be a whole `${var}`, as Chaos Toolkit checks (starts with `${`, ends with `}`).
+const pause = z.union([z.number().nonnegative(), z.string().regex(/^\$\{[\s\S]*\}$/)]);
 
 export const Pauses = z.object({
   before: pause

@@ -42,6 +42,7 @@ const checks: Record<string, Check> = {
   type: (t, v) => (Array.isArray(t) ? t : [t]).some((name) => typeOf(v).includes(name as string)),
   enum: (options, v) => (options as unknown[]).some((option) => equal(option, v)),
   const: (c, v) => equal(c, v),
+  pattern: (p, v) => typeof v !== "string" || new RegExp(p as string, "u").test(v),
   minLength: (n, v) => typeof v !== "string" || [...v].length >= (n as number),
   minimum: (n, v) => typeof v !== "number" || v >= (n as number),
   maximum: (n, v) => typeof v !== "number" || v <= (n as number),
