@@ -3,7 +3,16 @@
 // throws, so the schema cannot outgrow this check unnoticed.
 type Schema = boolean | Record<string, unknown>;
 
-const annotations = new Set(["$schema", "$id", "$defs", "title", "description"]);
+const annotations = new Set([
+  "$schema",
+  "$id",
+  "$defs",
+  "title",
+  "description",
+  "markdownEnumDescriptions",
+  "then",
+  "else",
+]);
 
 export function acceptsJson(root: Schema, value: unknown): boolean {
   return matches(root, root, value);
@@ -50,6 +59,11 @@ const checks: Record<string, Check> = {
   minItems: (n, v) => !Array.isArray(v) || v.length >= (n as number),
   maxItems: (n, v) => !Array.isArray(v) || v.length <= (n as number),
   anyOf: (list, v, root) => (list as Schema[]).some((s) => matches(root, s, v)),
+  allOf: (list, v, root) => (list as Schema[]).every((s) => matches(root, s, v)),
+  if: (condition, v, root, schema) => {
+    const branch = matches(root, condition as Schema, v) ? schema.then : schema.else;
+    return branch === undefined || matches(root, branch as Schema, v);
+  },
   oneOf: (list, v, root) => (list as Schema[]).filter((s) => matches(root, s, v)).length === 1,
   $ref: (ref, v, root) => matches(root, resolve(root, ref as string), v),
   required: (keys, v) => !isObject(v) || (keys as string[]).every((key) => key in v),
