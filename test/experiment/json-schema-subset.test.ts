@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here, not a thenable.
 // The test-only JSON Schema check: the keywords it knows behave as draft 2020-12 says.
 import { describe, expect, it } from "vitest";
 import { acceptsJson } from "./json-schema-subset.ts";
