@@ -22,3 +22,8 @@ const code = await main(process.argv.slice(2), {
   },
 });
 process.exitCode = code;
+// A signal that arrives after the verdict (journals written, output being flushed) must not turn the
+// exit status into "killed by a signal"; if something still holds the process, leave soon anyway.
+const afterVerdict = () => setTimeout(() => process.exit(code), 1000).unref();
+process.on("SIGINT", afterVerdict);
+process.on("SIGTERM", afterVerdict);

@@ -87,6 +87,8 @@ async function run(command: RunCommand, io: CliIo, secrets: SecretRegistry): Pro
       secrets,
       version: packageJson.version,
     });
+    // A signal from here on comes after the verdict: it changes nothing (the journals are written).
+    const interrupted = interrupt.signal.aborted;
     printIssues(result, io);
     io.stderr("");
     io.stderr(verdictTable(result.outcomes));
@@ -95,7 +97,7 @@ async function run(command: RunCommand, io: CliIo, secrets: SecretRegistry): Pro
     }
     if (result.undo) printPendingUndo(result.undo, command, io);
     // Changes left in the cluster fail the run whatever the verdicts said.
-    if (interrupt.signal.aborted || result.undo) return 1;
+    if (interrupted || result.undo) return 1;
     return exitCodeOf(result.verdict);
   } finally {
     unsubscribe();

@@ -10,6 +10,33 @@ import {
 
 const substitutable = <T extends z.ZodType>(schema: T) => z.union([schema, z.string()]);
 
+/**
+ * What an explicit `null` on an optional key does, decided from Chaos Toolkit's behaviour. Unregistered
+ * keys are read with `.get()` and a falsy test there, so null means "not given" (the key is dropped).
+ * - refused: Chaos Toolkit crashes or aborts on it; validation refuses the file.
+ * - value: null is a value, checked as any other (Chaos Toolkit checks it, or uses it).
+ * - means: Chaos Toolkit reads null as this value; so do we, with a warning.
+ */
+export type NullRule =
+  | { null: "refused"; effect: string; example: string }
+  | { null: "value" }
+  | { null: "means"; value: unknown; why: string };
+
+/** The null rule of each optional key whose explicit null is not simply "not given". */
+export const nullRules = z.registry<NullRule>();
+
+const crashes = "makes Chaos Toolkit crash before the run";
+const aborts = "makes Chaos Toolkit abort the run";
+function withNullRule<T extends z.ZodType>(schema: T, rule: NullRule): T {
+  nullRules.add(schema, rule);
+  return schema;
+}
+const refusedNull = <T extends z.ZodType>(schema: T, effect: string, example: string): T =>
+  withNullRule(schema, { null: "refused", effect, example });
+const nullIsValue = <T extends z.ZodType>(schema: T): T => withNullRule(schema, { null: "value" });
+const nullMeans = <T extends z.ZodType>(schema: T, value: unknown, why: string): T =>
+  withNullRule(schema, { null: "means", value, why });
+
 export const PythonProvider = z
   .object({
     type: z.literal("python"),
@@ -18,16 +45,24 @@ export const PythonProvider = z
       .min(1)
       .describe("Python module path, e.g. chaosk8s.pod.actions (run by a native implementation)."),
     func: z.string().min(1).describe("Function name in the module, e.g. terminate_pods."),
-    arguments: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        "Keyword arguments of the function; strings may name configuration or secret variables (substitution).",
-      ),
-    secrets: z
-      .array(z.string())
-      .optional()
-      .describe("Secret scopes passed to the function, merged into one mapping."),
+    arguments: refusedNull(
+      z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          "Keyword arguments of the function; strings may name configuration or secret variables (substitution).",
+        ),
+      crashes,
+      "arguments: {name: my-app}",
+    ),
+    secrets: refusedNull(
+      z
+        .array(z.string())
+        .optional()
+        .describe("Secret scopes passed to the function, merged into one mapping."),
+      aborts,
+      "secrets: [k8s]",
+    ),
   })
   .meta({ title: "Python provider (a native chaos-action function)" });
 
@@ -35,10 +70,14 @@ export const ProcessProvider = z
   .object({
     type: z.literal("process"),
     path: z.string().min(1).describe("Executable: a name looked up on PATH, or a path."),
-    arguments: z
-      .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
-      .optional()
-      .describe("A list (one argv entry each) or a string (run through /bin/sh)."),
+    arguments: refusedNull(
+      z
+        .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+        .optional()
+        .describe("A list (one argv entry each) or a string (run through /bin/sh)."),
+      aborts,
+      "arguments: []",
+    ),
     timeout: z
       .number()
       .positive()
@@ -55,7 +94,7 @@ export const HttpProvider = z
       .string()
       .min(1)
       .describe("Address to call; may name configuration or secret variables (substitution)."),
-    method: z.string().optional().describe("HTTP method (default GET)."),
+    method: refusedNull(z.string().optional().describe("HTTP method (default GET)."), aborts, "method: GET"),
     headers: z.record(z.string(), z.unknown()).optional().describe("Request headers."),
     arguments: z
       .unknown()
@@ -73,18 +112,18 @@ export const HttpProvider = z
         "Ignored, as by Chaos Toolkit since 0.9.1: a 4xx/5xx is an output; judge it with a tolerance.",
       ),
     verify_tls: z.boolean().optional().describe("Verify the server's TLS certificate (default true)."),
-    max_retries: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe("Retries on connection errors (default 0)."),
+    max_retries: nullMeans(
+      z.number().int().nonnegative().optional().describe("Retries on connection errors (default 0)."),
+      3,
+      "urllib3's default retries",
+    ),
   })
   .meta({ title: "HTTP provider" });
 
 export const Provider = z.discriminatedUnion("type", [PythonProvider, ProcessProvider, HttpProvider]);
 
-const pause = substitutable(z.number().nonnegative());
+// A string pause must be a whole `${var}`, as Chaos Toolkit checks (starts with `${`, ends with `}`).
+const pause = z.union([z.number().nonnegative(), z.string().regex(/^\$\{[\s\S]*\}$/)]);
 
 export const Pauses = z.object({
   before: pause
@@ -106,7 +145,7 @@ export const JsonPathTolerance = z.object({
   path: z.string().min(1),
   target: z.string().optional(),
   count: z.number().int().nonnegative().optional().describe("How many values the path must match."),
-  expect: z.unknown().optional(),
+  expect: nullIsValue(z.unknown().optional()),
 });
 
 export const RangeTolerance = z.object({
@@ -123,7 +162,7 @@ export const Control = z.object({
     arguments: z.unknown().optional(),
   }),
   scope: z.enum(["before", "after"]).optional(),
-  automatic: z.boolean().optional(),
+  automatic: nullMeans(z.boolean().optional(), false, "a null is falsy"),
 });
 
 /** Chaos Toolkit's safeguards control (chaostoolkit-addons), which chaos-action runs natively. */
@@ -137,14 +176,16 @@ export const isSafeguardsControl = (control: unknown): boolean =>
 
 /**
  * chaos-action's own settings on one activity, under a key Chaos Toolkit ignores. Read by validation
- * and the engine; not (yet) part of the JSON Schema of ActivityDefinition.
+ * and the engine.
  */
-export const ActivitySettings = z.object({
-  allow_no_target: z
-    .boolean()
-    .optional()
-    .describe("A method action that reaches no object does not fail the experiment."),
-});
+export const ActivitySettings = z
+  .object({
+    allow_no_target: z
+      .boolean()
+      .optional()
+      .describe("A method action that reaches no object does not fail the experiment."),
+  })
+  .meta({ description: "chaos-action's own settings for this activity (Chaos Toolkit ignores them)." });
 export type ActivitySettings = z.infer<typeof ActivitySettings>;
 
 /** The key of ActivitySettings on an activity. */
@@ -154,8 +195,10 @@ export const ActivityDefinition = z.object({
   type: z.enum(["probe", "action"]).describe("A probe observes; an action changes the system."),
   name: z.string().min(1).describe("Unique name, used by `ref` and in the journal."),
   provider: Provider,
-  pauses: Pauses.optional(),
-  background: z.boolean().optional().describe("Run concurrently; awaited at the end of the method."),
+  pauses: refusedNull(Pauses.optional(), aborts, "pauses: {after: 5}"),
+  background: nullIsValue(
+    z.boolean().optional().describe("Run concurrently; awaited at the end of the method."),
+  ),
   timeout: z
     .number()
     .optional()
@@ -163,9 +206,10 @@ export const ActivityDefinition = z.object({
   get tolerance() {
     return Tolerance.optional();
   },
-  controls: z.array(Control).optional(),
+  controls: refusedNull(z.array(Control).optional(), crashes, "controls: []"),
   // The chaostoolkit-kubernetes README puts `secrets` here; Chaos Toolkit ignores it (only the provider's counts).
   secrets: z.array(z.string()).optional(),
+  [ACTIVITY_SETTINGS_KEY]: ActivitySettings.optional(),
 });
 
 /** A probe run as a tolerance: it receives the checked value as `arguments.value`. */
@@ -202,15 +246,15 @@ export const HypothesisProbe = z.union([
 export const SteadyStateHypothesis = z
   .object({
     title: z.string().min(1),
-    probes: z.array(HypothesisProbe).optional(),
-    controls: z.array(Control).optional(),
+    probes: refusedNull(z.array(HypothesisProbe).optional(), crashes, "probes: []"),
+    controls: refusedNull(z.array(Control).optional(), crashes, "controls: []"),
   })
   .meta({ description: "Probes whose tolerances must all be met before and after the method." });
 
 export const EnvValue = z.object({
   type: z.literal("env"),
   key: z.string().min(1),
-  default: z.unknown().optional(),
+  default: nullIsValue(z.unknown().optional()),
   env_var_type: z
     .enum(["str", "string", "int", "integer", "float", "number", "bytes", "bool", "json"])
     .optional(),
@@ -233,9 +277,17 @@ export const hypothesisStrategyChoices = HYPOTHESIS_STRATEGIES;
 
 export const RollbackStrategy = z.enum(ROLLBACK_STRATEGIES);
 
+export const HypothesisRuntime = z.object({
+  strategy: refusedNull(HypothesisStrategy.optional(), crashes, "strategy: default"),
+});
+
+export const RollbacksRuntime = z.object({
+  strategy: nullMeans(RollbackStrategy.optional(), "never", "no rollback strategy matches null"),
+});
+
 export const Runtime = z.object({
-  hypothesis: z.object({ strategy: HypothesisStrategy.optional() }).optional(),
-  rollbacks: z.object({ strategy: RollbackStrategy.optional() }).optional(),
+  hypothesis: refusedNull(HypothesisRuntime.optional(), crashes, "hypothesis: {strategy: default}"),
+  rollbacks: refusedNull(RollbacksRuntime.optional(), crashes, "rollbacks: {strategy: default}"),
 });
 
 export const Experiment = z
@@ -245,22 +297,39 @@ export const Experiment = z
     description: z.string().min(1),
     tags: z.array(z.string().min(1)).optional(),
     contributions: z.record(z.string(), z.enum(["high", "medium", "low", "none"])).optional(),
-    configuration: z.record(z.string(), ConfigurationValue).optional(),
-    secrets: z.record(z.string(), z.record(z.string(), SecretValue)).optional(),
-    "steady-state-hypothesis": SteadyStateHypothesis.optional(),
+    configuration: refusedNull(
+      z.record(z.string(), ConfigurationValue).optional(),
+      crashes,
+      "configuration: {}",
+    ),
+    secrets: refusedNull(
+      z.record(z.string(), z.record(z.string(), SecretValue)).optional(),
+      crashes,
+      "secrets: {}",
+    ),
+    "steady-state-hypothesis": refusedNull(
+      SteadyStateHypothesis.optional(),
+      crashes,
+      "steady-state-hypothesis: {title: ..., probes: [...]}",
+    ),
     method: z
       .array(Activity)
       .describe("Actions and probes run in order; may be empty to only check the hypothesis."),
-    rollbacks: z
-      .array(Activity)
-      .optional()
-      .describe("Activities that undo the method's changes, run after it."),
-    controls: z
-      .array(Control)
-      .optional()
-      .describe(
-        "Chaos Toolkit controls: chaosaddons safeguards run natively; any other control is accepted and ignored with a warning.",
-      ),
+    rollbacks: refusedNull(
+      z.array(Activity).optional().describe("Activities that undo the method's changes, run after it."),
+      crashes,
+      "rollbacks: []",
+    ),
+    controls: refusedNull(
+      z
+        .array(Control)
+        .optional()
+        .describe(
+          "Chaos Toolkit controls: chaosaddons safeguards run natively; any other control is accepted and ignored with a warning.",
+        ),
+      crashes,
+      "controls: []",
+    ),
     extensions: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
     runtime: Runtime.optional(),
   })

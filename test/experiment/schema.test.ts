@@ -27,6 +27,23 @@ describe("experiment JSON Schema", () => {
     expect(Object.keys(schema.$defs)).toContain("Tolerance");
   });
 
+  it("has an $id where the v1 tag publishes it, in the repository package.json names", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
+      repository?: string | { url: string };
+    };
+    const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+    const repository = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/)?.[1] ?? "chaos-action/chaos-action";
+    expect(experimentJsonSchema().$id).toBe(
+      `https://raw.githubusercontent.com/${repository}/v1/schema/experiment.schema.json`,
+    );
+  });
+
+  it("declares chaos-action's own activity settings, so editors accept them", () => {
+    const text = renderExperimentJsonSchema();
+    expect(text).toContain('"chaos_action"');
+    expect(text).toContain('"allow_no_target"');
+  });
+
   it("is deterministic", () => {
     expect(renderExperimentJsonSchema()).toBe(renderExperimentJsonSchema());
   });

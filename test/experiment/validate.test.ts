@@ -54,15 +54,18 @@ describe("validateExperiment", () => {
     ]);
   });
 
-  it("treats an explicit null on optional keys as absent, like Chaos Toolkit's .get()", () => {
-    const result = check(`${head}rollbacks:\nmethod:\n${echo("a")}    pauses:\n    timeout: null\n`);
+  it("treats an explicit null as absent where Chaos Toolkit's .get() does (see nulls.test.ts for every key)", () => {
+    const result = check(
+      `${head}tags:\nmethod:\n${echo("a")}    pauses:\n      after: null\n    timeout: null\n`,
+    );
     expect(result.lines).toEqual([]);
     expect(result.experiment?.method[0]).toEqual({
       type: "action",
       name: "a",
       provider: { type: "process", path: "echo" },
+      pauses: {},
     });
-    expect(result.experiment).not.toHaveProperty("rollbacks");
+    expect(result.experiment).not.toHaveProperty("tags");
   });
 
   it("does not change the data it is given", () => {

@@ -56,8 +56,6 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
       timeout: "activity timeout must be a number",
       background: "activity background must be a boolean",
     },
-    nullKept: ["background"],
-    extraKnown: [format.ACTIVITY_SETTINGS_KEY],
     fields: {
       type: (v, p) => checkActivityType(c, v, p, where),
       provider: (v, p) => checkProvider(c, v, p, { name: name ?? "(unnamed)", type: value.type, where }),
@@ -79,12 +77,9 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
       controls: (v, p) => checkControls(c, v, p),
       secrets: (_v, p) =>
         c.warn(p, "`secrets` belongs on the provider (Chaos Toolkit ignores it on the activity)"),
+      [format.ACTIVITY_SETTINGS_KEY]: (v, p) => checkSettings(c, v, p, value.type),
     },
   });
-  const settings = value[format.ACTIVITY_SETTINGS_KEY];
-  if (settings !== undefined && settings !== null) {
-    checkSettings(c, settings, [...path, format.ACTIVITY_SETTINGS_KEY], value.type);
-  }
   if (name !== undefined && (where === "method" || where === "hypothesis")) {
     const target = where === "method" ? c.definitions : c.hypothesisDefinitions;
     target.set(name, { name, type: value.type });

@@ -9,6 +9,7 @@
 import type { z } from "zod";
 import { isRecord } from "../../common/record.ts";
 import { type Issue, makeIssue, type Position, type Severity } from "../errors.ts";
+import { nullRules } from "../format.ts";
 import { MAX_ISSUES } from "../limits.ts";
 import type { DocPath, PathSegment } from "../path.ts";
 import { quote } from "../quote.ts";
@@ -65,8 +66,6 @@ export interface ObjectSpec {
   extraKnown?: readonly string[];
   /** Problems with these keys are warnings (Chaos Toolkit does not read them). */
   lenient?: readonly string[];
-  /** Keys for which an explicit null is a value, checked as such, rather than "not given". */
-  nullKept?: readonly string[];
 }
 
 /** The activity a provider belongs to, for messages. */
@@ -139,10 +138,24 @@ export class Checker {
       const here = [...path, key];
       let fieldValue = value[key];
       const optional = fieldSchema.safeParse(undefined).success;
-      if (fieldValue === null && optional && !spec.nullKept?.includes(key)) {
-        // Chaos Toolkit reads optional keys with .get(): an explicit null means "not given".
-        delete value[key];
-        fieldValue = undefined;
+      if (fieldValue === null && optional) {
+        const rule = nullRules.get(fieldSchema);
+        if (rule?.null === "refused") {
+          this.error(here, `\`${key}: null\` ${rule.effect}; remove the key or write \`${rule.example}\``);
+          continue;
+        }
+        if (rule?.null === "means") {
+          value[key] = rule.value;
+          fieldValue = rule.value;
+          this.warn(
+            here,
+            `\`${key}: null\` means ${JSON.stringify(rule.value)} to Chaos Toolkit (${rule.why}), and here too; write it, or remove the key for the default`,
+          );
+        } else if (rule?.null !== "value") {
+          // Chaos Toolkit reads this key with .get() and a falsy test: an explicit null means "not given".
+          delete value[key];
+          fieldValue = undefined;
+        }
       }
       if (fieldValue === undefined) {
         if (!optional) {

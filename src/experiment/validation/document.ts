@@ -36,7 +36,6 @@ export function checkExperiment(c: Checker, data: unknown): data is Record<strin
       extensions: "All extensions require a non-empty name",
     },
     lenient: ["version", "contributions"],
-    nullKept: ["method"],
     fields: {
       configuration: (v, p) => checkConfiguration(c, v, p),
       secrets: (v, p) => checkSecrets(c, v, p),
@@ -62,7 +61,6 @@ function checkConfiguration(c: Checker, value: unknown, path: PathSegment[]): vo
     if (isRecord(entry) && entry.type === "env") {
       c.object(entry, format.EnvValue, [...path, key], "an environment configuration value", {
         missing: { key: "an env configuration value needs the environment variable's name in `key`" },
-        nullKept: ["default"],
         // An unknown env_var_type is reported by resolution, with the other conversion problems.
         fields: { env_var_type: () => {} },
       });
@@ -118,8 +116,8 @@ function checkHypothesis(c: Checker, value: unknown, path: PathSegment[]): void 
 
 function checkRuntime(c: Checker, value: unknown, path: PathSegment[]): void {
   const strategy =
-    (kind: "hypothesis" | "rollbacks", schema: z.ZodType) => (v: unknown, p: PathSegment[]) => {
-      c.object(v, z.object({ strategy: schema.optional() }), p, `the ${kind} runtime`, {
+    (kind: "hypothesis" | "rollbacks", schema: z.ZodObject) => (v: unknown, p: PathSegment[]) => {
+      c.object(v, schema, p, `the ${kind} runtime`, {
         invalid: {
           strategy:
             kind === "hypothesis"
@@ -132,8 +130,8 @@ function checkRuntime(c: Checker, value: unknown, path: PathSegment[]): void {
     };
   c.object(value, format.Runtime, path, "runtime", {
     fields: {
-      hypothesis: strategy("hypothesis", format.HypothesisStrategy),
-      rollbacks: strategy("rollbacks", format.RollbackStrategy),
+      hypothesis: strategy("hypothesis", format.HypothesisRuntime),
+      rollbacks: strategy("rollbacks", format.RollbacksRuntime),
     },
   });
 }

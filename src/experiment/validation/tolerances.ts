@@ -35,7 +35,6 @@ export function checkTolerance(c: Checker, value: unknown, path: PathSegment[]):
   } else if (type === "jsonpath") {
     c.object(value, format.JsonPathTolerance, path, "a jsonpath tolerance", {
       missing: { path: "hypothesis jsonpath probe tolerance must have a `path` key" },
-      nullKept: ["expect"],
       // Chaos Toolkit checks neither: a count that is not an integer never matches.
       lenient: ["count", "target"],
       fields: { path: (v, p) => checkJsonPath(c, v, p) },
