@@ -2,16 +2,20 @@
 // of truth). Input mode: unknown keys are allowed, as Chaos Toolkit ignores them.
 import * as z from "zod";
 import { Experiment } from "./format.ts";
+import { withNativeFunctions } from "./native-function-schema.ts";
+import type { NativeSignature } from "./signature.ts";
 
-export function experimentJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(Experiment, {
+/** `signatures`: the registry's native functions, offered as enums for python providers. */
+export function experimentJsonSchema(signatures: readonly NativeSignature[]): Record<string, unknown> {
+  const schema = z.toJSONSchema(Experiment, {
     target: "draft-2020-12",
     io: "input",
     unrepresentable: "any",
   }) as Record<string, unknown>;
+  return withNativeFunctions(schema, signatures);
 }
 
 /** The checked-in file's exact text: stable key order, two-space indent, final newline. */
-export function renderExperimentJsonSchema(): string {
-  return `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
+export function renderExperimentJsonSchema(signatures: readonly NativeSignature[]): string {
+  return `${JSON.stringify(experimentJsonSchema(signatures), null, 2)}\n`;
 }
