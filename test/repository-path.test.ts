@@ -41,6 +41,9 @@ describe("the action's repository path", () => {
       expect(ref, line).toMatch(/^v\d+$|^<40-character SHA>$/);
     }
     expect(readme).not.toContain("<org>");
+    const installs = [...readme.matchAll(/npx --yes github:([\w.-]+\/[\w.-]+)#/g)];
+    expect(installs.length).toBeGreaterThan(0);
+    for (const [line, repo] of installs) expect(repo, line).toBe(path);
   });
 
   it("is in every schema address of the README and the shipped experiments", () => {

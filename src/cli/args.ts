@@ -37,7 +37,10 @@ type SimRequest = NonNullable<ClusterRequest["sim"]>;
 type SimDeny = NonNullable<SimRequest["deny"]>[number];
 type SimFault = NonNullable<SimRequest["faults"]>[number];
 
-export type ValidateCommand = { command: "validate" } & Pick<RunOptions, "targets" | "vars" | "varFiles">;
+export type ValidateCommand = { command: "validate"; noEnv: boolean } & Pick<
+  RunOptions,
+  "targets" | "vars" | "varFiles"
+>;
 
 export interface CleanupCommand {
   command: "cleanup";
@@ -287,6 +290,7 @@ function parseValidate(args: string[]): Command {
     options: {
       var: { type: "string", multiple: true, default: [] },
       "var-file": { type: "string", multiple: true, default: [] },
+      "no-env": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -296,7 +300,13 @@ function parseValidate(args: string[]): Command {
     surface,
   );
   if (problems.length > 0) throw new UsageError(problems);
-  return { command: "validate", targets: options.targets, vars: options.vars, varFiles: options.varFiles };
+  return {
+    command: "validate",
+    targets: options.targets,
+    vars: options.vars,
+    varFiles: options.varFiles,
+    noEnv: values["no-env"],
+  };
 }
 
 function parseCleanup(args: string[]): Command {

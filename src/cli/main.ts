@@ -169,6 +169,11 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
         }),
       );
       printIssues(result, io);
+      if (command.noEnv) {
+        io.stderr(
+          "notice: --no-env: environment variables and executables on PATH were not checked; `type: env` values without a default are left unresolved.",
+        );
+      }
       io.stderr(verdictTable(result.outcomes));
       return result.verdict === "passed" ? 0 : 2;
     }
