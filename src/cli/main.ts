@@ -17,8 +17,8 @@ import {
   parseCommandLine,
   type ReportCommand,
   type RunCommand,
-  USAGE,
   UsageError,
+  usageOf,
 } from "./args.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
@@ -148,7 +148,7 @@ async function report(command: ReportCommand, io: CliIo): Promise<number> {
 async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Promise<number> {
   switch (command.command) {
     case "help":
-      io.stdout(USAGE);
+      io.stdout(usageOf(command.topic));
       return 0;
     case "version":
       io.stdout(packageJson.version);
