@@ -23,6 +23,7 @@ function nativeFunctionDef(signatures: readonly NativeSignature[]): JsonSchema {
       const functions = [...(byModule.get(module) ?? [])].sort((a, b) => a.func.localeCompare(b.func));
       return {
         if: { properties: { module: { const: module } }, required: ["module"] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
         then: {
           properties: {
             func: {
