@@ -701,7 +701,9 @@ describe("secrets, configuration and events", () => {
     const summary = h.events.map((e) =>
       e.type === "undo-finished"
         ? ["undo", e.undo.status]
-        : [e.type, e.phase, e.name, e.target, e.type === "activity-finished" ? e.verdict : ""],
+        : e.type === "pause"
+          ? ["pause", e.phase, e.name, e.when, e.seconds]
+          : [e.type, e.phase, e.name, e.target, e.type === "activity-finished" ? e.verdict : ""],
     );
     expect(summary).toEqual([
       ["activity-started", "before", "app-is-healthy", "test.healthy", ""],
