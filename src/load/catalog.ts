@@ -35,7 +35,8 @@ export const loadSignatures: readonly NativeSignature[] = [
 export const loadSource: NativeModuleSource = {
   signatures: loadSignatures,
   async load(module, func) {
-    if (module !== LOAD_MODULE || func !== LOAD_FUNCTION) throw new Error(`no native implementation of ${module}.${func}`);
+    if (module !== LOAD_MODULE || func !== LOAD_FUNCTION)
+      throw new Error(`no native implementation of ${module}.${func}`);
     const { generateLoad } = await import("./generate-load.ts");
     return generateLoad;
   },

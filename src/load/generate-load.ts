@@ -11,13 +11,19 @@ import { runOpenLoop } from "./open-loop.ts";
 const positive = (name: string, value: unknown, max: number): number => {
   const n = Number(value);
   if ((typeof value !== "number" && typeof value !== "string") || !Number.isFinite(n) || n <= 0 || n > max) {
-    throw new ActivityFailed(`load argument '${name}' must be a number above 0 and at most ${max}, got ${JSON.stringify(value)}`);
+    throw new ActivityFailed(
+      `load argument '${name}' must be a number above 0 and at most ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 };
 
 const text = (value: unknown): string | undefined =>
-  typeof value === "string" && value.length > 0 ? value : typeof value === "number" ? String(value) : undefined;
+  typeof value === "string" && value.length > 0
+    ? value
+    : typeof value === "number"
+      ? String(value)
+      : undefined;
 
 export interface LoadOutput extends LoadSummary {
   target: string;

@@ -47,8 +47,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1]!;
 }
 
-const latencies = (samples: readonly LoadSample[]) =>
-  samples.map((s) => s.latencyMs).sort((a, b) => a - b);
+const latencies = (samples: readonly LoadSample[]) => samples.map((s) => s.latencyMs).sort((a, b) => a - b);
 
 export function summarizeLoad(
   samples: readonly LoadSample[],

@@ -47,7 +47,10 @@ async function proxyTarget(args: LoadTargetArgs, ctx: NativeContext) {
 }
 
 /** A sender over one keep-alive agent sized to the in-flight bound. */
-export async function loadTarget(args: LoadTargetArgs, ctx: NativeContext): Promise<{ send: SendRequest; describe: string; close(): void }> {
+export async function loadTarget(
+  args: LoadTargetArgs,
+  ctx: NativeContext,
+): Promise<{ send: SendRequest; describe: string; close(): void }> {
   const { url, options } = args.service
     ? await proxyTarget(args, ctx)
     : { url: new URL(args.url!), options: {} as https.RequestOptions };

@@ -29,7 +29,11 @@ export function parseServiceProxy(pathname: string): ServiceProxyTarget | undefi
   const parts = segment.split(":");
   // NAME, NAME:PORT, SCHEME:NAME:PORT (scheme http or https; the sim's pods speak plain HTTP either way).
   const [service, port] =
-    parts.length === 3 ? [parts[1]!, parts[2]!] : parts.length === 2 ? [parts[0]!, parts[1]!] : [parts[0]!, ""];
+    parts.length === 3
+      ? [parts[1]!, parts[2]!]
+      : parts.length === 2
+        ? [parts[0]!, parts[1]!]
+        : [parts[0]!, ""];
   return { namespace, segment, service, port, path: match[3] ?? "/" };
 }
 
@@ -56,9 +60,7 @@ export class ServiceProxy {
     const svc = this.state.get("", "services", namespace, service);
     if (!svc) throw notFound(servicesRef, service);
     const svcPorts = (svc.spec?.ports ?? []) as Obj[];
-    const svcPort = port
-      ? svcPorts.find((p) => p.name === port || String(p.port) === port)
-      : svcPorts[0];
+    const svcPort = port ? svcPorts.find((p) => p.name === port || String(p.port) === port) : svcPorts[0];
     if (!svcPort) throw unavailable(`no service port "${port}" found for service "${service}"`);
     const endpoints = this.state.get("", "endpoints", namespace, service);
     const ready = ((endpoints?.subsets ?? []) as Obj[]).flatMap((subset) => {
@@ -76,7 +78,9 @@ export class ServiceProxy {
       typeof ref.name === "string" ? this.state.get("", "pods", namespace, ref.name) : undefined;
     // The Endpoints lag a pod that just stopped, as on a real cluster: the dial fails.
     if (!pod || pod.status?.phase !== "Running") {
-      throw unavailable(`error trying to reach service: dial tcp ${String(address.ip)}: connect: connection refused`);
+      throw unavailable(
+        `error trying to reach service: dial tcp ${String(address.ip)}: connect: connection refused`,
+      );
     }
     return { ...podHttpAnswer(pod), pod: pod.metadata.name };
   }
