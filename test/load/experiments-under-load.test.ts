@@ -18,8 +18,9 @@ const experiment = (name: string) => join(import.meta.dirname, "..", "..", "expe
 
 async function run(name: string) {
   const err: string[] = [];
+  const out: string[] = [];
   const io: CliIo = {
-    stdout: () => {},
+    stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
     cwd: dir,
     env: { PATH: process.env.PATH },
@@ -28,7 +29,9 @@ async function run(name: string) {
   const journalPath = join(dir, `${name}.json`);
   const code = await main(["run", experiment(name), "--cluster", "sim", "--journal-path", journalPath], io);
   const journal = JSON.parse(await readFile(journalPath, "utf8")) as Record<string, unknown>;
-  return { code, text: err.join("\n"), journal };
+  out.length = 0;
+  await main(["report", journalPath], io);
+  return { code, text: err.join("\n"), journal, report: out.join("\n") };
 }
 
 type Run = { activity: { name: string }; output: Record<string, unknown> };
@@ -47,12 +50,24 @@ describe("terminating a web pod under load", () => {
   }, 60_000);
 
   it("one replica: requests fail until the replacement is Ready, and the experiment deviates", async () => {
-    const { code, text, journal } = await run("terminate-single-replica-under-load.yaml");
+    const { code, text, journal, report } = await run("terminate-single-replica-under-load.yaml");
     expect(code).toBe(1);
     expect(text).toMatch(/deviated/);
     const traffic = trafficOf(journal);
     expect(traffic.failed).toBeGreaterThan(0);
     expect(Object.keys(traffic.errors as object)).toContain("http_503");
     expect(traffic.success_ratio).toBeLessThan(0.99);
+    // The report draws the dip, the fault window marked by bars.
+    expect(report).toContain("xychart-beta");
+    expect(report).toMatch(/title "traffic-during-the-fault - requests that succeeded"/);
+    expect(report).toMatch(/bars mark the fault window/);
+    const success =
+      /title "traffic-during-the-fault - requests that succeeded"[\s\S]*?line \[([^\]]*)\]/.exec(report)![1]!;
+    expect(
+      success
+        .split(", ")
+        .map(Number)
+        .some((percent) => percent < 100),
+    ).toBe(true);
   }, 60_000);
 });

@@ -77,7 +77,7 @@ export class ServiceProxy {
     const pod: KubeObject | undefined =
       typeof ref.name === "string" ? this.state.get("", "pods", namespace, ref.name) : undefined;
     // The Endpoints lag a pod that just stopped, as on a real cluster: the dial fails.
-    if (!pod || pod.status?.phase !== "Running") {
+    if (pod?.status?.phase !== "Running") {
       throw unavailable(
         `error trying to reach service: dial tcp ${String(address.ip)}: connect: connection refused`,
       );
