@@ -1,6 +1,7 @@
-// The shipped experiments under load, run by the CLI against the simulated cluster: with three
-// replicas the traffic holds, with one it is lost while the replacement starts.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+// The shipped experiments under load, run in one CLI run against the simulated cluster (the command
+// the README shows): with three replicas the traffic holds, with one it is lost while the
+// replacement starts; the report draws the dip.
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,22 +17,17 @@ afterAll(async () => {
 
 const experiment = (name: string) => join(import.meta.dirname, "..", "..", "experiments", name);
 
-async function run(name: string) {
+function io() {
   const err: string[] = [];
   const out: string[] = [];
-  const io: CliIo = {
+  const value: CliIo = {
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
     cwd: dir,
     env: { PATH: process.env.PATH },
     onSignal: () => () => {},
   };
-  const journalPath = join(dir, `${name}.json`);
-  const code = await main(["run", experiment(name), "--cluster", "sim", "--journal-path", journalPath], io);
-  const journal = JSON.parse(await readFile(journalPath, "utf8")) as Record<string, unknown>;
-  out.length = 0;
-  await main(["report", journalPath], io);
-  return { code, text: err.join("\n"), journal, report: out.join("\n") };
+  return { value, err, out };
 }
 
 type Run = { activity: { name: string }; output: Record<string, unknown> };
@@ -39,35 +35,52 @@ type Run = { activity: { name: string }; output: Record<string, unknown> };
 const trafficOf = (journal: Record<string, unknown>) =>
   (journal.run as Run[]).find((r) => r.activity.name === "traffic-during-the-fault")!.output;
 
-describe("terminating a web pod under load", () => {
-  it("three replicas: every request succeeds and the experiment holds", async () => {
-    const { code, text, journal } = await run("terminate-pod-under-load.yaml");
-    expect(text).toMatch(/passed .*held/);
-    expect(code).toBe(0);
-    const traffic = trafficOf(journal);
-    expect(traffic.requests).toBe(200);
-    expect(traffic.success_ratio).toBe(1);
-  }, 60_000);
-
-  it("one replica: requests fail until the replacement is Ready, and the experiment deviates", async () => {
-    const { code, text, journal, report } = await run("terminate-single-replica-under-load.yaml");
+describe("terminating a web pod under load, three replicas then one, in one run", () => {
+  it("three replicas hold every request; one replica loses requests and deviates; the report draws it", async () => {
+    const journals = join(dir, "journals");
+    const run = io();
+    const code = await main(
+      [
+        "run",
+        experiment("terminate-pod-under-load.yaml"),
+        experiment("terminate-single-replica-under-load.yaml"),
+        "--cluster",
+        "sim",
+        "--journal-path",
+        journals,
+      ],
+      run.value,
+    );
+    const text = run.err.join("\n");
     expect(code).toBe(1);
-    expect(text).toMatch(/deviated/);
-    const traffic = trafficOf(journal);
-    expect(traffic.failed).toBeGreaterThan(0);
-    expect(Object.keys(traffic.errors as object)).toContain("http_503");
-    expect(traffic.success_ratio).toBeLessThan(0.99);
-    // The report draws the dip, the fault window marked by bars.
-    expect(report).toContain("xychart-beta");
-    expect(report).toMatch(/title "traffic-during-the-fault - requests that succeeded"/);
-    expect(report).toMatch(/bars mark the fault window/);
-    const success =
-      /title "traffic-during-the-fault - requests that succeeded"[\s\S]*?line \[([^\]]*)\]/.exec(report)![1]!;
-    expect(
-      success
-        .split(", ")
-        .map(Number)
-        .some((percent) => percent < 100),
-    ).toBe(true);
-  }, 60_000);
+    expect(text).toMatch(/passed +\S*terminate-pod-under-load\.yaml +held/);
+    expect(text).toMatch(/deviated +\S*terminate-single-replica-under-load\.yaml/);
+
+    const files = await readdir(journals);
+    const read = async (name: string) =>
+      JSON.parse(
+        await readFile(join(journals, files.find((f) => f.endsWith(`${name}.journal.json`))!), "utf8"),
+      );
+    const three = trafficOf(await read("terminate-pod-under-load.yaml"));
+    expect(three.requests).toBe(200);
+    expect(three.success_ratio).toBe(1);
+    const one = trafficOf(await read("terminate-single-replica-under-load.yaml"));
+    expect(one.failed).toBeGreaterThan(0);
+    expect(Object.keys(one.errors as object)).toContain("http_503");
+    expect(one.success_ratio).toBeLessThan(0.99);
+
+    const report = io();
+    await main(["report", ...files.map((file) => join(journals, file))], report.value);
+    const markdown = report.out.join("\n");
+    expect(markdown).toContain("xychart-beta");
+    expect(markdown).toMatch(/bars mark the fault window/);
+    const lines = [
+      ...markdown.matchAll(
+        /title "traffic-during-the-fault - requests that succeeded"[\s\S]*?line \[([^\]]*)\]/g,
+      ),
+    ].map((match) => match[1]!.split(", ").map(Number));
+    expect(lines).toHaveLength(2);
+    expect(lines.some((percents) => percents.some((percent) => percent < 100))).toBe(true);
+    expect(lines.some((percents) => percents.every((percent) => percent === 100))).toBe(true);
+  }, 90_000);
 });
