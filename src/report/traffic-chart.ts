@@ -89,7 +89,7 @@ function chart(
   return [
     "xychart-beta",
     `  title "${mermaidLabel(title, 80)}"`,
-    `  x-axis "seconds into the load" [${points.map((p) => p.t).join(", ")}]`,
+    `  x-axis "seconds into the load" [${points.map((p) => `"${p.t}"`).join(", ")}]`,
     `  y-axis "${axis}" 0 --> ${top}`,
     `  bar [${bars.join(", ")}]`,
     `  line [${values.join(", ")}]`,

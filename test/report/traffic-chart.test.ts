@@ -64,6 +64,7 @@ describe("traffic chart", () => {
     const text = trafficCharts(journal).join("\n");
     expect(text).toContain("xychart-beta");
     expect(text).toContain('title "load x - requests that succeeded"');
+    expect(text).toContain('x-axis "seconds into the load" ["0", "1", "2"]');
     expect(text).toContain("bar [0, 100, 0]");
     expect(text).toContain("line [100, 0, 100]");
     expect(text).toContain("from 1.1 s to 1.2 s");
