@@ -12,6 +12,7 @@ import { substitute, substitutionMapping } from "../experiment/substitute.ts";
 import { validateExperiment } from "../experiment/validate.ts";
 import { loadVarOverrides } from "../experiment/vars.ts";
 import { chaosk8sSource } from "../kubernetes/catalog.ts";
+import { prometheusSource } from "../prometheus/catalog.ts";
 import { osSource } from "../providers/os-module.ts";
 import { resolveExecutable } from "../providers/process.ts";
 import { createRegistry, type NativeRegistry } from "../providers/registry.ts";
@@ -60,7 +61,7 @@ export interface PrepareRequest extends Pick<RunOptions, "targets" | "vars" | "v
 }
 
 export function defaultRegistry(): NativeRegistry {
-  return createRegistry([osSource, chaosk8sSource]);
+  return createRegistry([osSource, chaosk8sSource, prometheusSource]);
 }
 
 export const isPrepared = (item: PreparedExperiment | ExperimentOutcome): item is PreparedExperiment =>
