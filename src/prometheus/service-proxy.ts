@@ -6,7 +6,7 @@
 export interface InClusterService {
   namespace: string;
   name: string;
-  /** The Service port (number or name), the scheme's default when the URL has none. */
+  /** The Service port, the scheme's default when the URL has none. */
   port: string;
   https: boolean;
 }
