@@ -1,9 +1,19 @@
 // `validate` checks chaosprometheus calls against the signatures: names, required arguments, types.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIssue } from "../../src/experiment/errors.ts";
 import { parseExperimentText } from "../../src/experiment/load.ts";
 import { validateExperiment } from "../../src/experiment/validate.ts";
 import { defaultRegistry } from "../../src/run/prepare.ts";
+
+const validate = (yaml: string, env: Record<string, string> = {}) =>
+  validateExperiment(parseExperimentText(yaml, "x.yaml", "yaml"), {
+    file: "x.yaml",
+    signatures: defaultRegistry().allSignatures(),
+    findExecutable: () => undefined,
+    env,
+  });
 
 function check(func: string, args: string) {
   const yaml = `title: t
@@ -17,13 +27,7 @@ steady-state-hypothesis:
       provider: {type: python, module: chaosprometheus.probes, func: ${func}, arguments: ${args}}
 method: []
 `;
-  const result = validateExperiment(parseExperimentText(yaml, "x.yaml", "yaml"), {
-    file: "x.yaml",
-    signatures: defaultRegistry().allSignatures(),
-    findExecutable: () => undefined,
-    env: {},
-  });
-  return result.issues.map(formatIssue);
+  return validate(yaml).issues.map(formatIssue);
 }
 
 describe("validating chaosprometheus probes", () => {
@@ -65,5 +69,19 @@ describe("validating chaosprometheus probes", () => {
     expect(check("compute_mean", '{query: "up", window: 1}')).toEqual([
       expect.stringContaining("argument 'window' of chaosprometheus.probes.compute_mean expects a string"),
     ]);
+  });
+});
+
+describe("the README's Prometheus example", () => {
+  it("validates", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Prometheus probes"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(example).toContain("chaosprometheus.probes");
+    const result = validate(`title: t\ndescription: d\nmethod: []\n${example}`, {
+      PROMETHEUS_TOKEN: "t0k3n-x",
+    });
+    expect(result.issues.map(formatIssue)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });
