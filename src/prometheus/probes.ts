@@ -28,7 +28,7 @@ function instant(value: unknown, now: number): string {
 }
 
 /** The `timeout` argument (seconds, or a Prometheus duration such as "30s") plus a margin, in ms. */
-function waitMs(timeout: unknown): number {
+export function waitMs(timeout: unknown): number {
   const seconds =
     typeof timeout === "number"
       ? timeout

@@ -1,12 +1,16 @@
 // chaosprometheus.probes against a local server that speaks the Prometheus HTTP API: the requests
 // they send, what they return, how they fail, credentials and TLS.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PythonProvider } from "../../src/experiment/format.ts";
 import { prometheusSource } from "../../src/prometheus/catalog.ts";
-import { NODES_CPU_QUERY } from "../../src/prometheus/probes.ts";
+import { prometheusGet } from "../../src/prometheus/client.ts";
+import { prometheusEndpoint } from "../../src/prometheus/endpoint.ts";
+import { NODES_CPU_QUERY, waitMs } from "../../src/prometheus/probes.ts";
 import { createExecutor } from "../../src/providers/execute.ts";
 import type { ProviderCall } from "../../src/providers/provider-call.ts";
 import { createRegistry } from "../../src/providers/registry.ts";
@@ -378,5 +382,69 @@ describe("credentials and TLS", () => {
     await expect(
       execute(probe("query", { query: "up" }), call({ prometheus_base_url: "ftp://prometheus" })),
     ).rejects.toThrow('prometheus_base_url "ftp://prometheus" must start with http:// or https://');
+  });
+});
+
+describe("waits and redirects", () => {
+  const listen = async (
+    handler: Parameters<typeof createServer>[1],
+  ): Promise<{ server: Server; url: string }> => {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+
+  it("waits for the query's own timeout (Prometheus' 2 minutes by default) plus 10 s", () => {
+    expect(waitMs(null)).toBe(130_000);
+    expect(waitMs(5)).toBe(15_000);
+    expect(waitMs("30s")).toBe(40_000);
+    expect(waitMs("1m30s")).toBe(100_000);
+    expect(waitMs("2.5")).toBe(12_500);
+    expect(waitMs("whenever")).toBe(130_000);
+  });
+
+  it("gives up on a server that does not answer within the wait", async () => {
+    const silent = await listen(() => {});
+    try {
+      const endpoint = prometheusEndpoint({ prometheus_base_url: silent.url }, {});
+      await expect(
+        prometheusGet(new URL(`${silent.url}/api/v1/query?query=up`), endpoint, {
+          verifyTls: true,
+          waitMs: 200,
+          ctx: call({}),
+        }),
+      ).rejects.toThrow(`Prometheus at ${silent.url} did not answer within 0.2s`);
+    } finally {
+      silent.server.closeAllConnections();
+      silent.server.close();
+    }
+  });
+
+  it("follows redirects as requests does, sending credentials to the same host only", async () => {
+    const secured = await startFakePrometheus({
+      answers: { up: { vector: [] } },
+      authorization: "Bearer t0k3n-redirect",
+    });
+    let target = secured.url;
+    const elsewhere = await listen((req, res) => {
+      res.writeHead(302, { location: `${target}${req.url}` }).end();
+    });
+    try {
+      const secrets = { prometheus: { prometheus_token: "t0k3n-redirect" } };
+      await expect(
+        execute(
+          probe("query", { query: "up" }, ["prometheus"]),
+          call({ prometheus_base_url: elsewhere.url }, { secrets }),
+        ),
+      ).rejects.toThrow("Prometheus query {'query': 'up'} failed: Unauthorized");
+      expect(secured.requests.at(-1)?.headers.authorization).toBeUndefined();
+      target = server.url;
+      expect(
+        await execute(probe("query", { query: "up" }), call({ prometheus_base_url: elsewhere.url })),
+      ).toEqual(expect.objectContaining({ status: "success" }));
+    } finally {
+      elsewhere.server.close();
+      await secured.close();
+    }
   });
 });
