@@ -169,12 +169,8 @@ function connectionFailed(error: Error, connection: Connection): ActivityFailed 
     hint =
       " (an in-cluster address: chaos-action reaches it through the Kubernetes API server only when the experiment has Kubernetes activities; otherwise give prometheus_base_url an address the runner can reach)";
   }
-  return new ActivityFailed(
-    `failed to connect to Prometheus at ${connection.label}: ${error.message}${hint}`,
-    {
-      cause: error,
-    },
-  );
+  const message = `failed to connect to Prometheus at ${connection.label}: ${error.message}${hint}`;
+  return new ActivityFailed(message, { cause: error });
 }
 
 /**
@@ -189,6 +185,8 @@ export async function prometheusGet(
   const { ctx, waitMs } = options;
   const service = inClusterService(url);
   const cluster = service && clusterService(ctx);
+  // Credentials go with the request until a redirect leads to another host.
+  let credentials = endpoint;
   let connection =
     service && cluster
       ? await throughCluster(cluster, service, url, endpoint, ctx)
@@ -202,9 +200,11 @@ export async function prometheusGet(
       if (!redirected || cluster || redirects >= MAX_REDIRECTS) return response;
       const next = new URL(response.location!, connection.url);
       // As requests does: credentials are not sent on to another host.
-      const sameOrigin = next.origin === connection.url.origin;
-      const { authorization: _, ...withoutCredentials } = endpoint;
-      connection = await direct(next, sameOrigin ? endpoint : withoutCredentials, options.verifyTls);
+      if (next.origin !== connection.url.origin) {
+        const { authorization: _, ...withoutCredentials } = credentials;
+        credentials = withoutCredentials;
+      }
+      connection = await direct(next, credentials, options.verifyTls);
     }
   } catch (error) {
     if (deadline.aborted && !ctx.signal.aborted) {

@@ -426,24 +426,38 @@ describe("waits and redirects", () => {
       authorization: "Bearer t0k3n-redirect",
     });
     let target = secured.url;
-    const elsewhere = await listen((req, res) => {
-      res.writeHead(302, { location: `${target}${req.url}` }).end();
+    const seen: Array<[string, string | undefined]> = [];
+    // The second host sends the client back to itself once, then on to the target.
+    const second = await listen((req, res) => {
+      seen.push(["second", req.headers.authorization]);
+      const again = req.url?.startsWith("/again") ?? false;
+      res.writeHead(302, { location: again ? `${target}${req.url!.slice(6)}` : `/again${req.url}` }).end();
+    });
+    const first = await listen((req, res) => {
+      seen.push(["first", req.headers.authorization]);
+      res.writeHead(302, { location: `${second.url}${req.url}` }).end();
     });
     try {
       const secrets = { prometheus: { prometheus_token: "t0k3n-redirect" } };
       await expect(
         execute(
           probe("query", { query: "up" }, ["prometheus"]),
-          call({ prometheus_base_url: elsewhere.url }, { secrets }),
+          call({ prometheus_base_url: first.url }, { secrets }),
         ),
       ).rejects.toThrow("Prometheus query {'query': 'up'} failed: Unauthorized");
+      expect(seen).toEqual([
+        ["first", "Bearer t0k3n-redirect"],
+        ["second", undefined],
+        ["second", undefined],
+      ]);
       expect(secured.requests.at(-1)?.headers.authorization).toBeUndefined();
       target = server.url;
       expect(
-        await execute(probe("query", { query: "up" }), call({ prometheus_base_url: elsewhere.url })),
+        await execute(probe("query", { query: "up" }), call({ prometheus_base_url: first.url })),
       ).toEqual(expect.objectContaining({ status: "success" }));
     } finally {
-      elsewhere.server.close();
+      first.server.close();
+      second.server.close();
       await secured.close();
     }
   });
