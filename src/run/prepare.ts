@@ -13,6 +13,7 @@ import { validateExperiment } from "../experiment/validate.ts";
 import { loadVarOverrides } from "../experiment/vars.ts";
 import { chaosk8sSource } from "../kubernetes/catalog.ts";
 import { loadSource } from "../load/catalog.ts";
+import { prometheusSource } from "../prometheus/catalog.ts";
 import { osSource } from "../providers/os-module.ts";
 import { resolveExecutable } from "../providers/process.ts";
 import { createRegistry, type NativeRegistry } from "../providers/registry.ts";
@@ -67,7 +68,7 @@ export interface PrepareRequest extends Pick<RunOptions, "targets" | "vars" | "v
 }
 
 export function defaultRegistry(): NativeRegistry {
-  return createRegistry([osSource, chaosk8sSource, loadSource]);
+  return createRegistry([osSource, chaosk8sSource, prometheusSource, loadSource]);
 }
 
 export const isPrepared = (item: PreparedExperiment | ExperimentOutcome): item is PreparedExperiment =>
