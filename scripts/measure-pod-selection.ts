@@ -42,11 +42,10 @@ if (process.argv[3] === "--sim") {
   );
   console.log(`simulated cluster with ${pods} pods ready in ${Date.now() - started} ms`);
   const rssBefore = process.memoryUsage().rss;
-  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { clusterKubeConfig } = await import("../src/kubernetes/cluster-client.ts");
   const { resolveTargets } = await import("../src/kubernetes/targets.ts");
   const { selectPods } = await import("../src/kubernetes/activities/selection.ts");
-  const { coreApi } = await import("../src/kubernetes/cluster-client.ts");
-  const kc = new KubeConfig();
+  const kc = await clusterKubeConfig();
   kc.loadFromFile(kubeconfig);
   const selection = {
     labelSelector: "app=web",
@@ -68,7 +67,7 @@ if (process.argv[3] === "--sim") {
   const resolveMs = performance.now() - start;
   const resolveCpu = process.cpuUsage(cpu);
   start = performance.now();
-  const { candidates } = await selectPods(await coreApi(kc), "load", selection, Math.random);
+  const { candidates } = await selectPods(kc, "load", selection, Math.random);
   const selectMs = performance.now() - start;
   const selectCpu = process.cpuUsage();
   const ms = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1000).toFixed(0);
