@@ -99,3 +99,4 @@ const line = (row: typeof header) =>
 console.log(`whole-process figures: medians of ${RUNS} runs (the action's: of ${Math.min(RUNS, 5)})`);
 console.log(line(header));
 for (const row of cells) console.log(line(row));
+await import("./load.ts");

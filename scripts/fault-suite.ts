@@ -1,7 +1,10 @@
 // The fault-injection suite in full: every case against the real CLI and a simulated cluster, a table
 // per category with the restore rate, each failing case with its differences in words. Exits 1 when
 // any case fails.
-//   npm run fault-suite [-- --seed N] [-- --only TEXT] [-- --list]
+//   npm run fault-suite [-- --seed N] [-- --only TEXT] [-- --list] [-- --retry-failed]
+// With --retry-failed (as .ci/run calls it), each failing case runs once more, alone: one that then
+// passes is listed as timing-sensitive and does not fail the suite; the first run's rates are printed
+// as measured.
 import { parseArgs } from "node:util";
 import { generateCases } from "../test/fault-injection/cases.ts";
 import { runSuite } from "../test/fault-injection/suite.ts";
@@ -12,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "8" },
     only: { type: "string" },
     list: { type: "boolean", default: false },
+    "retry-failed": { type: "boolean", default: false },
   },
 });
 const seed = Number(values.seed);
@@ -40,4 +44,21 @@ const results = await runSuite(cases, {
 });
 console.log(renderSummary(results));
 console.log(`\n${cases.length} cases in ${Math.round((Date.now() - started) / 1000)} s`);
-process.exitCode = results.every((r) => r.judgement.passed) ? 0 : 1;
+const failed = results.filter((r) => !r.judgement.passed);
+if (!values["retry-failed"] || failed.length === 0) {
+  process.exitCode = failed.length === 0 ? 0 : 1;
+} else {
+  console.error(`retrying ${failed.length} failing case(s) once, one at a time`);
+  const retried = await runSuite(
+    failed.map((r) => r.case),
+    { concurrency: 1, runTimeoutMs: 60_000 },
+  );
+  const still = retried.filter((r) => !r.judgement.passed);
+  for (const r of retried) {
+    console.log(
+      `${r.judgement.passed ? "timing-sensitive (passed on retry)" : "failed again"}: ${r.case.id}`,
+    );
+  }
+  if (still.length > 0) console.log(renderSummary(still));
+  process.exitCode = still.length === 0 ? 0 : 1;
+}

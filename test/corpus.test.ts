@@ -88,7 +88,7 @@ const expectations: Record<
 };
 
 // Modules that are not ours to implement: they must always fail, naming the module.
-const neverSupported = ["chaosprometheus.probes", "tolerances", "load"];
+const neverSupported = ["tolerances", "load"];
 
 /** A value for every environment variable the file's configuration and secrets read, as the reference run had. */
 function environmentFor(data: unknown): Record<string, string> {
@@ -198,5 +198,70 @@ describe("compatibility corpus: dry runs of the files we support", () => {
       ]);
     expect(outcome?.plan?.method.length).toBeGreaterThan(0);
     expect(messages.join("\n")).toContain("method:");
+  });
+});
+
+/** Where each provider of a Python `module` (and its submodules) sits in the file, as issues name paths. */
+function providerPaths(data: unknown, module: string): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, path: string) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        visit(item, `${path}[${i}]`);
+      });
+    } else if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      if (record.type === "python" && typeof record.module === "string" && record.module.startsWith(module)) {
+        found.push(path);
+      }
+      for (const [key, item] of Object.entries(record)) visit(item, path ? `${path}.${key}` : key);
+    }
+  };
+  visit(data, "");
+  return found;
+}
+
+describe("compatibility corpus: the chaosprometheus files", () => {
+  const prometheusFiles = files.filter((name) =>
+    expectations[name]!.modules.includes("chaosprometheus.probes"),
+  );
+  if (prometheusFiles.length === 0) {
+    it.skip("skipped: ../shared/corpus not found", () => {});
+    return;
+  }
+
+  it("are three", () => {
+    expect(prometheusFiles).toHaveLength(3);
+  });
+
+  // Whatever else a file lacks (vegeta, the `tolerances` or `load` modules), its Prometheus probes
+  // validate: module, function, argument names and types.
+  it.each(prometheusFiles)("%s: its chaosprometheus probes validate", async (name) => {
+    const loaded = await loadExperimentFile(join(corpus, name));
+    const paths = providerPaths(loaded.data, "chaosprometheus");
+    expect(paths.length).toBeGreaterThan(0);
+    const result = validateExperiment(loaded, {
+      file: name,
+      signatures,
+      findExecutable: (path) => `/usr/bin/${path}`,
+      env: environmentFor(loaded.data),
+    });
+    const errors = result.issues.filter((i) => i.severity === "error");
+    const aboutPrometheus = errors.filter((e) => paths.some((p) => e.path.startsWith(p)));
+    expect(aboutPrometheus.map(formatIssue)).toEqual([]);
+  });
+
+  it("validates whole once its missing executable is on PATH (chaostoolkit-samples)", async () => {
+    const name =
+      "chaostoolkit__chaostoolkit-samples__pod-should-be-restarted-when-service-is-unhealthy-experiment.json";
+    const loaded = await loadExperimentFile(join(corpus, name));
+    const result = validateExperiment(loaded, {
+      file: name,
+      signatures,
+      findExecutable: (path) => `/usr/bin/${path}`,
+      env: environmentFor(loaded.data),
+    });
+    expect(result.issues.filter((i) => i.severity === "error").map(formatIssue)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit. The
 // run's options go through the one parser both entry points share (run/options.ts); every problem
 // is listed at once, before anything starts.
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
 import {
   type Checked,
@@ -12,6 +12,7 @@ import {
   parseRunOptions,
   type RunOptions,
 } from "../run/options.ts";
+import { closest } from "./suggest.ts";
 
 export { DEFAULT_TARGET };
 
@@ -37,7 +38,10 @@ type SimRequest = NonNullable<ClusterRequest["sim"]>;
 type SimDeny = NonNullable<SimRequest["deny"]>[number];
 type SimFault = NonNullable<SimRequest["faults"]>[number];
 
-export type ValidateCommand = { command: "validate" } & Pick<RunOptions, "targets" | "vars" | "varFiles">;
+export type ValidateCommand = { command: "validate"; noEnv?: true } & Pick<
+  RunOptions,
+  "targets" | "vars" | "varFiles"
+>;
 
 export interface CleanupCommand {
   command: "cleanup";
@@ -77,19 +81,10 @@ const surface: OptionSurface = {
   problem: (name, value, expected) => `${name} expects ${expected}, got '${value}'`,
 };
 
-export const USAGE = `chaos-action: run Chaos Toolkit experiments natively, gate deployments on their verdict.
+const RUN_EXIT = `Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
+failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
 
-Usage:
-  chaos-action run [FILE|DIR|GLOB...] [options]
-  chaos-action validate [FILE|DIR|GLOB...] [--var K=V]... [--var-file F]...
-  chaos-action cleanup --undo-file FILE [--kubeconfig PATH] [--context NAME]
-  chaos-action report JOURNAL...      print the Markdown report of saved journals
-  chaos-action --help | --version
-
-Targets default to ${DEFAULT_TARGET}. A directory or glob runs every experiment in it, in path order.
-
-run options:
-  --journal-path PATH           journal file (one experiment) or directory (several)
+const RUN_OPTIONS_TEXT = `  --journal-path PATH           journal file (one experiment) or directory (several)
   --var KEY[:TYPE]=VALUE        override a configuration value (repeatable)
   --var-file FILE               overrides from .json/.yaml ({configuration, secrets}) or .env (repeatable)
   --hypothesis-strategy S       default | before-method-only | after-method-only | during-method-only | continuously
@@ -115,10 +110,79 @@ run options:
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
   --lease-wait SECONDS          how long to wait while another run holds a Lease on the same targets
-                                (default 120; 0 fails at once)
+                                (default 120; 0 fails at once)`;
 
-Exit status: 0 every experiment held (or a dry run found nothing to stop the real run); 1 one deviated,
-failed or was interrupted (or a dry run found the real run would be refused or reach nothing); 2 bad input.`;
+export const USAGE = `chaos-action: run Chaos Toolkit experiments natively, gate deployments on their verdict.
+
+Usage:
+  chaos-action run [FILE|DIR|GLOB...] [options]
+  chaos-action validate [FILE|DIR|GLOB...] [--no-env] [--var K=V]... [--var-file F]...
+  chaos-action cleanup --undo-file FILE [--kubeconfig PATH] [--context NAME]
+  chaos-action report JOURNAL...      print the Markdown report of saved journals
+  chaos-action <command> --help       the usage of one command
+  chaos-action --help | --version
+
+Targets default to ${DEFAULT_TARGET}. A directory or glob runs every experiment in it, in path order.
+
+run options:
+${RUN_OPTIONS_TEXT}
+
+${RUN_EXIT}`;
+
+/** `chaos-action <command> --help`: each command's own usage. */
+export const COMMAND_USAGE: Readonly<Record<"run" | "validate" | "cleanup" | "report", string>> = {
+  run: `Usage: chaos-action run [FILE|DIR|GLOB...] [options]
+
+Validates every experiment, then runs them one after another in path order: the steady-state
+hypothesis, the method, the hypothesis again, the rollbacks and the undo of our own changes.
+Targets default to ${DEFAULT_TARGET}.
+
+Options:
+${RUN_OPTIONS_TEXT}
+  -h, --help                    this text
+
+${RUN_EXIT}`,
+  validate: `Usage: chaos-action validate [FILE|DIR|GLOB...] [options]
+
+Checks every experiment (structure, refs, python modules and functions, placeholders, configuration
+and secrets) without running anything. Targets default to ${DEFAULT_TARGET}.
+
+Options:
+  --no-env                      check without the environment: no variable is read (\`type: env\` values
+                                without a default are not checked, with a warning), no PATH lookup;
+                                for a lint-only job
+  --var KEY[:TYPE]=VALUE        override a configuration value (repeatable)
+  --var-file FILE               overrides from .json/.yaml ({configuration, secrets}) or .env (repeatable)
+  -h, --help                    this text
+
+Exit status: 0 every experiment is valid; 2 one is not (or a bad flag).`,
+  cleanup: `Usage: chaos-action cleanup --undo-file FILE [options]
+
+Replays the undo steps a run left pending in FILE (newest first), then deletes the run's Leases.
+
+Options:
+  --undo-file FILE              the undo file a run printed (required)
+  --kubeconfig PATH             kubeconfig file (beats every other source)
+  --context NAME                kubeconfig context
+  -h, --help                    this text
+
+Exit status: 0 nothing is left to undo; 1 some steps are still pending (run cleanup again).`,
+  report: `Usage: chaos-action report JOURNAL...
+
+Prints on stdout the Markdown report (as in the job summary and the pull-request comment) of saved
+journals.
+
+Options:
+  -h, --help                    this text
+
+Exit status: 0 the report was printed; 2 a file cannot be read as a journal.`,
+};
+
+export type HelpTopic = keyof typeof COMMAND_USAGE;
+
+/** The usage text for \`help [topic]\`: one command's, or the whole CLI's. */
+export const usageOf = (topic: string | undefined): string =>
+  topic !== undefined && Object.hasOwn(COMMAND_USAGE, topic) ? COMMAND_USAGE[topic as HelpTopic] : USAGE;
 
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined
@@ -174,6 +238,69 @@ function checkSimFault(text: string): Checked<SimFault> {
   });
 }
 
+const help = { type: "boolean", short: "h", default: false } as const;
+
+// The flags of each command, for parsing and for "did you mean" suggestions.
+const RUN_FLAGS = {
+  "journal-path": { type: "string" },
+  var: { type: "string", multiple: true, default: [] },
+  "var-file": { type: "string", multiple: true, default: [] },
+  "hypothesis-strategy": { type: "string" },
+  "hypothesis-frequency": { type: "string" },
+  "fail-fast": { type: "boolean", default: false },
+  "rollback-strategy": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  "allow-no-target": { type: "boolean", default: false },
+  timeout: { type: "string" },
+  "activity-timeout": { type: "string" },
+  "undo-timeout": { type: "string" },
+  "recovery-timeout": { type: "string" },
+  cluster: { type: "string", default: "auto" },
+  "sim-manifests": { type: "string", multiple: true, default: [] },
+  "sim-latency": { type: "string" },
+  "sim-deny": { type: "string", multiple: true, default: [] },
+  "sim-fault": { type: "string", multiple: true, default: [] },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  namespaces: { type: "string" },
+  "max-affected": { type: "string" },
+  "undo-file": { type: "string" },
+  "lease-wait": { type: "string" },
+  help,
+} as const satisfies ParseArgsOptionsConfig;
+
+const VALIDATE_FLAGS = {
+  var: { type: "string", multiple: true, default: [] },
+  "var-file": { type: "string", multiple: true, default: [] },
+  "no-env": { type: "boolean", default: false },
+  help,
+} as const satisfies ParseArgsOptionsConfig;
+
+const CLEANUP_FLAGS = {
+  "undo-file": { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  help,
+} as const satisfies ParseArgsOptionsConfig;
+
+const REPORT_FLAGS = { help } as const satisfies ParseArgsOptionsConfig;
+
+const FLAGS: Record<HelpTopic, ParseArgsOptionsConfig> = {
+  run: RUN_FLAGS,
+  validate: VALIDATE_FLAGS,
+  cleanup: CLEANUP_FLAGS,
+  report: REPORT_FLAGS,
+};
+
+/** "Unknown option '--dryrun'; did you mean --dry-run?" */
+function unknownOption(command: HelpTopic, option: string): string {
+  const known = Object.keys(FLAGS[command]).map((flag) => `--${flag}`);
+  const suggestion = closest(option, known);
+  return suggestion
+    ? `Unknown option '${option}'; did you mean ${suggestion}?`
+    : `Unknown option '${option}' (see 'chaos-action ${command} --help')`;
+}
+
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
@@ -191,12 +318,19 @@ export function parseCommandLine(argv: readonly string[]): Command {
         return parseCleanup(rest);
       case "report":
         return parseReport(rest);
-      default:
-        throw new UsageError(`unknown command '${first}' (expected run, validate, cleanup or report)`);
+      default: {
+        const suggestion = closest(first, Object.keys(FLAGS));
+        throw new UsageError(
+          `unknown command '${first}' (${suggestion ? `did you mean '${suggestion}'? ` : ""}expected run, validate, cleanup or report)`,
+        );
+      }
     }
   } catch (error) {
     // node:util parseArgs throws TypeErrors for unknown or malformed flags; their messages are readable.
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    if (error instanceof TypeError) {
+      const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+      throw new UsageError(unknown ? unknownOption(first as HelpTopic, unknown) : error.message);
+    }
     throw error;
   }
 }
@@ -205,33 +339,7 @@ function parseRun(args: string[]): Command {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      "journal-path": { type: "string" },
-      var: { type: "string", multiple: true, default: [] },
-      "var-file": { type: "string", multiple: true, default: [] },
-      "hypothesis-strategy": { type: "string" },
-      "hypothesis-frequency": { type: "string" },
-      "fail-fast": { type: "boolean", default: false },
-      "rollback-strategy": { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      "allow-no-target": { type: "boolean", default: false },
-      timeout: { type: "string" },
-      "activity-timeout": { type: "string" },
-      "undo-timeout": { type: "string" },
-      "recovery-timeout": { type: "string" },
-      cluster: { type: "string", default: "auto" },
-      "sim-manifests": { type: "string", multiple: true, default: [] },
-      "sim-latency": { type: "string" },
-      "sim-deny": { type: "string", multiple: true, default: [] },
-      "sim-fault": { type: "string", multiple: true, default: [] },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      namespaces: { type: "string" },
-      "max-affected": { type: "string" },
-      "undo-file": { type: "string" },
-      "lease-wait": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: RUN_FLAGS,
   });
   if (values.help) return { command: "help", topic: "run" };
   const parsed = parseRunOptions(
@@ -289,11 +397,7 @@ function parseValidate(args: string[]): Command {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      var: { type: "string", multiple: true, default: [] },
-      "var-file": { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: VALIDATE_FLAGS,
   });
   if (values.help) return { command: "help", topic: "validate" };
   const { options, problems } = parseRunOptions(
@@ -301,18 +405,19 @@ function parseValidate(args: string[]): Command {
     surface,
   );
   if (problems.length > 0) throw new UsageError(problems);
-  return { command: "validate", targets: options.targets, vars: options.vars, varFiles: options.varFiles };
+  return {
+    command: "validate",
+    targets: options.targets,
+    vars: options.vars,
+    varFiles: options.varFiles,
+    ...(values["no-env"] ? { noEnv: true as const } : {}),
+  };
 }
 
 function parseCleanup(args: string[]): Command {
   const { values } = parseArgs({
     args,
-    options: {
-      "undo-file": { type: "string" },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: CLEANUP_FLAGS,
   });
   if (values.help) return { command: "help", topic: "cleanup" };
   if (!values["undo-file"]) throw new UsageError("cleanup needs --undo-file FILE");
@@ -328,7 +433,7 @@ function parseReport(args: string[]): Command {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { help: { type: "boolean", short: "h", default: false } },
+    options: REPORT_FLAGS,
   });
   if (values.help) return { command: "help", topic: "report" };
   if (positionals.length === 0) throw new UsageError("report needs at least one JOURNAL file");

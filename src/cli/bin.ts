@@ -10,6 +10,7 @@ const { main } = await import("./main.ts");
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
+  terminal: { isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
   cwd: process.cwd(),
   env: process.env,
   onSignal: (handler) => {

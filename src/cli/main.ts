@@ -17,9 +17,18 @@ import {
   parseCommandLine,
   type ReportCommand,
   type RunCommand,
-  USAGE,
   UsageError,
+  usageOf,
 } from "./args.ts";
+import {
+  colourEnabled,
+  countdown,
+  paintLine,
+  realTicker,
+  StatusLine,
+  type TerminalStream,
+  type Ticker,
+} from "./terminal.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
 // it, so `--help`, `--version` and a bad flag answer without waiting for it.
@@ -33,17 +42,66 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /** stderr as a stream: colour and the live pause line when it is a terminal (absent: neither). */
+  terminal?: TerminalStream;
+  /** Ticks the live pause line (default: real time). */
+  ticker?: Ticker;
 }
 
-function reporterFor(io: CliIo): Reporter {
+/** What the CLI prints on: stderr lines, and on a terminal a live line for pauses. */
+interface Output extends CliIo {
+  /** On a terminal, counts a pause down in place; elsewhere undefined (the pause gets one line). */
+  countdown?: (seconds: number, label: string) => void;
+}
+
+function reporterFor(io: Output): Reporter {
   return {
     info: (message) => io.stderr(message),
     warn: (message) => io.stderr(message.startsWith("WARNING") ? message : `warning: ${message}`),
     error: (message) => io.stderr(`error: ${message}`),
     event: (event) => {
+      if (event.type === "pause" && io.countdown) {
+        io.countdown(event.seconds, `${event.when} ${event.name}`);
+        return;
+      }
       const line = formatRunEvent(event, { showStarts: true });
       if (line) io.stderr(line);
     },
+  };
+}
+
+/**
+ * The given io with every secret scrubbed from what it prints and, on a terminal, colour (per
+ * NO_COLOR/FORCE_COLOR) and a live pause line that the next printed line replaces.
+ */
+function outputFor(given: CliIo, secrets: SecretRegistry): Output {
+  const colour = colourEnabled(given.terminal?.isTTY ?? false, given.env);
+  const status = given.terminal?.isTTY ? new StatusLine(given.terminal) : undefined;
+  let stopCountdown: (() => void) | undefined;
+  const settle = () => {
+    stopCountdown?.();
+    stopCountdown = undefined;
+  };
+  const paintText = (text: string) => (colour ? text.split("\n").map(paintLine).join("\n") : text);
+  return {
+    ...given,
+    stdout: (text) => {
+      settle();
+      given.stdout(secrets.redact(text));
+    },
+    stderr: (text) => {
+      settle();
+      given.stderr(paintText(secrets.redact(text)));
+    },
+    ...(status
+      ? {
+          countdown: (seconds: number, label: string) => {
+            settle();
+            const stop = countdown(status, seconds, label, given.ticker ?? realTicker);
+            stopCountdown = stop;
+          },
+        }
+      : {}),
   };
 }
 
@@ -66,7 +124,7 @@ function printIssues(result: RunResult, io: CliIo): void {
   }
 }
 
-async function run(command: RunCommand, io: CliIo, secrets: SecretRegistry): Promise<number> {
+async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Promise<number> {
   const interrupt = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
@@ -147,10 +205,10 @@ async function report(command: ReportCommand, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Promise<number> {
+async function execute(command: Command, io: Output, secrets: SecretRegistry): Promise<number> {
   switch (command.command) {
     case "help":
-      io.stdout(USAGE);
+      io.stdout(usageOf(command.topic));
       return 0;
     case "version":
       io.stdout(packageJson.version);
@@ -171,6 +229,11 @@ async function execute(command: Command, io: CliIo, secrets: SecretRegistry): Pr
         }),
       );
       printIssues(result, io);
+      if (command.noEnv) {
+        io.stderr(
+          "notice: --no-env: environment variables and executables on PATH were not checked; `type: env` values without a default are left unresolved.",
+        );
+      }
       io.stderr(verdictTable(result.outcomes));
       return result.verdict === "passed" ? 0 : 2;
     }
@@ -208,11 +271,7 @@ export async function main(argv: readonly string[], given: CliIo): Promise<numbe
   // Every secret the run finds (experiments, --var, the environment, the connection) is scrubbed
   // from everything printed, whichever part of the run printed it.
   const secrets = new SecretRegistry();
-  const io: CliIo = {
-    ...given,
-    stdout: (text) => given.stdout(secrets.redact(text)),
-    stderr: (text) => given.stderr(secrets.redact(text)),
-  };
+  const io = outputFor(given, secrets);
   try {
     return await execute(parseCommandLine(argv), io, secrets);
   } catch (error) {

@@ -72,13 +72,31 @@ function pausesOf(activity: ActivityDefinition, env: ActivityEnvironment): { bef
 }
 
 /** Sleeps for a pause; false when the run was stopped meanwhile. */
-async function pause(seconds: number, env: ActivityEnvironment): Promise<boolean> {
+async function pause(
+  seconds: number,
+  env: ActivityEnvironment,
+  announce: { phase: RunPhase; name: string; when: "before" | "after" },
+): Promise<boolean> {
   if (seconds === 0) return !env.signal.aborted;
+  env.emit({ type: "pause", ...announce, seconds });
   try {
     await env.clock.sleep(seconds * 1000, env.signal);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** For the progress line: the arguments as they will run; none when substitution fails (execute says why). */
+function substitutedArguments(
+  activity: ActivityDefinition,
+  env: ActivityEnvironment,
+): { arguments?: unknown } {
+  if (activity.provider.arguments === undefined) return {};
+  try {
+    return { arguments: substituteProvider(activity.provider, env.substitute).arguments };
+  } catch {
+    return {};
   }
 }
 
@@ -171,9 +189,14 @@ export async function runActivity(
     run.exception = [message];
     return { run, stopped: false, error: message };
   }
-  if (!(await pause(pauses.before, env)) || env.signal.aborted) return undefined;
+  if (
+    !(await pause(pauses.before, env, { phase, name: activity.name, when: "before" })) ||
+    env.signal.aborted
+  ) {
+    return undefined;
+  }
 
-  env.emit({ type: "activity-started", ...base });
+  env.emit({ type: "activity-started", ...base, ...substitutedArguments(activity, env) });
   const start = env.clock.now();
   let output: unknown = null;
   let failure: unknown;
@@ -214,6 +237,6 @@ export async function runActivity(
     durationSeconds: run.duration,
     ...(run.exception === undefined ? {} : { error: run.exception[0] }),
   });
-  if (!result.stopped) await pause(pauses.after, env);
+  if (!result.stopped) await pause(pauses.after, env, { phase, name: activity.name, when: "after" });
   return result;
 }

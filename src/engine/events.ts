@@ -18,7 +18,16 @@ interface ActivityEventBase {
 
 /** Every activity that runs has "started" then "finished"; one that could not start has only "finished". */
 export type RunEvent =
-  | ({ type: "activity-started" } & ActivityEventBase)
+  | ({
+      type: "activity-started";
+      /**
+       * The provider's arguments with `${var}`s substituted, as the activity runs them. May hold
+       * secrets: whoever prints them redacts them.
+       */
+      arguments?: unknown;
+    } & ActivityEventBase)
+  /** A pause before or after an activity is starting (only pauses longer than zero). */
+  | { type: "pause"; phase: RunPhase; name: string; when: "before" | "after"; seconds: number }
   | ({
       type: "activity-finished";
       verdict: ActivityVerdict;

@@ -60,6 +60,8 @@ export interface UndoRun {
   error?: string;
   /** How many times it was tried. */
   attempts?: number;
+  /** `skipped`: the object no longer held what we set (a newer change), so it was left alone. */
+  conflict?: string;
   start: string;
   end: string;
   duration: number;

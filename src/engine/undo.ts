@@ -8,7 +8,7 @@ import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { backoffMs } from "../common/backoff.ts";
 import { errorMessage } from "../common/error-message.ts";
-import type { Clock, UndoRegistry, UndoStep } from "../providers/native.ts";
+import type { Clock, UndoDone, UndoRegistry, UndoStep } from "../providers/native.ts";
 import { isoTime, systemClock } from "./clock.ts";
 import type { UndoRun } from "./journal.ts";
 
@@ -17,7 +17,9 @@ import type { UndoRun } from "./journal.ts";
  * outcome of the change may have been unknown). An error whose `retryable` property is `false`
  * (the server refused for good: the object is gone, the request is invalid) is not retried.
  */
-export type UndoExecutor = (step: UndoStep) => Promise<void>;
+/** Replays one step; answers a conflict when it left the object alone (it no longer holds what we set). */
+// biome-ignore lint/suspicious/noConfusingVoidType: an executor that only restores answers nothing.
+export type UndoExecutor = (step: UndoStep) => Promise<UndoDone | undefined | void>;
 
 export interface UndoEntry extends UndoStep {
   runId: string;
@@ -27,6 +29,8 @@ export interface UndoEntry extends UndoStep {
   /** Replay attempts so far, and the last one's error while the step is still pending. */
   attempts?: number;
   error?: string;
+  /** Done by leaving the object alone: it no longer held what we set. */
+  conflict?: string;
 }
 
 export interface UndoFileContent {
@@ -126,6 +130,8 @@ interface Attempt {
   error?: string;
   /** The server refused for good: no more attempts. */
   final?: boolean;
+  /** Left alone on purpose: the object no longer holds what we set. */
+  conflict?: string;
 }
 
 /** One try of one step, bounded: a request that never answers must not hold the undo forever. */
@@ -134,7 +140,7 @@ async function attempt(
   step: UndoStep,
   clock: Clock,
   limitMs: number,
-): Promise<{ error?: string; final?: boolean }> {
+): Promise<{ error?: string; final?: boolean; conflict?: string }> {
   const timer = new AbortController();
   const tooLong = clock.sleep(limitMs, timer.signal).then(
     () => {
@@ -143,8 +149,8 @@ async function attempt(
     () => {},
   );
   try {
-    await Promise.race([execute(step), tooLong]);
-    return {};
+    const done = await Promise.race([execute(step), tooLong]);
+    return done?.conflict ? { conflict: done.conflict } : {};
   } catch (failure) {
     const final = (failure as { retryable?: unknown } | null)?.retryable === false;
     return { error: errorMessage(failure), ...(final ? { final } : {}) };
@@ -177,7 +183,7 @@ async function replayEntries(
       };
       const start = clock.now();
       const limit = Math.max(1000, Math.min(UNDO_ATTEMPT_SECONDS * 1000, deadline - start));
-      const { error, final } = await attempt(execute, step, clock, limit);
+      const { error, final, conflict } = await attempt(execute, step, clock, limit);
       const previous = results.get(entry.id);
       const result: Attempt = {
         entry,
@@ -186,6 +192,7 @@ async function replayEntries(
         attempts: (entry.attempts ?? 0) + count,
         ...(error === undefined ? {} : { error }),
         ...(final ? { final } : {}),
+        ...(conflict ? { conflict } : {}),
       };
       results.set(entry.id, result);
       await update(file, (latest) => {
@@ -195,6 +202,7 @@ async function replayEntries(
         if (error === undefined) {
           stored.state = "done";
           delete stored.error;
+          if (conflict) stored.conflict = conflict;
         } else stored.error = error;
       });
       if (error !== undefined && !final) failed.push(entry);
@@ -210,8 +218,9 @@ async function replayEntries(
     return {
       id: entry.id,
       description: entry.description,
-      status: result.error === undefined ? "succeeded" : "pending",
+      status: result.error !== undefined ? "pending" : result.conflict ? "skipped" : "succeeded",
       ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.conflict ? { conflict: result.conflict } : {}),
       attempts: result.attempts,
       start: isoTime(result.start),
       end: isoTime(result.end),

@@ -1,7 +1,6 @@
 // Turning FILE|DIR|GLOB arguments into the list of experiment files to run, in path order.
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { glob, isDynamicPattern } from "tinyglobby";
 import { ExperimentLoadError, NoExperimentsError } from "./errors.ts";
 import { experimentFormatOf, loadExperimentFile } from "./load.ts";
 
@@ -40,9 +39,11 @@ export async function discoverExperiments(
     if (kind === "file") {
       explicit.add(absolute);
     } else if (kind === "directory") {
+      const { glob } = await import("tinyglobby");
       const matches = await glob("**/*.{json,yaml,yml}", { cwd: absolute, absolute: true, ignore });
       for (const match of matches) found.add(match);
-    } else if (isDynamicPattern(target)) {
+    } else if (await isGlob(target)) {
+      const { glob } = await import("tinyglobby");
       const matches = await glob(target, { cwd, absolute: true, ignore, onlyFiles: true });
       for (const match of matches) found.add(match);
     } else {
@@ -78,6 +79,11 @@ export async function discoverExperiments(
 }
 
 const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The glob matcher loads only for a target that is not a plain file (most runs name files). */
+async function isGlob(target: string): Promise<boolean> {
+  return (await import("tinyglobby")).isDynamicPattern(target);
+}
 
 async function pathKind(path: string): Promise<"file" | "directory" | undefined> {
   try {

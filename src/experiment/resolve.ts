@@ -25,6 +25,11 @@ export interface ResolvedExperiment {
 export interface ResolveOptions {
   env: Environment;
   vars?: VarOverrides;
+  /**
+   * Lint without the environment (`validate --no-env`): a `type: env` value whose variable is not set
+   * is no problem; it is listed as unchecked and left unresolved.
+   */
+  unsetEnvUnchecked?: boolean;
 }
 
 export interface ResolutionProblem {
@@ -43,10 +48,15 @@ const secretByName = (key: string, value: unknown, fromVar: boolean): boolean =>
 export function resolveValues(
   experiment: unknown,
   options: ResolveOptions,
-): { resolved: ResolvedExperiment; problems: ResolutionProblem[] } {
+): { resolved: ResolvedExperiment; problems: ResolutionProblem[]; unchecked: ResolutionProblem[] } {
   const vars = options.vars ?? noOverrides();
   const env: Environment = { ...options.env, ...vars.env };
   const problems: ResolutionProblem[] = [];
+  const unchecked: ResolutionProblem[] = [];
+  const missing = (path: PathSegment[], envKey: string, message: string) =>
+    options.unsetEnvUnchecked
+      ? unchecked.push({ path, message: `not checked: environment variable ${excerpt(envKey)} (--no-env)` })
+      : problems.push({ path, message });
   const data = isRecord(experiment) ? experiment : {};
   const configuration: Record<string, unknown> = {};
   const sensitiveConfiguration: string[] = [];
@@ -88,10 +98,11 @@ export function resolveValues(
     }
     const fromEnv = env[envKey];
     if (fromEnv === undefined && !("default" in value)) {
-      problems.push({
+      missing(
         path,
-        message: `Configuration makes reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)}, add a \`default\`, or pass --var ${excerpt(key)}=...)`,
-      });
+        envKey,
+        `Configuration makes reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)}, add a \`default\`, or pass --var ${excerpt(key)}=...)`,
+      );
       continue;
     }
     const secret = isSecretName(envKey) || isSecretName(key);
@@ -126,13 +137,13 @@ export function resolveValues(
       continue;
     }
     if (!isRecord(scopeValue)) continue; // a shape error, reported by validation
-    secrets[scope] = resolveSecretLevel(scopeValue, ["secrets", scope], env, problems);
+    secrets[scope] = resolveSecretLevel(scopeValue, ["secrets", scope], env, problems, missing);
   }
   for (const [scope, value] of Object.entries(vars.secrets)) {
     if (!Object.hasOwn(declaredSecrets, scope)) secrets[scope] = value;
   }
 
-  return { resolved: { configuration, secrets, sensitiveConfiguration }, problems };
+  return { resolved: { configuration, secrets, sensitiveConfiguration }, problems, unchecked };
 }
 
 function resolveSecretLevel(
@@ -140,6 +151,7 @@ function resolveSecretLevel(
   path: PathSegment[],
   env: Environment,
   problems: ResolutionProblem[],
+  missing: (path: PathSegment[], envKey: string, message: string) => void,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(level)) {
@@ -151,10 +163,11 @@ function resolveSecretLevel(
       if (typeof envKey !== "string" || envKey === "") continue;
       const fromEnv = env[envKey];
       if (fromEnv === undefined) {
-        problems.push({
-          path: here,
-          message: `Secrets make reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)} or pass it in a --var-file)`,
-        });
+        missing(
+          here,
+          envKey,
+          `Secrets make reference to an environment key that does not exist: ${excerpt(envKey)} (set ${excerpt(envKey)} or pass it in a --var-file)`,
+        );
       } else {
         out[key] = fromEnv;
       }
@@ -165,7 +178,7 @@ function resolveSecretLevel(
           "Vault secrets (`type: vault`) are not supported: read the value from an environment variable (`type: env`)",
       });
     } else {
-      out[key] = resolveSecretLevel(value, here, env, problems);
+      out[key] = resolveSecretLevel(value, here, env, problems, missing);
     }
   }
   return out;

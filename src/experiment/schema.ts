@@ -3,19 +3,22 @@
 // is allowed exactly where validation accepts one (format.ts, `nullRules`).
 import * as z from "zod";
 import { Experiment, nullRules } from "./format.ts";
+import { withNativeFunctions } from "./native-function-schema.ts";
+import type { NativeSignature } from "./signature.ts";
 
 /** Where the schema is published: the repository's `v1` tag. */
 export const EXPERIMENT_SCHEMA_ID =
   "https://raw.githubusercontent.com/chaos-action/chaos-action/v1/schema/experiment.schema.json";
 
-export function experimentJsonSchema(): Record<string, unknown> {
+/** `signatures`: the registry's native functions, offered as enums for python providers. */
+export function experimentJsonSchema(signatures: readonly NativeSignature[]): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(Experiment, {
     target: "draft-2020-12",
     io: "input",
     unrepresentable: "any",
     override: ({ zodSchema, jsonSchema }) => allowNullWhereAbsent(zodSchema, jsonSchema),
   }) as Record<string, unknown>;
-  return { $schema, $id: EXPERIMENT_SCHEMA_ID, ...rest };
+  return withNativeFunctions({ $schema, $id: EXPERIMENT_SCHEMA_ID, ...rest }, signatures);
 }
 
 /** An optional key whose null means "not given" (or a value Chaos Toolkit reads it as) also takes null. */
@@ -32,6 +35,6 @@ function allowNullWhereAbsent(zodSchema: z.core.$ZodType, jsonSchema: z.core.JSO
 }
 
 /** The checked-in file's exact text: stable key order, two-space indent, final newline. */
-export function renderExperimentJsonSchema(): string {
-  return `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
+export function renderExperimentJsonSchema(signatures: readonly NativeSignature[]): string {
+  return `${JSON.stringify(experimentJsonSchema(signatures), null, 2)}\n`;
 }

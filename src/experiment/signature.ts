@@ -10,6 +10,7 @@ export type ParamType =
   | "object"
   | "array"
   | "string|array"
+  | "number|string"
   | "any";
 
 export interface NativeParam {

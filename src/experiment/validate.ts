@@ -67,8 +67,13 @@ function validateBounded(input: ValidationInput, options: ValidateOptions): Vali
     checkActivityReferences(checker);
     checkControlReferences(checker);
     checkPlaceholders(checker, data);
-    const resolution = resolveValues(data, { env: options.env, vars: options.vars });
+    const resolution = resolveValues(data, {
+      env: options.env,
+      vars: options.vars,
+      unsetEnvUnchecked: options.unsetEnvUnchecked,
+    });
     resolved = resolution.resolved;
+    for (const { path, message } of resolution.unchecked) checker.warn(path, message);
     // Only as many as can still be shown are placed in the file; the rest are counted.
     const room = Math.max(0, MAX_ISSUES - checker.issues.length);
     const { problems } = resolution;

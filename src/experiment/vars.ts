@@ -3,14 +3,9 @@
 // whose variables join the environment. Later files override earlier ones; `--var` wins over files.
 
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
-import { parse as parseDotenv } from "dotenv";
-import { parse as parseYaml } from "yaml";
-import { isRecord } from "../common/record.ts";
 import { ConversionError, convertToType, isEnvVarType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
-import { pyyamlTags } from "./load.ts";
-import { quote, quoteList } from "./quote.ts";
+import { quote } from "./quote.ts";
 import { isSecretName, REDACTED } from "./redact.ts";
 
 export interface VarOverrides {
@@ -54,56 +49,27 @@ export function parseVarArgument(argument: string): [string, unknown] {
   }
 }
 
-/** Parses the text of a var file; pure. */
-export function parseVarFileText(text: string, file: string): Partial<VarOverrides> {
-  const ext = extname(file).toLowerCase();
-  if (ext === ".json" || ext === ".yaml" || ext === ".yml") {
-    let data: unknown;
-    try {
-      data = ext === ".json" ? JSON.parse(text) : parseYaml(text, { version: "1.1", customTags: pyyamlTags });
-    } catch (error) {
-      throw new VarsError(`--var-file ${file}: cannot parse it: ${(error as Error).message.split("\n")[0]}`);
-    }
-    if (data === null || data === undefined) return {};
-    if (!isRecord(data)) {
-      throw new VarsError(`--var-file ${file}: expected a mapping with 'configuration' and/or 'secrets'`);
-    }
-    const unknown = Object.keys(data).filter((k) => k !== "configuration" && k !== "secrets");
-    if (unknown.length > 0) {
-      throw new VarsError(
-        `--var-file ${file}: unknown top-level key(s) ${quoteList(unknown)} (expected 'configuration' and/or 'secrets')`,
-      );
-    }
-    const configuration = data.configuration ?? {};
-    const secrets = data.secrets ?? {};
-    if (!isRecord(configuration))
-      throw new VarsError(`--var-file ${file}: 'configuration' must be a mapping`);
-    if (!isRecord(secrets) || !Object.values(secrets).every(isRecord)) {
-      throw new VarsError(
-        `--var-file ${file}: 'secrets' must be a mapping of scopes, each a mapping of keys to values`,
-      );
-    }
-    return { configuration, secrets: secrets as Record<string, Record<string, unknown>> };
-  }
-  return { env: parseDotenv(text) };
-}
-
 /** Reads `--var-file`s in order, then applies `--var`s on top. */
 export async function loadVarOverrides(options: {
   vars?: readonly string[];
   varFiles?: readonly string[];
 }): Promise<VarOverrides> {
   const overrides = noOverrides();
-  for (const file of options.varFiles ?? []) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new VarsError(
-        `--var-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-      );
+  const files = options.varFiles ?? [];
+  if (files.length > 0) {
+    // The YAML and .env parsers load only for a run that has var files.
+    const { parseVarFileText } = await import("./var-file.ts");
+    for (const file of files) {
+      let text: string;
+      try {
+        text = await readFile(file, "utf8");
+      } catch (error) {
+        throw new VarsError(
+          `--var-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        );
+      }
+      mergeOverrides(overrides, parseVarFileText(text, file));
     }
-    mergeOverrides(overrides, parseVarFileText(text, file));
   }
   for (const argument of options.vars ?? []) {
     const [key, value] = parseVarArgument(argument);

@@ -4,12 +4,19 @@
 // there, a scale or cordon to the value the object already has all succeed. Pod deletions register
 // nothing: their controllers recreate the pods.
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { UndoStep } from "../providers/native.ts";
-import { ActivityFailed, callApi, isAlreadyExists, isConflict } from "./activities/activity-failed.ts";
+import type { UndoDone, UndoStep } from "../providers/native.ts";
+import {
+  ActivityFailed,
+  callApi,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+} from "./activities/activity-failed.ts";
 import { RUN_ANNOTATION } from "./activities/cluster-context.ts";
 import {
   createObject,
   deleteObject,
+  describeRef,
   type Json,
   type ObjectRef,
   patchObject,
@@ -38,6 +45,16 @@ const RESTORE_ATTEMPTS = 5;
 
 const noRunAnnotation = { metadata: { annotations: { [RUN_ANNOTATION]: null } } };
 
+/** The object, or undefined when it is gone (404). */
+async function readIfPresent(kc: KubeConfig, ref: ObjectRef): Promise<Json | undefined> {
+  try {
+    return await readObject(kc, ref);
+  } catch (error) {
+    if (error instanceof ActivityFailed && isNotFound(error.cause)) return undefined;
+    throw error;
+  }
+}
+
 function refOf(step: UndoStep): ObjectRef {
   const ref = step.data.ref as ObjectRef | undefined;
   if (!ref || typeof ref.name !== "string" || typeof ref.plural !== "string") {
@@ -53,9 +70,9 @@ const FINAL_REFUSALS = new Set([400, 401, 403, 404, 405, 410, 415, 422]);
  * Replays one step. Its error says, in `retryable`, whether trying again may help: a 5xx, a timeout,
  * a reset or a conflict may; a refusal for good (not found, forbidden, invalid, a broken step) may not.
  */
-export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void> {
+export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefined> {
   try {
-    await replay(step, kc);
+    return await replay(step, kc);
   } catch (error) {
     const cause = error instanceof ActivityFailed ? error.cause : error;
     const final =
@@ -67,13 +84,31 @@ export async function executeUndo(step: UndoStep, kc: KubeConfig): Promise<void>
   }
 }
 
-async function replay(step: UndoStep, kc: KubeConfig): Promise<void> {
+/** Why an undo leaves an object alone: it no longer holds what we set, or it is not the one we changed. */
+const conflict = (what: string): UndoDone => ({
+  conflict: `left alone: ${what}; a newer change (a deploy, an HPA, a GitOps controller) is not overwritten`,
+});
+
+async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefined> {
   switch (step.kind) {
     case UndoKind.nodeSchedulable: {
       const nodes = (step.data.nodes ?? []) as Array<{ name: string; unschedulable: boolean }>;
+      const set = step.data.set;
       const core = await coreApi(kc);
       const merge = await patchOptions("merge");
+      const conflicts: string[] = [];
       for (const node of nodes) {
+        if (typeof set === "boolean") {
+          const current = await callApi({ verb: "get", resource: "nodes", name: node.name }, () =>
+            core.readNode({ name: node.name }),
+          );
+          const now = current.spec?.unschedulable === true;
+          if (now !== set) {
+            if (now !== node.unschedulable)
+              conflicts.push(`node ${node.name} is ${now ? "cordoned" : "schedulable"}`);
+            continue;
+          }
+        }
         await callApi({ verb: "patch", resource: "nodes", name: node.name }, () =>
           core.patchNode(
             { name: node.name, body: { ...noRunAnnotation, spec: { unschedulable: node.unschedulable } } },
@@ -81,18 +116,39 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<void> {
           ),
         );
       }
-      return;
+      return conflicts.length > 0 ? conflict(`${conflicts.join(", ")} now, not as we set it`) : undefined;
     }
     case UndoKind.scale: {
       const replicas = step.data.replicas;
       if (typeof replicas !== "number")
         throw new ActivityFailed(`undo step "${step.description}" has no replica count`);
-      await patchObject(kc, refOf(step), { ...noRunAnnotation, spec: { replicas } });
-      return;
+      const ref = refOf(step);
+      if (typeof step.data.set === "number") {
+        const current = await readIfPresent(kc, ref);
+        if (!current) return conflict(`${describeRef(ref)} no longer exists`);
+        const metadata = (current.metadata ?? {}) as Json;
+        if (typeof step.data.uid === "string" && metadata.uid !== step.data.uid)
+          return conflict(`${describeRef(ref)} is another object now (its UID changed)`);
+        const now = Number(((current.spec ?? {}) as Json).replicas ?? 1);
+        if (now === replicas) return undefined;
+        if (now !== step.data.set)
+          return conflict(`${describeRef(ref)} has ${now} replicas now, not the ${step.data.set} we set`);
+      }
+      await patchObject(kc, ref, { ...noRunAnnotation, spec: { replicas } });
+      return undefined;
     }
-    case UndoKind.delete:
-      await deleteObject(kc, refOf(step));
-      return;
+    case UndoKind.delete: {
+      const ref = refOf(step);
+      if (typeof step.data.runId === "string") {
+        const current = await readIfPresent(kc, ref);
+        if (!current) return undefined;
+        const annotations = (((current.metadata ?? {}) as Json).annotations ?? {}) as Json;
+        if (annotations[RUN_ANNOTATION] !== step.data.runId)
+          return conflict(`${describeRef(ref)} was not created by this run`);
+      }
+      await deleteObject(kc, ref);
+      return undefined;
+    }
     case UndoKind.recreate: {
       try {
         await createObject(kc, refOf(step), step.data.manifest as Json);
@@ -101,7 +157,7 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<void> {
         if (!(error instanceof ActivityFailed && error.cause !== undefined && isAlreadyExists(error.cause)))
           throw error;
       }
-      return;
+      return undefined;
     }
     case UndoKind.restore: {
       const ref = refOf(step);
@@ -118,7 +174,7 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<void> {
         }
         try {
           await replaceObject(kc, ref, { ...current, ...rest, metadata });
-          return;
+          return undefined;
         } catch (error) {
           const conflict = error instanceof ActivityFailed && isConflict(error.cause);
           if (!conflict || attempt >= RESTORE_ATTEMPTS) throw error;

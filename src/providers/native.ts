@@ -7,6 +7,11 @@ import type { NativeSignature } from "../experiment/signature.ts";
 export type { NativeParam, NativeSignature, ParamType } from "../experiment/signature.ts";
 
 /** A change we made that must be reverted; plain data, so it survives the process in the undo file. */
+/** How an undo step ended when it did not simply restore: it left the object alone, and why. */
+export interface UndoDone {
+  conflict?: string;
+}
+
 export interface UndoStep {
   id: string;
   /** Which undo executor replays it, e.g. "k8s.scale". */

@@ -10,6 +10,7 @@ import { cell, clip, code, escapeHtml, escapeMarkdown, fence } from "./escape.ts
 import { ganttOf } from "./gantt.ts";
 import { describeTarget, targetsOf } from "./targets.ts";
 import { type Timeline, timelineOf } from "./timeline.ts";
+import { trafficCharts } from "./traffic-chart.ts";
 
 export interface ReportIssue {
   severity: "error" | "warning";
@@ -401,6 +402,7 @@ function outcomeBody(outcome: ReportOutcome, context: ReportContext, detail: Det
     return lines;
   }
   lines.push(...timelineChart(timeline));
+  lines.push(...trafficCharts(journal));
   lines.push(...hypothesisSection(journal));
   lines.push(...activityTable("Method", journal.run));
   lines.push(...activityTable("Rollbacks", journal.rollbacks));

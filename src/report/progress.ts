@@ -3,7 +3,33 @@ import type { RunEvent } from "../engine/events.ts";
 
 const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■", pending: "✗" };
 
-/** Undefined for the events not worth a line (starts, unless `showStarts`). */
+/** Longest argument text on a start line; the journal has them whole. */
+const ARGUMENTS_WIDTH = 160;
+
+/** `ns=shop, replicas=2` for a mapping, the words of a list, a string as it is. */
+export function formatArguments(value: unknown): string {
+  const scalar = (item: unknown) => (typeof item === "string" ? item : JSON.stringify(item));
+  let text: string;
+  if (Array.isArray(value)) text = value.map(scalar).join(" ");
+  else if (value !== null && typeof value === "object") {
+    text = Object.entries(value)
+      .map(([key, item]) => `${key}=${scalar(item)}`)
+      .join(", ");
+  } else text = scalar(value);
+  text = text.replaceAll(/\s*\n\s*/g, " ");
+  return text.length > ARGUMENTS_WIDTH ? `${text.slice(0, ARGUMENTS_WIDTH - 1)}…` : text;
+}
+
+/** "pause 8 s after kill-web" (whole seconds when whole, else one decimal). */
+export function formatPause(event: Extract<RunEvent, { type: "pause" }>): string {
+  const seconds = Number.isInteger(event.seconds) ? event.seconds : Number(event.seconds.toFixed(1));
+  return `pause ${seconds} s ${event.when} ${event.name}`;
+}
+
+/**
+ * Undefined for the events not worth a line: starts and pauses, unless `showStarts`. A start line
+ * carries the substituted arguments, which may hold secrets: the caller redacts what it prints.
+ */
 export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean } = {}): string | undefined {
   if (event.type === "undo-finished") {
     const { undo } = event;
@@ -17,10 +43,17 @@ export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean 
     return `  recovery ✗ ${event.reason} (${checks})`;
   }
   const phase = event.phase.padEnd(9);
+  if (event.type === "pause") return options.showStarts ? `  ${phase}⏸ ${formatPause(event)}` : undefined;
   const who = `${event.kind} ${event.name} [${event.target}]${event.background ? " (background)" : ""}`;
-  if (event.type === "activity-started") return options.showStarts ? `  ${phase}▸ ${who}` : undefined;
+  if (event.type === "activity-started") {
+    if (!options.showStarts) return undefined;
+    const args = event.arguments === undefined ? "" : ` with ${formatArguments(event.arguments)}`;
+    return `  ${phase}▸ ${who}${args}`;
+  }
   const tolerance =
     event.toleranceMet === undefined ? "" : event.toleranceMet ? ", tolerance met" : ", tolerance NOT met";
+  // A probe that ran but missed its tolerance is a miss: ✗, whatever its run's status.
+  const icon = event.toleranceMet === false ? "✗" : (ICON[event.verdict] ?? "?");
   const error = event.error ? `: ${event.error}` : "";
-  return `  ${phase}${ICON[event.verdict] ?? "?"} ${who} ${event.verdict}${tolerance} in ${event.durationSeconds.toFixed(2)}s${error}`;
+  return `  ${phase}${icon} ${who} ${event.verdict}${tolerance} in ${event.durationSeconds.toFixed(2)}s${error}`;
 }

@@ -38,7 +38,7 @@ import {
 } from "../kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "../kubernetes/scope.ts";
 import type { TargetSet } from "../kubernetes/targets.ts";
-import type { UndoStep } from "../providers/native.ts";
+import type { UndoDone, UndoStep } from "../providers/native.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
 import type { SimOptions } from "../sim/index.ts";
 import { type LeaseRecord, removeLeaseFile, writeLeaseFile } from "./lease-file.ts";
@@ -139,7 +139,8 @@ export interface Cluster {
    */
   checkConnection(): Promise<void>;
   undoLog(file: string, runId: string): UndoLog;
-  executeUndo(step: UndoStep): Promise<void>;
+  /** Replays one undo step; a conflict says it left the object alone (it no longer holds what we set). */
+  executeUndo(step: UndoStep): Promise<UndoDone | undefined>;
   close(): Promise<void>;
 }
 
@@ -288,7 +289,7 @@ export async function createCluster(
 
   const executeUndo = async (step: UndoStep) => {
     const { executeUndo: execute } = await import("../kubernetes/undo.ts");
-    await execute(step, await service.connect());
+    return execute(step, await service.connect());
   };
 
   return {

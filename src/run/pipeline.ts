@@ -464,7 +464,7 @@ export async function replayPendingUndo(
           cwd: options.cwd,
           onCredentials: (values) => secrets.add(values),
         });
-        await cluster.executeUndo(step);
+        return cluster.executeUndo(step);
       },
       { deadline },
     );

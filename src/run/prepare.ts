@@ -12,6 +12,8 @@ import { substitute, substitutionMapping } from "../experiment/substitute.ts";
 import { validateExperiment } from "../experiment/validate.ts";
 import { loadVarOverrides } from "../experiment/vars.ts";
 import { chaosk8sSource } from "../kubernetes/catalog.ts";
+import { loadSource } from "../load/catalog.ts";
+import { prometheusSource } from "../prometheus/catalog.ts";
 import { osSource } from "../providers/os-module.ts";
 import { resolveExecutable } from "../providers/process.ts";
 import { createRegistry, type NativeRegistry } from "../providers/registry.ts";
@@ -57,10 +59,16 @@ export interface PrepareRequest extends Pick<RunOptions, "targets" | "vars" | "v
   registry?: NativeRegistry;
   /** Receives every secret value as soon as it is read, before anything could print it. */
   secrets?: SecretRegistry;
+  /**
+   * `validate --no-env`: check structure, refs and providers without the environment. No variable is
+   * read (`type: env` values without a default are listed as not checked) and executables are not
+   * looked up on PATH.
+   */
+  noEnv?: boolean;
 }
 
 export function defaultRegistry(): NativeRegistry {
-  return createRegistry([osSource, chaosk8sSource]);
+  return createRegistry([osSource, chaosk8sSource, prometheusSource, loadSource]);
 }
 
 export const isPrepared = (item: PreparedExperiment | ExperimentOutcome): item is PreparedExperiment =>
@@ -98,7 +106,7 @@ export async function prepareExperiments(request: PrepareRequest): Promise<Prepa
   }
 
   const registry = request.registry ?? defaultRegistry();
-  const env = { ...request.env, ...vars.env };
+  const env = request.noEnv ? { ...vars.env } : { ...request.env, ...vars.env };
   const load = request.load ?? loadExperimentFile;
   const signatures = registry.allSignatures();
   const experiments: Array<PreparedExperiment | ExperimentOutcome> = [];
@@ -115,9 +123,10 @@ export async function prepareExperiments(request: PrepareRequest): Promise<Prepa
     const { issues, experiment, resolved } = validateExperiment(loaded, {
       file,
       signatures,
-      findExecutable: (path) => resolveExecutable(path, env.PATH ?? ""),
+      findExecutable: request.noEnv ? (path) => path : (path) => resolveExecutable(path, env.PATH ?? ""),
       env,
       vars,
+      unsetEnvUnchecked: request.noEnv,
     });
     if (experiment === undefined || resolved === undefined) {
       experiments.push({ ...invalidOutcome(file, issues), title: titleOf(loaded.data) });

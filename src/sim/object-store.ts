@@ -66,6 +66,8 @@ function specOf(obj: KubeObject): string {
 export class ObjectStore {
   private revision = 100;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  /** Each bucket's keys in list order; dropped when a key is added or removed, kept across updates. */
+  private readonly orders = new Map<string, string[]>();
   private readonly history: StoreEvent[] = [];
   private readonly historyLimit: number;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
@@ -95,7 +97,14 @@ export class ObjectStore {
 
   /** Objects of a type, sorted by namespace then name. */
   list(type: ResourceType, namespace?: string): KubeObject[] {
-    return this.scan(type, namespace).sort((a, b) => compareKeys(a, b));
+    const bucket = this.buckets.get(typeKey(type.group, type.plural));
+    if (!bucket) return [];
+    const prefix = namespace && type.namespaced ? `${namespace}/` : undefined;
+    const out: KubeObject[] = [];
+    for (const key of this.order(typeKey(type.group, type.plural), bucket)) {
+      if (prefix === undefined || key.startsWith(prefix)) out.push(bucket.get(key)!);
+    }
+    return out;
   }
 
   /** Objects of a type in no particular order (cheaper than list, for controllers). */
@@ -127,6 +136,7 @@ export class ObjectStore {
     };
     if (!type.namespaced) delete obj.metadata.namespace;
     if (obj.spec !== undefined && obj.metadata.generation === undefined) obj.metadata.generation = 1;
+    this.orders.delete(typeKey(type.group, type.plural));
     this.bucket(type).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
     this.record({
       type: "ADDED",
@@ -177,6 +187,7 @@ export class ObjectStore {
     const previous = bucket.get(key);
     if (!previous) return undefined;
     bucket.delete(key);
+    this.orders.delete(typeKey(type.group, type.plural));
     const finalObject: KubeObject = {
       ...previous,
       metadata: { ...previous.metadata, resourceVersion: String(++this.revision) },
@@ -209,6 +220,16 @@ export class ObjectStore {
       else hi = mid;
     }
     return this.history.slice(lo);
+  }
+
+  /** Sorting 100,000 pods for every page of a list made paging quadratic: sort once per key set. */
+  private order(key: string, bucket: Map<string, KubeObject>): string[] {
+    let order = this.orders.get(key);
+    if (!order) {
+      order = [...bucket.keys()].sort((a, b) => compareKeys(bucket.get(a)!, bucket.get(b)!));
+      this.orders.set(key, order);
+    }
+    return order;
   }
 
   private bucket(type: ResourceType): Map<string, KubeObject> {

@@ -703,7 +703,9 @@ describe("secrets, configuration and events", () => {
         ? ["undo", e.undo.status]
         : e.type === "recovery-finished"
           ? ["recovery", e.recovered]
-          : [e.type, e.phase, e.name, e.target, e.type === "activity-finished" ? e.verdict : ""],
+          : e.type === "pause"
+            ? ["pause", e.phase, e.name, e.when, e.seconds]
+            : [e.type, e.phase, e.name, e.target, e.type === "activity-finished" ? e.verdict : ""],
     );
     expect(summary).toEqual([
       ["activity-started", "before", "app-is-healthy", "test.healthy", ""],

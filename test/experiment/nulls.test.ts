@@ -172,7 +172,7 @@ const decisions: Record<string, Record<string, Decision>> = {
   "rollbacks runtime": { strategy: { means: "never" } }, // no strategy matches None: no rollbacks are played
 };
 
-const schema = experimentJsonSchema();
+const schema = experimentJsonSchema(fakeSignatures);
 
 function withNull(place: string, key: string): Json {
   const experiment = base();

@@ -6,12 +6,8 @@ import { ExperimentInvalidError, formatIssue, VarsError } from "../../src/experi
 import { parseExperimentText } from "../../src/experiment/load.ts";
 import { REDACTED, redact, secretValues } from "../../src/experiment/redact.ts";
 import { resolveExperiment, resolveValues } from "../../src/experiment/resolve.ts";
-import {
-  loadVarOverrides,
-  noOverrides,
-  parseVarArgument,
-  parseVarFileText,
-} from "../../src/experiment/vars.ts";
+import { parseVarFileText } from "../../src/experiment/var-file.ts";
+import { loadVarOverrides, noOverrides, parseVarArgument } from "../../src/experiment/vars.ts";
 
 const experiment = {
   configuration: {

@@ -198,6 +198,48 @@ method:
   }, 20_000);
 });
 
+describe("undo never does harm", () => {
+  it("leaves a newer replica count alone and reports the conflict instead of overwriting it", async () => {
+    await writeFile(
+      join(dir, "scale-then-deploy.yaml"),
+      `title: scale web down while a deploy scales it up
+description: the undo must not put back 3 over the deploy's 5
+method:
+  - type: action
+    name: scale-to-one
+    provider:
+      type: python
+      module: chaosk8s.deployment.actions
+      func: scale_deployment
+      arguments: {name: web, replicas: 1, ns: default}
+    pauses: {after: 1}
+`,
+    );
+    await withSim({}, async (sim) => {
+      const { value } = request(sim, "scale-then-deploy.yaml");
+      value.reporter.event = (event) => {
+        if (event.type !== "activity-finished" || event.phase !== "method") return;
+        // A deploy (or an HPA) sets its own count while the experiment pauses.
+        const web = structuredClone(sim.get("Deployment", "default", "web")) as {
+          spec: { replicas: number };
+        };
+        web.spec.replicas = 5;
+        void sim.apply([web]);
+      };
+      const result = await runExperiments(value);
+      const journal = result.outcomes[0]!.journal!;
+      expect(journal.undo).toMatchObject([{ status: "skipped" }]);
+      expect(journal.undo[0]!.conflict).toMatch(
+        /^left alone: Deployment default\/web has 5 replicas now, not the 1 we set; a newer change/,
+      );
+      expect((sim.get("Deployment", "default", "web") as { spec: { replicas: number } }).spec.replicas).toBe(
+        5,
+      );
+      expect(result.undo).toBeUndefined();
+    });
+  });
+});
+
 describe("the step's hard limit", () => {
   it("stops the method early enough to leave the reserve, and the undo runs in it", async () => {
     await writeFile(

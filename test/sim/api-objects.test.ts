@@ -177,6 +177,45 @@ describe("lists", () => {
     expect(Number(all.metadata?.resourceVersion)).toBeGreaterThan(0);
   });
 
+  it("pages a selection from the stored order, in step with writes between pages", async () => {
+    const small = await startSimCluster({ tls: false, auth: "none", manifests: [], timing: fastTiming });
+    type PodList = { items: Array<{ metadata: { name: string } }>; metadata: Record<string, unknown> };
+    const page = async (query: string) =>
+      (
+        await raw(small, "GET", `/api/v1/namespaces/default/pods?labelSelector=app%3Dweb&limit=2${query}`)
+      ).json() as PodList;
+    const names = (list: PodList) => list.items.map((pod) => pod.metadata.name);
+    try {
+      for (const name of ["p5", "p2", "x1", "p4", "p1", "p3"])
+        await raw(
+          small,
+          "POST",
+          "/api/v1/namespaces/default/pods",
+          podManifest(name, { app: name === "x1" ? "other" : "web" }),
+        );
+      const first = await page("");
+      expect(names(first)).toEqual(["p1", "p2"]);
+      expect(first.metadata.remainingItemCount).toBe(3);
+      const second = await page(`&continue=${first.metadata.continue}`);
+      expect(names(second)).toEqual(["p3", "p4"]);
+      expect(second.metadata.remainingItemCount).toBe(1);
+      // Written after the second page: one before the cursor (never listed), one after it (listed), one removed.
+      await raw(small, "POST", "/api/v1/namespaces/default/pods", podManifest("p0", { app: "web" }));
+      await raw(small, "POST", "/api/v1/namespaces/default/pods", podManifest("p9", { app: "web" }));
+      await raw(small, "DELETE", "/api/v1/namespaces/default/pods/p5?gracePeriodSeconds=0");
+      await small.settled();
+      const third = await page(`&continue=${second.metadata.continue}`);
+      const remaining = (
+        await raw(small, "GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb")
+      ).json() as PodList;
+      const afterCursor = names(remaining).filter((name) => name > "p4");
+      expect(names(third)).toEqual(afterCursor.slice(0, 2));
+      expect(third.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("answers 410 Expired for a continue token older than the kept history", async () => {
     const small = await startSimCluster({
       tls: false,

@@ -29,6 +29,8 @@ export interface ValidateOptions {
   env: Environment;
   /** `--var`/`--var-file` overrides (an overridden env configuration need not exist). */
   vars?: VarOverrides;
+  /** `validate --no-env`: unset `type: env` variables are warnings saying they were not checked. */
+  unsetEnvUnchecked?: boolean;
 }
 
 /** What validation reads: the data, and positions when it came from a file. */

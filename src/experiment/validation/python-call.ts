@@ -80,6 +80,7 @@ const paramTypeNames: Record<ParamType, string> = {
   object: "a mapping",
   array: "a list",
   "string|array": "a string or a list",
+  "number|string": "a number or a string",
   any: "any value",
 };
 
@@ -104,6 +105,8 @@ function fitsParam(param: NativeParam, value: unknown): boolean {
       return Array.isArray(value);
     case "string|array":
       return typeof value === "string" || Array.isArray(value);
+    case "number|string":
+      return typeof value === "number" || typeof value === "string";
     case "any":
       return true;
   }

@@ -91,7 +91,7 @@ async function setUnschedulable(
         .map((node) => node.name)
         .join(", ") || "no node"
     } again (nodes as they were before the experiment)`,
-    data: { nodes: previous },
+    data: { nodes: previous, set: unschedulable },
   });
   const merge = await patchOptions("merge");
   for (const node of nodes) {

@@ -96,7 +96,8 @@ export async function createTracked(
     ctx.undo.register({
       kind: UndoKind.delete,
       description: `delete ${describeRef(target)}, created by the experiment`,
-      data: { ref: target },
+      // Only ours is deleted: an object of that name without our run annotation is left alone.
+      data: { ref: target, runId: runIdOf(ctx) },
     });
   // A name the server generates is only known once created; the undo follows at once.
   const step = name ? await register(ref) : undefined;
@@ -158,7 +159,8 @@ export async function scaleTracked(change: Change, ref: ObjectRef, replicas: num
   const step = await ctx.undo.register({
     kind: UndoKind.scale,
     description: `scale ${describeRef(ref)} back to ${previous} replicas`,
-    data: { ref, replicas: previous },
+    // What we set and which object: the undo leaves a newer value (a deploy, an HPA) alone.
+    data: { ref, replicas: previous, set: replicas, uid: metadataOf(current).uid },
   });
   try {
     await patchObject(kc, ref, {

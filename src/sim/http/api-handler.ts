@@ -37,6 +37,7 @@ import {
 } from "./request-decoding.ts";
 import { notFoundPath, parseTarget, type RequestTarget } from "./request-target.ts";
 import { scaleSubresource } from "./scale-subresource.ts";
+import { parseServiceProxy, ServiceProxy, type ServiceProxyTarget } from "./service-proxy.ts";
 import { WatchStream } from "./watch-stream.ts";
 
 export interface ServedRequest {
@@ -116,9 +117,11 @@ export class ApiHandler {
   private readonly delays = new Set<NodeJS.Timeout>();
   private readonly served = new WeakMap<ServerResponse, ServedRequest>();
   readonly exec = new ExecServer();
+  private readonly proxy: ServiceProxy;
 
   constructor(config: ApiHandlerConfig) {
     this.config = config;
+    this.proxy = new ServiceProxy(config.state);
   }
 
   close(): void {
@@ -138,6 +141,11 @@ export class ApiHandler {
       const body = await readBody(req);
       const user = authenticate(req, this.config.auth, this.config.credentials, url.pathname);
       this.injectFault(method, url.pathname);
+      const proxied = parseServiceProxy(url.pathname);
+      if (proxied) {
+        await this.serviceProxy(res, method, proxied, user);
+        return;
+      }
       const target = parseTarget(url.pathname, this.config.state.registry);
       if (target.kind !== "resource") {
         if (target.kind !== "version" && target.kind !== "health" && user.username === "system:anonymous") {
@@ -185,6 +193,43 @@ export class ApiHandler {
     } catch (error) {
       this.sendError(res, error);
     }
+  }
+
+  /** `services/proxy`: authorized as the HTTP method's verb on that subresource, as RBAC does. */
+  private async serviceProxy(
+    res: ServerResponse,
+    method: string,
+    target: ServiceProxyTarget,
+    user: UserInfo,
+  ): Promise<void> {
+    const verbs: Record<string, string> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+    const attrs: RequestAttributes = {
+      verb: verbs[method] ?? "get",
+      group: "",
+      resource: "services",
+      subresource: "proxy",
+      namespace: target.namespace,
+      name: target.segment,
+    };
+    const decision = await this.applyRules(res, {
+      method,
+      path: `/api/v1/namespaces/${target.namespace}/services/${target.segment}/proxy`,
+      verb: attrs.verb,
+      group: "",
+      resource: "services/proxy",
+      namespace: target.namespace,
+      name: target.segment,
+    });
+    if (!decision) return;
+    if (!isAllowed(this.config.deny(), user, attrs)) throw forbidden(user, attrs);
+    const answer = this.proxy.route(target);
+    await this.latency(answer.latencyMs);
+    this.answer(res, decision, () => ({
+      status: answer.status,
+      body: answer.body,
+      contentType: "text/plain; charset=utf-8",
+      headers: { "X-Sim-Pod": answer.pod },
+    }));
   }
 
   /** WebSocket upgrades: only pods/exec. */

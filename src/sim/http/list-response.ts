@@ -7,6 +7,54 @@ import { queryNumber } from "./request-decoding.ts";
 
 type Obj = Record<string, unknown>;
 
+const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+interface Matching {
+  revision: number;
+  query: string;
+  items: KubeObject[];
+}
+
+/** Each store's last selection: the next page of a list usually comes before anything changes. */
+const lastMatching = new WeakMap<ObjectStore, Matching>();
+
+/** The objects a list selects, in list order; reused while the store has not changed. */
+function matching(
+  store: ObjectStore,
+  type: ResourceType,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  labels: ReturnType<typeof parseLabelSelector>,
+  fields: ReturnType<typeof parseFieldSelector>,
+): KubeObject[] {
+  const key = JSON.stringify([
+    type.group,
+    type.plural,
+    namespace,
+    query.get("labelSelector"),
+    query.get("fieldSelector"),
+  ]);
+  const last = lastMatching.get(store);
+  if (last?.revision === store.resourceVersion && last.query === key) return last.items;
+  const items = store
+    .list(type, namespace)
+    .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o as unknown as Obj));
+  lastMatching.set(store, { revision: store.resourceVersion, query: key, items });
+  return items;
+}
+
+/** The index of the first item whose key sorts after `from` (items in key order). */
+function firstAfter(items: readonly KubeObject[], from: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keyOf(items[mid]!) > from) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** A list answer: label and field selectors, then limit/continue pages that keep the first page's resourceVersion. */
 export function listResponse(
   store: ObjectStore,
@@ -36,23 +84,26 @@ export function listResponse(
       );
     }
   }
-  const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-  let items = store
-    .list(type, namespace)
-    .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o as unknown as Obj));
+  let items = matching(store, type, namespace, query, labels, fields);
+  let offset = 0;
   if (start !== undefined) {
     const from = start;
-    items = items.filter((o) => keyOf(o) > from);
+    // Within one namespace (or a cluster-scoped type) list order is key order: the page starts where
+    // the key passes `start`. Across namespaces the two orders can differ, so every key is compared.
+    if (namespace || !type.namespaced) offset = firstAfter(items, from);
+    else items = items.filter((o) => keyOf(o) > from);
   }
   const limit = queryNumber(query, "limit");
   const metadata: Obj = { resourceVersion: listRv };
-  if (limit !== undefined && limit > 0 && items.length > limit) {
-    const page = items.slice(0, limit);
+  const remaining = items.length - offset;
+  if (limit !== undefined && limit > 0 && remaining > limit) {
+    items = items.slice(offset, offset + limit);
     metadata.continue = Buffer.from(
-      JSON.stringify({ rv: listRv, start: keyOf(page[page.length - 1]!) }),
+      JSON.stringify({ rv: listRv, start: keyOf(items[items.length - 1]!) }),
     ).toString("base64url");
-    metadata.remainingItemCount = items.length - limit;
-    items = page;
+    metadata.remainingItemCount = remaining - limit;
+  } else if (offset > 0) {
+    items = items.slice(offset);
   }
   return {
     kind: `${type.kind}List`,

@@ -1,0 +1,63 @@
+// selectPods reads pod listings page by page as the API server's JSON, through the configured client.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectPods } from "../../../src/kubernetes/activities/selection.ts";
+import { clusterKubeConfig } from "../../../src/kubernetes/cluster-client.ts";
+import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
+
+const PODS = 1_100;
+let sim: SimCluster;
+
+beforeAll(async () => {
+  const manifests = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "load" } }];
+  for (let i = 0; i < PODS; i++) {
+    manifests.push({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: `web-${String(i).padStart(4, "0")}`,
+        namespace: "load",
+        labels: { app: i % 2 ? "web" : "db" },
+      },
+      spec: { containers: [{ name: "main", image: "nginx" }] },
+    } as never);
+  }
+  sim = await startSimCluster({ manifests });
+}, 60_000);
+
+afterAll(async () => {
+  await sim.close();
+});
+
+describe("selectPods over pages", () => {
+  it("keeps every selected pod of every page, slimmed to what the choice and the action read", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const selection = {
+      labelSelector: "app=web",
+      all: true,
+      rand: false,
+      mode: "fixed",
+      qty: 0,
+      order: "alphabetic",
+    };
+    const requests = sim.requests.length;
+    const { candidates, chosen } = await selectPods(kc, "load", selection, Math.random);
+    expect(candidates).toHaveLength(PODS / 2);
+    expect(chosen.map((pod) => pod.metadata?.name)).toEqual(
+      Array.from({ length: PODS / 2 }, (_, i) => `web-${String(2 * i + 1).padStart(4, "0")}`),
+    );
+    expect(
+      sim.requests.slice(requests).filter((r) => r.path === "/api/v1/namespaces/load/pods"),
+    ).toHaveLength(2);
+    const [first] = chosen;
+    expect(first?.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    expect(first?.metadata?.uid).toEqual(expect.any(String));
+    expect(first?.spec?.containers).toEqual([{ name: "main" }]);
+    expect(Object.keys(first?.metadata ?? {}).sort()).toEqual([
+      "creationTimestamp",
+      "name",
+      "namespace",
+      "uid",
+    ]);
+  });
+});
