@@ -99,9 +99,15 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefi
       const conflicts: string[] = [];
       for (const node of nodes) {
         if (typeof set === "boolean") {
-          const current = await callApi({ verb: "get", resource: "nodes", name: node.name }, () =>
-            core.readNode({ name: node.name }),
+          // Listed by name rather than read: `list nodes` is what the cordon itself needed.
+          const listed = await callApi({ verb: "list", resource: "nodes" }, () =>
+            core.listNode({ fieldSelector: `metadata.name=${node.name}` }),
           );
+          const current = listed.items[0];
+          if (!current) {
+            conflicts.push(`node ${node.name} no longer exists`);
+            continue;
+          }
           const now = current.spec?.unschedulable === true;
           if (now !== set) {
             if (now !== node.unschedulable)
@@ -137,18 +143,9 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefi
       await patchObject(kc, ref, { ...noRunAnnotation, spec: { replicas } });
       return undefined;
     }
-    case UndoKind.delete: {
-      const ref = refOf(step);
-      if (typeof step.data.runId === "string") {
-        const current = await readIfPresent(kc, ref);
-        if (!current) return undefined;
-        const annotations = (((current.metadata ?? {}) as Json).annotations ?? {}) as Json;
-        if (annotations[RUN_ANNOTATION] !== step.data.runId)
-          return conflict(`${describeRef(ref)} was not created by this run`);
-      }
-      await deleteObject(kc, ref);
+    case UndoKind.delete:
+      await deleteObject(kc, refOf(step));
       return undefined;
-    }
     case UndoKind.recreate: {
       try {
         await createObject(kc, refOf(step), step.data.manifest as Json);

@@ -180,7 +180,6 @@ async function execInPods(args: Args, ctx: NativeContext): Promise<ExecResult[]>
   const containerName = optString(args, "container_name");
   const timeoutMs = reqInt(args, "request_timeout") * 1000;
   const kc = await kubeConfigOf(ctx);
-  const core = await coreApi(kc);
   const { chosen } = await selectPods(kc, ns, podSelectionOf(args), randomOf(ctx));
   const results: ExecResult[] = [];
   const used: V1Pod[] = [];

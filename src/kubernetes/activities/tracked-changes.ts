@@ -96,8 +96,7 @@ export async function createTracked(
     ctx.undo.register({
       kind: UndoKind.delete,
       description: `delete ${describeRef(target)}, created by the experiment`,
-      // Only ours is deleted: an object of that name without our run annotation is left alone.
-      data: { ref: target, runId: runIdOf(ctx) },
+      data: { ref: target },
     });
   // A name the server generates is only known once created; the undo follows at once.
   const step = name ? await register(ref) : undefined;
