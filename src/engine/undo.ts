@@ -266,6 +266,12 @@ export function createUndoLog(options: {
         return { id: entry.id, kind: entry.kind, description: entry.description, data: entry.data };
       });
     },
+    async amend(step) {
+      await update(file, (content) => {
+        const entry = content.entries.find((candidate) => candidate.id === step.id);
+        if (entry?.state === "pending") entry.data = step.data;
+      });
+    },
     async discard(step) {
       await update(file, (content) => {
         const entry = content.entries.find((candidate) => candidate.id === step.id);

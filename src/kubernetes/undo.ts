@@ -143,9 +143,23 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefi
       await patchObject(kc, ref, { ...noRunAnnotation, spec: { replicas } });
       return undefined;
     }
-    case UndoKind.delete:
-      await deleteObject(kc, refOf(step));
+    case UndoKind.delete: {
+      const ref = refOf(step);
+      const uid = step.data.uid;
+      if (typeof uid !== "string") {
+        await deleteObject(kc, ref);
+        return undefined;
+      }
+      try {
+        // Preconditions: the server deletes it only if it is still the object we created.
+        await deleteObject(kc, ref, { body: { preconditions: { uid } } });
+      } catch (error) {
+        if (error instanceof ActivityFailed && isConflict(error.cause))
+          return conflict(`${describeRef(ref)} is another object now (its UID changed)`);
+        throw error;
+      }
       return undefined;
+    }
     case UndoKind.recreate: {
       try {
         await createObject(kc, refOf(step), step.data.manifest as Json);

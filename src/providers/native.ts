@@ -26,6 +26,8 @@ export interface UndoRegistry {
   register(step: Omit<UndoStep, "id">): Promise<UndoStep>;
   /** The change did not happen (or was already reverted by the action itself): drop the step. */
   discard(step: UndoStep): Promise<void>;
+  /** Adds what only the change's answer tells (e.g. the UID of a created object) to a pending step. */
+  amend?(step: UndoStep): Promise<void>;
 }
 
 export interface Clock {

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runOptions } from "../../src/run/options.ts";
 import { type RunRequest, runExperiments } from "../../src/run/pipeline.ts";
@@ -236,6 +237,50 @@ method:
         5,
       );
       expect(result.undo).toBeUndefined();
+    });
+  });
+});
+
+describe("undo deletes only what it created", () => {
+  it("leaves an object created again under the same name alone (its UID changed)", async () => {
+    await writeFile(
+      join(dir, "deny-then-replaced.yaml"),
+      `title: a policy we create is replaced by someone else's
+description: the undo must not delete the newer object
+method:
+  - type: action
+    name: deny-ingress
+    provider:
+      type: python
+      module: chaosk8s.networking.actions
+      func: deny_all_ingress
+      arguments: {ns: default}
+    pauses: {after: 1}
+`,
+    );
+    await withSim({}, async (sim) => {
+      const { value } = request(sim, "deny-then-replaced.yaml");
+      const kc = new KubeConfig();
+      kc.loadFromString(sim.kubeconfig);
+      const api = kc.makeApiClient(NetworkingV1Api);
+      let replaced: Promise<unknown> = Promise.resolve();
+      value.reporter.event = (event) => {
+        if (event.type !== "activity-finished" || event.phase !== "method") return;
+        // Someone deletes our policy and creates their own under the same name.
+        const name = "chaostoolkit-deny-all-ingress";
+        replaced = api.deleteNamespacedNetworkPolicy({ name, namespace: "default" }).then(() =>
+          api.createNamespacedNetworkPolicy({
+            namespace: "default",
+            body: { metadata: { name }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
+          }),
+        );
+      };
+      const result = await runExperiments(value);
+      await replaced;
+      const journal = result.outcomes[0]!.journal!;
+      expect(journal.undo).toMatchObject([{ status: "skipped" }]);
+      expect(journal.undo[0]!.conflict).toMatch(/is another object now \(its UID changed\)/);
+      expect(policies(sim)).toHaveLength(1);
     });
   });
 });

@@ -191,7 +191,7 @@ export async function patchObject(
 export async function deleteObject(
   kc: KubeConfig,
   ref: ObjectRef,
-  options: { gracePeriodSeconds?: number } = {},
+  options: { gracePeriodSeconds?: number; body?: { preconditions: { uid: string } } } = {},
 ): Promise<boolean> {
   const remove = async (): Promise<unknown> => {
     if (ref.group) {

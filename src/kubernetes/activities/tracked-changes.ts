@@ -92,11 +92,11 @@ export async function createTracked(
     body.metadata = { ...metadata, namespace: metadata.namespace ?? kind.namespace };
   const name = typeof metadata.name === "string" ? metadata.name : "";
   const ref: ObjectRef = { ...kind, name };
-  const register = (target: ObjectRef) =>
+  const register = (target: ObjectRef, uid?: unknown) =>
     ctx.undo.register({
       kind: UndoKind.delete,
       description: `delete ${describeRef(target)}, created by the experiment`,
-      data: { ref: target },
+      data: { ref: target, ...(typeof uid === "string" ? { uid } : {}) },
     });
   // A name the server generates is only known once created; the undo follows at once.
   const step = name ? await register(ref) : undefined;
@@ -111,7 +111,10 @@ export async function createTracked(
     throw error;
   }
   const createdRef = { ...ref, name: String(metadataOf(created).name ?? name) };
-  if (!step) await register(createdRef);
+  // The undo deletes this object only, not one created under the same name after it.
+  const uid = metadataOf(created).uid;
+  if (!step) await register(createdRef, uid);
+  else if (typeof uid === "string") await ctx.undo.amend?.({ ...step, data: { ...step.data, uid } });
   recordTouch(ctx, { action: change.action, objects: [touched(createdRef, created)], after: "created" });
   return created;
 }
