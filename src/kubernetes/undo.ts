@@ -45,6 +45,24 @@ const RESTORE_ATTEMPTS = 5;
 
 const noRunAnnotation = { metadata: { annotations: { [RUN_ANNOTATION]: null } } };
 
+/** A stable text of a JSON value (keys sorted), to compare what we set with what is there now. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+
+/** For a restore: how the object differs from what our change left (another object, or newer fields). */
+function newerChange(step: UndoStep, current: Json): string | undefined {
+  const { set, uid } = step.data as { set?: Json; uid?: unknown };
+  if (typeof uid === "string" && ((current.metadata ?? {}) as Json).uid !== uid)
+    return "is another object now (its UID changed)";
+  if (!set) return undefined;
+  const changed = Object.keys(set).filter((key) => canonical(current[key]) !== canonical(set[key]));
+  return changed.length > 0 ? `has a newer ${changed.join(", ")} than the one we set` : undefined;
+}
+
 /** The object, or undefined when it is gone (404). */
 async function readIfPresent(kc: KubeConfig, ref: ObjectRef): Promise<Json | undefined> {
   try {
@@ -179,6 +197,8 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefi
       // of all while the change we undo is rolling out: a conflict means read again and retry.
       for (let attempt = 1; ; attempt++) {
         const current = await readObject(kc, ref);
+        const newer = newerChange(step, current);
+        if (newer) return conflict(`${describeRef(ref)} ${newer}`);
         const metadata = { ...((current.metadata ?? {}) as Json) };
         for (const key of ["labels", "annotations"]) {
           if (key in previous) metadata[key] = previous[key];

@@ -220,6 +220,9 @@ export async function changeTracked(
     await discardIfRefused(ctx, step, error);
     throw error;
   }
+  // What we set, so the undo can tell a newer change (left alone) from ours (put back).
+  const { metadata: _ours, ...set } = restorableFields(changed, only);
+  await ctx.undo.amend?.({ ...step, data: { ...step.data, set, uid: metadataOf(current).uid } });
   // Annotated separately: the change may be a JSON Patch or a full replacement.
   changed = await patchObject(kc, ref, { metadata: { annotations: { [RUN_ANNOTATION]: runIdOf(ctx) } } });
   recordTouch(ctx, { action: change.action, objects: [touched(ref, current)], after: "changed" });

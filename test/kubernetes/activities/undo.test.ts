@@ -158,6 +158,49 @@ describe("executeUndo", () => {
     );
   });
 
+  it("a restore leaves a newer change alone: fields that no longer hold what we set, or another object", async () => {
+    h = await startHarness({ manifests: [deploymentManifest("web", 1)] });
+    const harness = h;
+    const ref = {
+      group: "apps",
+      version: "v1",
+      plural: "deployments",
+      kind: "Deployment",
+      namespace: "default",
+      name: "web",
+    };
+    const web = harness.sim.get("Deployment", "default", "web") as {
+      metadata: { uid: string };
+      spec: unknown;
+    };
+    const before = { metadata: { labels: { app: "web", restored: "yes" }, annotations: null } };
+    // What we set is not what is there now (a deploy changed the spec since): left alone.
+    const newer = step("k8s.restore", {
+      ref,
+      fields: before,
+      set: { spec: { replicas: 7 } },
+      uid: web.metadata.uid,
+    });
+    expect(await executeUndo(newer, harness.kc)).toEqual({
+      conflict: expect.stringMatching(
+        /^left alone: Deployment default\/web has a newer spec than the one we set; /,
+      ),
+    });
+    // Another object under the same name: left alone.
+    const other = step("k8s.restore", { ref, fields: before, set: { spec: web.spec }, uid: "another-uid" });
+    expect((await executeUndo(other, harness.kc))?.conflict).toMatch(
+      /is another object now \(its UID changed\)/,
+    );
+    const labels = () =>
+      (harness.sim.get("Deployment", "default", "web") as { metadata: { labels: Record<string, string> } })
+        .metadata.labels;
+    expect(labels().restored).toBeUndefined();
+    // Still as we set it: put back.
+    const ours = step("k8s.restore", { ref, fields: before, set: { spec: web.spec }, uid: web.metadata.uid });
+    expect(await executeUndo(ours, harness.kc)).toBeUndefined();
+    expect(labels().restored).toBe("yes");
+  });
+
   it("fails clearly on an unknown kind, a missing reference, or an API refusal", async () => {
     h = await startHarness({ manifests: [] });
     expect((await errorOf(executeUndo(step("k8s.teleport", {}), h.kc))).message).toBe(
