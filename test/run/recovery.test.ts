@@ -111,7 +111,7 @@ async function withSim<T>(body: (sim: SimCluster) => Promise<T>): Promise<T> {
 }
 
 describe("recovery between experiments on the simulated cluster", () => {
-  it("starts the next experiment only once the previous one recovered", async () => {
+  it("differs from Chaos Toolkit: starts the next experiment only once the previous one recovered", async () => {
     const first = await write("a-scale-to-zero.yaml", scaleToZero);
     const second = await write("b-look.yaml", lookAtWeb);
     await withSim(async (sim) => {
