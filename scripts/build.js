@@ -7,7 +7,7 @@
 // lines, its importers) at every edit; here a chunk is named after the set of modules it holds
 // instead, so its name changes only when that set does.
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -144,4 +144,6 @@ await writeFile(
   path.join(OUT, "licenses.txt"),
   `Third-party software bundled in dist/ (${entries.length} packages)\n\n${licences.join("\n-----\n\n")}`,
 );
+// `npx chaos-action` and the package's `bin` run dist/cli.js itself: it must be executable in git too.
+await chmod(path.join(OUT, "cli.js"), 0o755);
 console.log(`${OUT}/: ${result.outputFiles.length} files; ${OUT}/licenses.txt: ${entries.length} packages`);
