@@ -161,15 +161,22 @@ export function notStartedJournal(
   stopReason: unknown,
   startMs: number,
 ): Journal {
-  const { experiment } = input;
-  const journal = newJournal(input, experiment.title, startMs, [
-    input.strategies?.hypothesis ?? experiment.runtime?.hypothesis?.strategy ?? "default",
-    input.strategies?.rollbacks ?? experiment.runtime?.rollbacks?.strategy ?? "default",
-  ]);
+  const journal = newJournal(input, input.experiment.title, startMs, strategiesOf(input));
   journal.status = "interrupted";
   journal.chaos_action.verdict = "failed";
   journal.chaos_action.reason = `failed: not run, ${interruptMessage(stopReason)} before it started`;
   return journal;
+}
+
+/** The run's strategies: the flags', else the experiment's `runtime` block's, else Chaos Toolkit's defaults. */
+function strategiesOf(
+  input: Pick<RunInput, "experiment" | "strategies">,
+): [HypothesisStrategy, RollbackStrategy] {
+  const { strategies, experiment } = input;
+  return [
+    strategies?.hypothesis ?? experiment.runtime?.hypothesis?.strategy ?? "default",
+    strategies?.rollbacks ?? experiment.runtime?.rollbacks?.strategy ?? "default",
+  ];
 }
 
 const rollbacksRegisterNoUndo: UndoRegistry = {
@@ -197,10 +204,7 @@ class ExperimentRun {
     this.input = input;
     this.clock = input.clock ?? systemClock;
     const { experiment } = input;
-    this.hypothesisStrategy =
-      input.strategies?.hypothesis ?? experiment.runtime?.hypothesis?.strategy ?? "default";
-    this.rollbackStrategy =
-      input.strategies?.rollbacks ?? experiment.runtime?.rollbacks?.strategy ?? "default";
+    [this.hypothesisStrategy, this.rollbackStrategy] = strategiesOf(input);
     const mapping = substitutionMapping(input.configuration ?? {}, input.secrets ?? {});
     this.substitute = (value) => substitute(value, mapping);
     this.env = this.environment(this.stopper.signal);
