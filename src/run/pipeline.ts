@@ -290,9 +290,7 @@ async function runOne(
       return failed(error);
     }
     // Targets, reasons and activity targets may quote a secret (a token in a URL).
-    const plan = JSON.parse(
-      secrets.redact(JSON.stringify(buildPlan(substituted, clusterPlan, options))),
-    ) as DryRunPlan;
+    const plan = secrets.redactValue(buildPlan(substituted, clusterPlan, options));
     const title = substituted["steady-state-hypothesis"]?.title ?? "";
     reporter.info(formatPlan(title, plan, needsCluster));
     return dryRunOutcome(item, plan);
@@ -406,7 +404,7 @@ async function writeJournal(
   secrets: SecretRegistry,
 ): Promise<ExperimentOutcome> {
   // Outputs and error messages may quote a secret (a token in a URL, a password echoed back).
-  const text = secrets.redact(JSON.stringify(journal, null, 2));
+  const text = JSON.stringify(secrets.redactValue(journal), null, 2);
   await mkdir(dirname(journalPath), { recursive: true });
   await writeFile(journalPath, `${text}\n`);
   return {

@@ -45,6 +45,23 @@ export class SecretRegistry {
     for (const secret of this.list()) out = out.replaceAll(secret, REDACTED);
     return out;
   }
+
+  /**
+   * A JSON-shaped value with every secret masked in its strings (and a number that is a secret
+   * replaced by the mask). Keys and structure stay as they are: masking the serialised text instead
+   * would also rewrite keys and numbers that merely contain a short secret, and corrupt the data.
+   */
+  redactValue<T>(value: T): T {
+    const walk = (item: unknown): unknown => {
+      if (typeof item === "string") return this.redact(item);
+      if (typeof item === "number" && this.redact(String(item)) === REDACTED) return REDACTED;
+      if (Array.isArray(item)) return item.map(walk);
+      if (item !== null && typeof item === "object")
+        return Object.fromEntries(Object.entries(item).map(([key, entry]) => [key, walk(entry)]));
+      return item;
+    };
+    return walk(value) as T;
+  }
 }
 
 /** KUBERNETES_* credentials that the connection may use (Chaos Toolkit's variables). */

@@ -263,3 +263,12 @@ describe("secrets planted everywhere stay out of every output", () => {
     ).toEqual(["k-5", "k-5", "p-2", "p-4", "t-1", "u-3", "u:p-2"].sort());
   });
 });
+
+describe("masking a journal or a plan", () => {
+  it("masks secrets in values only: a short secret leaves keys and structure whole", () => {
+    const secrets = new SecretRegistry();
+    secrets.add(["t", "4242"]);
+    const masked = secrets.redactValue({ hypothesis: ["a token"], count: 4242, port: 42, nested: { text: "t" } });
+    expect(masked).toEqual({ hypothesis: ["a ***oken"], count: "***", port: 42, nested: { text: "***" } });
+  });
+});
