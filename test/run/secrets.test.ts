@@ -268,7 +268,12 @@ describe("masking a journal or a plan", () => {
   it("masks secrets in values only: a short secret leaves keys and structure whole", () => {
     const secrets = new SecretRegistry();
     secrets.add(["t", "4242"]);
-    const masked = secrets.redactValue({ hypothesis: ["a token"], count: 4242, port: 42, nested: { text: "t" } });
+    const masked = secrets.redactValue({
+      hypothesis: ["a token"],
+      count: 4242,
+      port: 42,
+      nested: { text: "t" },
+    });
     expect(masked).toEqual({ hypothesis: ["a ***oken"], count: "***", port: 42, nested: { text: "***" } });
   });
 });
