@@ -39,9 +39,7 @@ const results = await runSuite(cases, {
   // test run's own summary out of a CI log's tail.
   onResult: (result, done, total) => {
     if (!result.judgement.passed) {
-      console.error(
-        `✗ [${done}/${total}] ${result.case.id} (${(result.durationMs / 1000).toFixed(1)} s)`,
-      );
+      console.error(`✗ [${done}/${total}] ${result.case.id} (${(result.durationMs / 1000).toFixed(1)} s)`);
     } else if (done % 25 === 0 || done === total) {
       console.error(`… ${done}/${total} cases done`);
     }
