@@ -1,6 +1,6 @@
 // chaosk8s.probes and chaosk8s.actions: the deprecated shims and the names those modules import.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deploymentManifest, errorOf, type Harness, startHarness } from "./harness.ts";
+import { deploymentManifest, errorOf, fastTiming, type Harness, startHarness } from "./harness.ts";
 
 describe("deprecated chaosk8s.probes / chaosk8s.actions", () => {
   let h: Harness;
@@ -9,6 +9,9 @@ describe("deprecated chaosk8s.probes / chaosk8s.actions", () => {
     labelled.spec.template.metadata.labels = { app: "shop", name: "shop" } as { app: string };
     (labelled.spec.selector.matchLabels as Record<string, string>).name = "shop";
     h = await startHarness({
+      // Pods the garbage collector deletes stay Terminating long enough for kill_microservice's own
+      // delete_pods to find one, however slow the machine is between its three requests.
+      timing: { ...fastTiming, deleteGraceMs: 5_000 },
       manifests: [
         labelled,
         deploymentManifest("cart", 1),

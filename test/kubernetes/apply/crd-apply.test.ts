@@ -59,12 +59,19 @@ describe("applying a CustomResourceDefinition with objects of it", () => {
     clock.sleep = async () => {
       now += 1000;
     };
-    const failure = await applyManifests(kc, ["stuck.yaml"], {
+    // A cluster that takes far longer than the test's clock to establish: on a slow machine the
+    // shared cluster's 300 ms could pass during the five fake-clock polls.
+    const slow = await startSimCluster({ manifests: [], timing: { establishMs: 600_000, jitter: 0 } });
+    const slowKc = new KubeConfig();
+    slowKc.loadFromString(slow.kubeconfig);
+    const failure = await applyManifests(slowKc, ["stuck.yaml"], {
       cwd: dir,
       log: { info: () => undefined },
       time: clock,
       establishTimeoutSeconds: 5,
-    }).catch((error: unknown) => error);
+    })
+      .catch((error: unknown) => error)
+      .finally(() => slow.close());
     expect(failure).toBeInstanceOf(ApplyError);
     expect((failure as Error).message).toBe(
       "CustomResourceDefinition doors.chaos.example.com was not Established within 5 s, so objects of it cannot be applied yet.",
