@@ -13,6 +13,7 @@ import {
   commentKey,
   commentMarker,
   findPullRequests,
+  reportedCommit,
   upsertStickyComment,
 } from "../report/comment.ts";
 import { renderJUnit } from "../report/junit.ts";
@@ -75,6 +76,14 @@ function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
+/** Why a run reports to no pull request, for its notice. */
+function noPullRequest(event: GitHubEvent): string {
+  if (event.name === "schedule") return "A scheduled run belongs to no pull request";
+  const sha = reportedCommit(event);
+  if (!sha) return `This ${event.name || "run"} names no commit, so no pull request`;
+  return `No pull request was merged as commit ${sha.slice(0, 7)} or has it as its head (${event.name || "run"})`;
+}
+
 /** Posts or refreshes the sticky comment; returns its URL. Never throws: a comment never fails the gate. */
 async function comment(
   inputs: ActionInputs,
@@ -103,9 +112,7 @@ async function comment(
     const repository = { owner, repo };
     const pulls = await findPullRequests(client, repository, event);
     if (pulls.length === 0) {
-      core.notice(
-        `No pull request for this ${event.name || "run"} (commit ${event.sha.slice(0, 7)}): the report is in the job summary only.`,
-      );
+      core.notice(`${noPullRequest(event)}: the report is in the job summary only.`);
       return undefined;
     }
     const key = stickyKey(inputs, env);
