@@ -3,6 +3,7 @@
 // never fails the gate: a comment that cannot be posted is a warning.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
@@ -21,6 +22,7 @@ import { type ReportContext, renderReport, renderRunFailure } from "../report/ma
 import type { RunResult } from "../run/outcome.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
+import { defaultArtifactName, randomSuffix, uploadJournalArtifact } from "./journal-artifact.ts";
 import { info } from "./log.ts";
 
 export interface PublishContext {
@@ -150,6 +152,44 @@ function journalOutput(inputs: ActionInputs, result: RunResult, context: Publish
   return journalPath ? resolve(context.cwd, journalPath) : journalDir;
 }
 
+/**
+ * Uploads the run's journals and JUnit file as an artifact for the report to link; a failure is a
+ * warning, and the report goes out without the link.
+ */
+async function journalArtifact(
+  inputs: ActionInputs,
+  result: RunResult,
+  junit: { path: string; content: string } | undefined,
+  context: PublishContext & { journalDir: string },
+): Promise<{ id: number; url?: string } | undefined> {
+  if (!inputs.uploadJournals) return undefined;
+  const { env, secrets } = context;
+  const name = inputs.artifactName ?? defaultArtifactName(env, inputs.commentKey, randomSuffix());
+  // @actions/artifact logs each stage of the upload: folded away in the log.
+  core.startGroup(`Uploading the journals as artifact ${name}`);
+  const upload = await uploadJournalArtifact({
+    name,
+    journalPaths: result.outcomes.flatMap((outcome) => (outcome.journalPath ? [outcome.journalPath] : [])),
+    junit,
+    secrets,
+    tempDir: env.RUNNER_TEMP || tmpdir(),
+    env,
+  }).finally(() => core.endGroup());
+  if (upload.status === "uploaded") {
+    info(`Artifact ${name} (${upload.files.join(", ")}): ${upload.url ?? `id ${upload.id}`}`);
+    return upload;
+  }
+  if (upload.status === "nothing") info(`No artifact: ${upload.reason}.`);
+  else {
+    core.warning(
+      `Could not upload the journals as artifact ${name}: ${upload.reason}. The report has no journals link; ` +
+        `the journals are at ${journalOutput(inputs, result, context, context.journalDir)}. ` +
+        "Set upload-journals: false to skip the upload.",
+    );
+  }
+  return undefined;
+}
+
 /** The report of a run that reached a verdict (or stopped at invalid experiments). */
 export async function publish(
   inputs: ActionInputs,
@@ -158,6 +198,20 @@ export async function publish(
 ): Promise<void> {
   const { env, secrets } = context;
   const event = await readEvent(env);
+
+  // JUnit and the artifact first: the report links the artifact.
+  let junit: { path: string; content: string } | undefined;
+  if (inputs.junitPath) {
+    junit = {
+      path: resolve(context.cwd, inputs.junitPath),
+      content: renderJUnit(result, { secrets: secrets.list() }),
+    };
+    await mkdir(dirname(junit.path), { recursive: true });
+    await writeFile(junit.path, junit.content);
+    info(`JUnit report written to ${junit.path}`);
+  }
+  const artifact = await journalArtifact(inputs, result, junit, context);
+
   const repositoryPayload = event.payload.repository as { private?: boolean; html_url?: string } | undefined;
   const report: ReportContext = {
     commit: gatedCommit(event),
@@ -167,6 +221,7 @@ export async function publish(
         ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`
         : undefined),
     runUrl: runUrl(env),
+    journalUrl: artifact?.url,
     // Only private repositories see the API server's address.
     showServer: repositoryPayload?.private === true,
     secrets: secrets.list(),
@@ -197,14 +252,6 @@ export async function publish(
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
   else info(markdown);
 
-  let junitPath = "";
-  if (inputs.junitPath) {
-    junitPath = resolve(context.cwd, inputs.junitPath);
-    await mkdir(dirname(junitPath), { recursive: true });
-    await writeFile(junitPath, renderJUnit(result, { secrets: secrets.list() }));
-    info(`JUnit report written to ${junitPath}`);
-  }
-
   const count = (verdicts: string[]) =>
     result.outcomes.filter((outcome) => verdicts.includes(outcome.verdict)).length;
   core.setOutput("verdict", result.verdict);
@@ -212,8 +259,10 @@ export async function publish(
   core.setOutput("deviated", count(["deviated"]));
   core.setOutput("failed", count(["failed", "invalid"]));
   core.setOutput("journal-path", journalOutput(inputs, result, context, context.journalDir));
-  core.setOutput("junit-path", junitPath);
+  core.setOutput("junit-path", junit?.path ?? "");
   core.setOutput("report", markdown);
+  core.setOutput("artifact-id", artifact?.id ?? "");
+  core.setOutput("artifact-url", artifact?.url ?? "");
   const held = result.verdict === "passed" || result.verdict === "skipped";
   core.setOutput("comment-url", (await comment(inputs, held, commentMarkdown, event, env)) ?? "");
 }
