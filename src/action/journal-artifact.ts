@@ -126,8 +126,6 @@ export interface JournalArtifact {
   /** Where the files are staged (RUNNER_TEMP). */
   tempDir: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** For tests: how long the upload may take. */
-  boundMs?: number;
 }
 
 export type ArtifactUpload =
@@ -158,7 +156,7 @@ export async function uploadJournalArtifact(request: JournalArtifact): Promise<A
       files.map((file) => join(root, file.name)),
       root,
     );
-    const { id } = await bounded(upload, request.boundMs ?? UPLOAD_BOUND_MS);
+    const { id } = await bounded(upload, UPLOAD_BOUND_MS);
     if (id === undefined) return { status: "failed", reason: "the results service returned no artifact id" };
     return {
       status: "uploaded",

@@ -174,6 +174,18 @@ describe("an upload that fails", () => {
     expect(result.outputs["artifact-url"]).toBe("");
   });
 
+  it("under a name the run already used (409) is a warning naming the conflict", async () => {
+    results = await startFakeResultsService();
+    await gate({ "artifact-name": "chaos-journals" });
+    const second = await gate({ "artifact-name": "chaos-journals" });
+    expect(second.failed).toBe(false);
+    expect(warned(second.log).join("\n")).toMatch(
+      /Could not upload the journals as artifact chaos-journals: .*409.*an artifact with this name already exists/,
+    );
+    expect(results.artifacts).toHaveLength(1);
+    expect(second.summary).not.toContain("[journals]");
+  });
+
   it("outside GitHub Actions (no ACTIONS_RUNTIME_TOKEN) is a warning that says so", async () => {
     const result = await gate({});
     expect(result.failed).toBe(false);
