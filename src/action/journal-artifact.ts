@@ -120,7 +120,7 @@ export interface JournalArtifact {
   name: string;
   /** Journal files the run wrote. */
   journalPaths: readonly string[];
-  /** The JUnit report as written. */
+  /** The JUnit report: where the action writes it (its name in the archive) and its text. */
   junit?: { path: string; content: string };
   secrets: SecretRegistry;
   /** Where the files are staged (RUNNER_TEMP). */

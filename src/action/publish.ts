@@ -199,17 +199,13 @@ export async function publish(
   const { env, secrets } = context;
   const event = await readEvent(env);
 
-  // JUnit and the artifact first: the report links the artifact.
-  let junit: { path: string; content: string } | undefined;
-  if (inputs.junitPath) {
-    junit = {
-      path: resolve(context.cwd, inputs.junitPath),
-      content: renderJUnit(result, { secrets: secrets.list() }),
-    };
-    await mkdir(dirname(junit.path), { recursive: true });
-    await writeFile(junit.path, junit.content);
-    info(`JUnit report written to ${junit.path}`);
-  }
+  // The artifact first, JUnit in it: the report links the artifact.
+  const junit = inputs.junitPath
+    ? {
+        path: resolve(context.cwd, inputs.junitPath),
+        content: renderJUnit(result, { secrets: secrets.list() }),
+      }
+    : undefined;
   const artifact = await journalArtifact(inputs, result, junit, context);
 
   const repositoryPayload = event.payload.repository as { private?: boolean; html_url?: string } | undefined;
@@ -251,6 +247,12 @@ export async function publish(
 
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
   else info(markdown);
+
+  if (junit) {
+    await mkdir(dirname(junit.path), { recursive: true });
+    await writeFile(junit.path, junit.content);
+    info(`JUnit report written to ${junit.path}`);
+  }
 
   const count = (verdicts: string[]) =>
     result.outcomes.filter((outcome) => verdicts.includes(outcome.verdict)).length;
