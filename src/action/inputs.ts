@@ -14,6 +14,7 @@ import {
   parseRunOptions,
   type RunOptions,
 } from "../run/options.ts";
+import { artifactNameProblem } from "./journal-artifact.ts";
 
 export const CLUSTER_MODES = ["existing", "kind", "sim"] as const;
 export const FAIL_ON = ["deviation", "failure", "never"] as const;
@@ -42,6 +43,10 @@ export interface ActionInputs {
   comment: CommentMode;
   commentKey?: string;
   junitPath?: string;
+  /** Upload the journals and the JUnit file as a workflow artifact, linked from the report. */
+  uploadJournals: boolean;
+  /** The artifact's name; absent: journal-artifact.ts defaultArtifactName. */
+  artifactName?: string;
   /** On pull_request_target and workflow_run: run the checked-out files instead of the workflow commit's. */
   trustCheckout: boolean;
 }
@@ -74,6 +79,8 @@ export const INPUT_NAMES = [
   "comment-key",
   "journal-path",
   "junit-path",
+  "upload-journals",
+  "artifact-name",
   "timeout-minutes",
   "recovery-timeout",
   "trust-checked-out-experiments",
@@ -233,6 +240,11 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     own.add(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);
   }
 
+  const uploadJournals = own.read("upload-journals", optional(raw["upload-journals"]), checkBoolean) ?? true;
+  const artifactName = optional(raw["artifact-name"]);
+  const artifactProblem = artifactName === undefined ? undefined : artifactNameProblem(artifactName);
+  if (artifactProblem) own.add(artifactProblem);
+
   const inputs: ActionInputs = {
     options: run.options,
     cluster,
@@ -249,6 +261,8 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     comment: choice("comment", COMMENT_MODES, "always"),
     commentKey: optional(raw["comment-key"]),
     junitPath: optional(raw["junit-path"]),
+    uploadJournals,
+    artifactName,
     trustCheckout:
       own.read(
         "trust-checked-out-experiments",

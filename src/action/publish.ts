@@ -3,6 +3,7 @@
 // never fails the gate: a comment that cannot be posted is a warning.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../common/error-message.ts";
@@ -13,6 +14,7 @@ import {
   commentKey,
   commentMarker,
   findPullRequests,
+  reportedCommit,
   upsertStickyComment,
 } from "../report/comment.ts";
 import { renderJUnit } from "../report/junit.ts";
@@ -20,6 +22,7 @@ import { type ReportContext, renderReport, renderRunFailure } from "../report/ma
 import type { RunResult } from "../run/outcome.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
+import { defaultArtifactName, randomSuffix, uploadJournalArtifact } from "./journal-artifact.ts";
 import { info } from "./log.ts";
 
 export interface PublishContext {
@@ -75,6 +78,14 @@ function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
+/** Why a run reports to no pull request, for its notice. */
+function noPullRequest(event: GitHubEvent): string {
+  if (event.name === "schedule") return "A scheduled run belongs to no pull request";
+  const sha = reportedCommit(event);
+  if (!sha) return `This ${event.name || "run"} names no commit, so no pull request`;
+  return `No pull request was merged as commit ${sha.slice(0, 7)} or has it as its head (${event.name || "run"})`;
+}
+
 /** Posts or refreshes the sticky comment; returns its URL. Never throws: a comment never fails the gate. */
 async function comment(
   inputs: ActionInputs,
@@ -103,9 +114,7 @@ async function comment(
     const repository = { owner, repo };
     const pulls = await findPullRequests(client, repository, event);
     if (pulls.length === 0) {
-      core.notice(
-        `No pull request for this ${event.name || "run"} (commit ${event.sha.slice(0, 7)}): the report is in the job summary only.`,
-      );
+      core.notice(`${noPullRequest(event)}: the report is in the job summary only.`);
       return undefined;
     }
     const key = stickyKey(inputs, env);
@@ -143,6 +152,44 @@ function journalOutput(inputs: ActionInputs, result: RunResult, context: Publish
   return journalPath ? resolve(context.cwd, journalPath) : journalDir;
 }
 
+/**
+ * Uploads the run's journals and JUnit file as an artifact for the report to link; a failure is a
+ * warning, and the report goes out without the link.
+ */
+async function journalArtifact(
+  inputs: ActionInputs,
+  result: RunResult,
+  junit: { path: string; content: string } | undefined,
+  context: PublishContext & { journalDir: string },
+): Promise<{ id: number; url?: string } | undefined> {
+  if (!inputs.uploadJournals) return undefined;
+  const { env, secrets } = context;
+  const name = inputs.artifactName ?? defaultArtifactName(env, inputs.commentKey, randomSuffix());
+  // @actions/artifact logs each stage of the upload: folded away in the log.
+  core.startGroup(`Uploading the journals as artifact ${name}`);
+  const upload = await uploadJournalArtifact({
+    name,
+    journalPaths: result.outcomes.flatMap((outcome) => (outcome.journalPath ? [outcome.journalPath] : [])),
+    junit,
+    secrets,
+    tempDir: env.RUNNER_TEMP || tmpdir(),
+    env,
+  }).finally(() => core.endGroup());
+  if (upload.status === "uploaded") {
+    info(`Artifact ${name} (${upload.files.join(", ")}): ${upload.url ?? `id ${upload.id}`}`);
+    return upload;
+  }
+  if (upload.status === "nothing") info(`No artifact: ${upload.reason}.`);
+  else {
+    core.warning(
+      `Could not upload the journals as artifact ${name}: ${upload.reason}. The report has no journals link; ` +
+        `the journals are at ${journalOutput(inputs, result, context, context.journalDir)}. ` +
+        "Set upload-journals: false to skip the upload.",
+    );
+  }
+  return undefined;
+}
+
 /** The report of a run that reached a verdict (or stopped at invalid experiments). */
 export async function publish(
   inputs: ActionInputs,
@@ -151,6 +198,16 @@ export async function publish(
 ): Promise<void> {
   const { env, secrets } = context;
   const event = await readEvent(env);
+
+  // The artifact first, JUnit in it: the report links the artifact.
+  const junit = inputs.junitPath
+    ? {
+        path: resolve(context.cwd, inputs.junitPath),
+        content: renderJUnit(result, { secrets: secrets.list() }),
+      }
+    : undefined;
+  const artifact = await journalArtifact(inputs, result, junit, context);
+
   const repositoryPayload = event.payload.repository as { private?: boolean; html_url?: string } | undefined;
   const report: ReportContext = {
     commit: gatedCommit(event),
@@ -160,6 +217,7 @@ export async function publish(
         ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`
         : undefined),
     runUrl: runUrl(env),
+    journalUrl: artifact?.url,
     // Only private repositories see the API server's address.
     showServer: repositoryPayload?.private === true,
     secrets: secrets.list(),
@@ -190,12 +248,10 @@ export async function publish(
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
   else info(markdown);
 
-  let junitPath = "";
-  if (inputs.junitPath) {
-    junitPath = resolve(context.cwd, inputs.junitPath);
-    await mkdir(dirname(junitPath), { recursive: true });
-    await writeFile(junitPath, renderJUnit(result, { secrets: secrets.list() }));
-    info(`JUnit report written to ${junitPath}`);
+  if (junit) {
+    await mkdir(dirname(junit.path), { recursive: true });
+    await writeFile(junit.path, junit.content);
+    info(`JUnit report written to ${junit.path}`);
   }
 
   const count = (verdicts: string[]) =>
@@ -205,8 +261,10 @@ export async function publish(
   core.setOutput("deviated", count(["deviated"]));
   core.setOutput("failed", count(["failed", "invalid"]));
   core.setOutput("journal-path", journalOutput(inputs, result, context, context.journalDir));
-  core.setOutput("junit-path", junitPath);
+  core.setOutput("junit-path", junit?.path ?? "");
   core.setOutput("report", markdown);
+  core.setOutput("artifact-id", artifact?.id ?? "");
+  core.setOutput("artifact-url", artifact?.url ?? "");
   const held = result.verdict === "passed" || result.verdict === "skipped";
   core.setOutput("comment-url", (await comment(inputs, held, commentMarkdown, event, env)) ?? "");
 }

@@ -42,6 +42,14 @@ interface PullRequest {
   number: number;
   state: string;
   head?: { sha?: string };
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+}
+
+export interface GitHubEventLike {
+  name: string;
+  payload: Record<string, unknown>;
+  sha: string;
 }
 
 const PAGE_SIZE = 100;
@@ -93,30 +101,53 @@ async function call(client: GitHubClient, route: string, parameters: Record<stri
 }
 
 /**
- * The pull requests a run reports to: the event's own, or for push / deployment_status / workflow_run
- * (and any other event) the open pull requests whose head is the commit.
+ * The commit whose pull requests a run reports to: a deployment's commit, the head of the run that
+ * triggered a `workflow_run`, a push's new head, else GITHUB_SHA. None for a scheduled run (it belongs to
+ * no change) or a push that deleted a branch.
  */
-export async function findPullRequests(
-  client: GitHubClient,
-  repository: Repository,
-  event: { name: string; payload: Record<string, unknown>; sha: string },
-): Promise<number[]> {
+export function reportedCommit(event: GitHubEventLike): string | undefined {
+  if (event.name === "schedule") return undefined;
   const payload = event.payload as {
-    pull_request?: { number?: number };
     deployment?: { sha?: string };
     workflow_run?: { head_sha?: string };
     after?: string;
   };
-  if (typeof payload.pull_request?.number === "number") return [payload.pull_request.number];
   const sha = payload.deployment?.sha ?? payload.workflow_run?.head_sha ?? payload.after ?? event.sha;
-  if (!sha || /^0+$/.test(sha)) return [];
+  return sha && !/^0+$/.test(sha) ? sha : undefined;
+}
+
+/**
+ * Of the pull requests GitHub associates with a commit, those it reports to: the one merged as that
+ * commit (a deploy after merge: merge, squash or rebase commit), else those whose head it is, open or
+ * merged. A closed, unmerged pull request gets nothing; nor does one the commit merely passed through.
+ */
+export function pullRequestsOfCommit(pulls: readonly PullRequest[], sha: string): number[] {
+  const mergedAs = pulls.filter((pull) => pull.merged_at && pull.merge_commit_sha === sha);
+  if (mergedAs.length > 0) return mergedAs.map((pull) => pull.number);
+  return pulls
+    .filter((pull) => pull.head?.sha === sha && (pull.state === "open" || Boolean(pull.merged_at)))
+    .map((pull) => pull.number);
+}
+
+/**
+ * The pull requests a run reports to: the event's own, or for push / deployment_status / workflow_run /
+ * workflow_dispatch (and any other event but schedule) those of the commit (pullRequestsOfCommit).
+ */
+export async function findPullRequests(
+  client: GitHubClient,
+  repository: Repository,
+  event: GitHubEventLike,
+): Promise<number[]> {
+  const payload = event.payload as { pull_request?: { number?: number } };
+  if (typeof payload.pull_request?.number === "number") return [payload.pull_request.number];
+  const sha = reportedCommit(event);
+  if (!sha) return [];
   const response = await call(client, "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
     ...repository,
     commit_sha: sha,
     per_page: PAGE_SIZE,
   });
-  const pulls = Array.isArray(response.data) ? (response.data as PullRequest[]) : [];
-  return pulls.filter((pull) => pull.state === "open" && pull.head?.sha === sha).map((pull) => pull.number);
+  return pullRequestsOfCommit(Array.isArray(response.data) ? (response.data as PullRequest[]) : [], sha);
 }
 
 async function markedComments(client: GitHubClient, repository: Repository, issue: number, marker: string) {

@@ -44,6 +44,8 @@ const OUTPUTS = [
   "junit-path",
   "report",
   "comment-url",
+  "artifact-id",
+  "artifact-url",
 ];
 
 describe("action.yml", () => {

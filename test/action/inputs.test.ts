@@ -109,6 +109,19 @@ describe("checking inputs", () => {
     }
   });
 
+  it("uploads the journals unless told not to, under a name the results service accepts", () => {
+    expect(parseActionInputs(raw())).toMatchObject({ uploadJournals: true, artifactName: undefined });
+    expect(
+      parseActionInputs(raw({ "upload-journals": "false", "artifact-name": "chaos-eu-1" })),
+    ).toMatchObject({
+      uploadJournals: false,
+      artifactName: "chaos-eu-1",
+    });
+    expect(() => parseActionInputs(raw({ "upload-journals": "yes", "artifact-name": "eu/1" }))).toThrow(
+      'Invalid inputs:\n  - upload-journals: "yes" is not a boolean: use true or false\n  - artifact-name: "eu/1" holds "/"',
+    );
+  });
+
   it("refuses inputs that do not fit the cluster mode", () => {
     expect(() => parseActionInputs(raw({ cluster: "existing", "kind-version": "v0.32.0" }))).toThrow(
       /kind-version is only used with cluster: kind/,

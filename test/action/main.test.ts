@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { run } from "../../src/action/main.ts";
 import { experimentSource } from "../../src/action/trusted-checkout.ts";
 import { startSimCluster } from "../../src/sim/index.ts";
+import { runStep, type StepResult } from "./action-step.ts";
 
 type Sim = Awaited<ReturnType<typeof startSimCluster>>;
 let sim: Sim;
@@ -39,76 +39,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-interface StepResult {
-  log: string;
-  outputs: Record<string, string>;
-  summary: string;
-  failed: boolean;
-}
-
-function parseFileCommands(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[index] ?? "");
-    if (!match) continue;
-    const [, name, delimiter] = match;
-    const value: string[] = [];
-    for (index++; index < lines.length && lines[index] !== delimiter; index++) value.push(lines[index] ?? "");
-    values[name ?? ""] = value.join("\n");
-  }
-  return values;
-}
-
 /** Runs the main step as the runner would, in `cwd`. */
-async function step(
+const step = (
   cwd: string,
   inputs: Record<string, string>,
   env: Record<string, string>,
   event: { name: string; payload: object },
-): Promise<StepResult> {
-  const dir = await mkdtemp(join(work, "step-"));
-  const files = { output: join(dir, "output"), state: join(dir, "state"), summary: join(dir, "summary.md") };
-  await Promise.all(Object.values(files).map((file) => writeFile(file, "")));
-  await writeFile(join(dir, "event.json"), JSON.stringify(event.payload));
-  process.env = {
-    PATH: savedEnv.PATH,
-    HOME: dir,
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: event.name,
-    GITHUB_EVENT_PATH: join(dir, "event.json"),
-    GITHUB_REPOSITORY: "acme/shop",
-    GITHUB_RUN_ID: "77",
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: dir,
-    "INPUT_GITHUB-TOKEN": "",
-    INPUT_COMMENT: "never",
-    ...env,
-  };
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  const log: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    log.push(String(chunk));
-    return true;
-  });
-  // The runner starts the step in the workspace.
-  process.chdir(cwd);
-  try {
-    await run(process.env, cwd);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const failed = process.exitCode === 1;
-  process.exitCode = undefined;
-  return {
-    log: log.join(""),
-    outputs: parseFileCommands(await readFile(files.output, "utf8")),
-    summary: await readFile(files.summary, "utf8"),
-    failed,
-  };
-}
+): Promise<StepResult> => runStep(work, cwd, inputs, env, event);
 
 describe("secrets in the action", () => {
   const planted = {

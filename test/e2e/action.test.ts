@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parse, stringify } from "yaml";
 import { resolveConnection } from "../../src/kubernetes/connection.ts";
 import { startSimCluster } from "../../src/sim/index.ts";
+import { startFakeResultsService, unzip } from "../action/results-service.ts";
 import { type FakeGitHub, startFakeGitHub } from "./github-api.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -215,6 +216,8 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     expect(await readFile(junit, "utf8")).toContain('tests="1" failures="0" errors="0"');
     // Every output action.yml declares is set.
     expect(Object.keys(run.outputs).sort()).toEqual([
+      "artifact-id",
+      "artifact-url",
       "comment-url",
       "deviated",
       "experiments",
@@ -258,6 +261,32 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     expect(second.outputs["comment-url"]).toBe(first.outputs["comment-url"]);
     expect(github.requests.filter((request) => request.method === "PATCH")).toHaveLength(1);
     await settled("app=web-single", 1);
+  }, 60_000);
+
+  it("uploads the journals as an artifact that the summary and the comment link", async () => {
+    const results = await startFakeResultsService();
+    try {
+      const run = await runAction({
+        inputs: { ...app, experiments: "experiments/terminate-pod.yaml", vars: "namespace=chaos-e2e" },
+        env: {
+          ACTIONS_RESULTS_URL: results.url,
+          ACTIONS_RUNTIME_TOKEN: results.runtimeToken,
+          GITHUB_SERVER_URL: "https://github.com",
+        },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      const [artifact] = results.artifacts;
+      expect([...unzip(artifact?.zip ?? Buffer.alloc(0)).keys()]).toEqual([
+        "experiments__terminate-pod.yaml.journal.json",
+      ]);
+      const link = `[journals](https://github.com/acme/shop/actions/runs/4242/artifacts/${artifact?.id})`;
+      expect(run.summary).toContain(link);
+      expect(github.comments[0]?.body).toContain(link);
+      expect(run.outputs["artifact-id"]).toBe(String(artifact?.id));
+    } finally {
+      await results.close();
+    }
+    await settled("app=web", 3);
   }, 60_000);
 
   it("warns about a 403 on the comment and keeps the verdict", async () => {

@@ -18,6 +18,14 @@ export interface FakeComment {
   login: string;
 }
 
+export interface FakePullRequest {
+  number: number;
+  state: string;
+  head: { sha: string };
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+}
+
 export interface FakeGitHubOptions {
   /** Login for GET /user; undefined answers 403 as GitHub does for installation tokens. */
   userLogin?: string;
@@ -26,7 +34,7 @@ export interface FakeGitHubOptions {
   /** 403 on comment writes (fork PRs, no `pull-requests: write`). */
   forbidWrites?: boolean;
   /** GET /commits/{sha}/pulls answers. */
-  pullsByCommit?: Record<string, { number: number; state: string; head: { sha: string } }[]>;
+  pullsByCommit?: Record<string, FakePullRequest[]>;
 }
 
 export interface FakeGitHub {

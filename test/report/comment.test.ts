@@ -185,6 +185,110 @@ describe("findPullRequests", () => {
     expect(api.requests.map((request) => request.path)).toEqual([`/repos/acme/shop/commits/${sha}/pulls`]);
   });
 
+  const merge = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d";
+  const mergedAt = "2026-12-06T21:14:00Z";
+
+  it("reports a push to the default branch to the pull request merged as that commit, not to an open one", async () => {
+    const { api, octokit } = await client({
+      pullsByCommit: {
+        [merge]: [
+          { number: 21, state: "open", head: { sha: merge } },
+          { number: 20, state: "closed", head: { sha }, merged_at: mergedAt, merge_commit_sha: merge },
+        ],
+      },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "push",
+      payload: { after: merge, ref: "refs/heads/main" },
+      sha: merge,
+    });
+    expect(numbers).toEqual([20]);
+    expect(api.requests.map((request) => request.path)).toEqual([`/repos/acme/shop/commits/${merge}/pulls`]);
+  });
+
+  it("reports a deploy after merge (deployment_status) to the merged pull request of the deployed commit", async () => {
+    const { octokit } = await client({
+      pullsByCommit: {
+        [merge]: [
+          { number: 20, state: "closed", head: { sha }, merged_at: mergedAt, merge_commit_sha: merge },
+        ],
+      },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "deployment_status",
+      payload: { deployment: { sha: merge } },
+      sha: merge,
+    });
+    expect(numbers).toEqual([20]);
+  });
+
+  it("falls back to the merged pull request whose head is the commit (a deploy of its head after the merge)", async () => {
+    const { octokit } = await client({
+      pullsByCommit: {
+        [sha]: [
+          { number: 20, state: "closed", head: { sha }, merged_at: mergedAt, merge_commit_sha: merge },
+          { number: 19, state: "closed", head: { sha }, merged_at: null, merge_commit_sha: "1".repeat(40) },
+        ],
+      },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "deployment_status",
+      payload: { deployment: { sha } },
+      sha,
+    });
+    expect(numbers).toEqual([20]);
+  });
+
+  it("reports to none when the commit only passed through a merged pull request", async () => {
+    const { octokit } = await client({
+      pullsByCommit: {
+        [sha]: [
+          {
+            number: 20,
+            state: "closed",
+            head: { sha: "2".repeat(40) },
+            merged_at: mergedAt,
+            merge_commit_sha: merge,
+          },
+        ],
+      },
+    });
+    expect(
+      await findPullRequests(octokit, repository, { name: "push", payload: { after: sha }, sha }),
+    ).toEqual([]);
+  });
+
+  it("looks up GITHUB_SHA for workflow_dispatch", async () => {
+    const { api, octokit } = await client({
+      pullsByCommit: {
+        [merge]: [
+          { number: 20, state: "closed", head: { sha }, merged_at: mergedAt, merge_commit_sha: merge },
+        ],
+      },
+    });
+    const numbers = await findPullRequests(octokit, repository, {
+      name: "workflow_dispatch",
+      payload: { ref: "refs/heads/main" },
+      sha: merge,
+    });
+    expect(numbers).toEqual([20]);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it("asks nothing for a scheduled run: it belongs to no change", async () => {
+    const { api, octokit } = await client({
+      pullsByCommit: {
+        [merge]: [
+          { number: 20, state: "closed", head: { sha }, merged_at: mergedAt, merge_commit_sha: merge },
+        ],
+      },
+    });
+    expect(
+      await findPullRequests(octokit, repository, { name: "schedule", payload: {}, sha: merge }),
+    ).toEqual([]);
+    expect(api.requests).toHaveLength(0);
+  });
+
   it("asks nothing for a push that deleted a branch", async () => {
     const { api, octokit } = await client();
     const deleted = { name: "push", payload: { after: "0".repeat(40) }, sha: "0".repeat(40) };
