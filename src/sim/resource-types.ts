@@ -65,6 +65,7 @@ const builtins: ResourceType[] = [
   builtin("apps", "v1", "daemonsets", "DaemonSet", true, ["status"], ["ds"]),
   builtin("apps", "v1", "controllerrevisions", "ControllerRevision", true),
   builtin("batch", "v1", "jobs", "Job", true, ["status"]),
+  builtin("batch", "v1", "cronjobs", "CronJob", true, ["status"], ["cj"]),
   builtin("events.k8s.io", "v1", "events", "Event", true, [], ["ev"]),
   builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, [], ["netpol"]),
   builtin("networking.k8s.io", "v1", "ingresses", "Ingress", true, ["status"], ["ing"]),
