@@ -33,8 +33,8 @@ export interface RunCommand {
   options: RunOptions;
   /** `--cluster auto|in-cluster|sim`, the kubeconfig and context, and the simulated cluster's behaviour. */
   cluster: ClusterRequest;
-  /** `--output jsonl`: the verdicts as JSON lines on stdout (one per experiment, then the run's). */
-  output: "text" | "jsonl";
+  /** `--output jsonl`: the verdicts as JSON lines on stdout (one per experiment, then the run's); absent: text. */
+  output?: "jsonl";
   /** `--webhook-url`: where a run that did not hold is announced (else CHAOS_ACTION_WEBHOOK_URL). */
   webhookUrl?: string;
 }
@@ -380,7 +380,7 @@ function parseRun(args: string[]): Command {
 
   const own = new OptionProblems(surface);
   const mode = own.read("--cluster", values.cluster, (text) =>
-    checkChoice(text, ["auto", "in-cluster", "sim"] as const),
+    checkChoice(text, ["auto", "sim", "in-cluster"] as const),
   );
   if (mode !== "sim") {
     for (const flag of ["sim-manifests", "sim-deny", "sim-fault"] as const) {
@@ -413,7 +413,7 @@ function parseRun(args: string[]): Command {
       simManifests: values["sim-manifests"],
       sim: { latencyMs, deny, faults },
     },
-    output: output ?? "text",
+    ...(output === "jsonl" ? { output } : {}),
     ...(webhookUrl === undefined ? {} : { webhookUrl }),
   };
 }
