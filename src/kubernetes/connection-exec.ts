@@ -127,7 +127,11 @@ interface Cached {
  * Signs requests of users rewritten by `withExecAuth`. One cache per connection: credentials are
  * per user, renewed before they expire, and a renewal in flight is shared.
  */
-export function execAuthenticator(env: NodeJS.ProcessEnv, now: () => number = Date.now): Authenticator {
+export function execAuthenticator(
+  env: NodeJS.ProcessEnv,
+  onCredentials?: (credentials: string[]) => void,
+  now: () => number = Date.now,
+): Authenticator {
   const cache = new Map<string, Cached>();
   const pending = new Map<string, Promise<Cached>>();
   const credentialOf = async (user: User): Promise<ExecCredential> => {
@@ -139,6 +143,11 @@ export function execAuthenticator(env: NodeJS.ProcessEnv, now: () => number = Da
       running = (async () => {
         const obtainedAt = now();
         const credential = parseExecCredential(await runPlugin(plugin, env), plugin.command);
+        onCredentials?.(
+          [credential.token, credential.clientKeyData].filter(
+            (value): value is string => value !== undefined,
+          ),
+        );
         const fresh = {
           credential,
           renewAt: credential.expiresAt === undefined ? Infinity : renewAt(obtainedAt, credential.expiresAt),

@@ -66,6 +66,8 @@ export interface ConnectionOptions {
   inClusterOnly?: boolean;
   /** Home directory for ~/.kube/config and `~` in paths; default env.HOME, else the OS's. */
   homeDir?: string;
+  /** Called with each token or key an exec plugin hands out, before a request carries it. */
+  onExecCredentials?: (credentials: string[]) => void;
 }
 
 export interface ResolvedConnection {
@@ -587,7 +589,7 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
   const user = context.user ? (config.users.find((u) => u.name === context.user) ?? null) : null;
   const kc = await clusterKubeConfig();
   kc.addAuthenticator(apiKeyAuthenticator);
-  kc.addAuthenticator(execAuthenticator(env));
+  kc.addAuthenticator(execAuthenticator(env, options.onExecCredentials));
   kc.loadFromOptions({
     clusters: config.clusters,
     users: config.users.map((u) => (u.name === user?.name ? withExecAuth(u) : u)),

@@ -197,7 +197,9 @@ export async function createCluster(
     ...(request.context === undefined ? {} : { context: request.context }),
     ...(request.mode === "in-cluster" ? { inClusterOnly: true } : {}),
     env: options.env,
-    ...(options.onCredentials ? { onCredentials: options.onCredentials } : {}),
+    ...(options.onCredentials
+      ? { onCredentials: options.onCredentials, onExecCredentials: options.onCredentials }
+      : {}),
     onConnect: (connected) => {
       info ??= connected;
       reporter.info(formatConnectionInfo(connected));

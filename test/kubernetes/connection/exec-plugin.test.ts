@@ -9,6 +9,7 @@ import { type ApiException, CoreV1Api, KubeConfig } from "@kubernetes/client-nod
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type CliIo, main } from "../../../src/cli/main.ts";
+import { resolveConnection } from "../../../src/kubernetes/connection.ts";
 import { parseExecCredential, renewAt } from "../../../src/kubernetes/connection-exec.ts";
 import { demoManifests } from "../../../src/sim/demo-manifests.ts";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
@@ -144,6 +145,43 @@ describe("an exec-plugin kubeconfig", () => {
       .catch((error: unknown) => error);
     expect((refused as ApiException<unknown>).code).toBe(401);
   }, 60_000);
+
+  it("hands each token it receives to be masked before a request carries it", async () => {
+    const log = join(dir, "masked.log");
+    await writeFile(log, "");
+    await writeFile(
+      join(dir, "masked.kubeconfig"),
+      kubeconfig({
+        command: process.execPath,
+        args: [plugin],
+        env: [
+          { name: "SIM_URL", value: sim.url },
+          { name: "SIM_CA_FILE", value: join(dir, "ca.crt") },
+          { name: "SIM_ADMIN_TOKEN", value: sim.credentials.token! },
+          { name: "SA_NAMESPACE", value: "chaos" },
+          { name: "SA_NAME", value: "runner" },
+          { name: "TOKEN_SECONDS", value: "600" },
+          { name: "PLUGIN_LOG", value: log },
+        ],
+      }),
+    );
+    const masked: string[] = [];
+    const { kc, source } = await resolveConnection({
+      kubeconfig: join(dir, "masked.kubeconfig"),
+      env: { HOME: dir },
+      onExecCredentials: (credentials) => masked.push(...credentials),
+    });
+    expect(source.auth).toBe(`exec plugin ${process.execPath}`);
+    expect(masked).toEqual([]);
+    const pods = await Promise.all(
+      [1, 2, 3].map(() => kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: "default" })),
+    );
+    expect(pods.every((list) => list.items.length === 3)).toBe(true);
+    const handedOut = (await readFile(log, "utf8")).trim().split("\n");
+    // Three requests at once share one run of the plugin.
+    expect(handedOut).toHaveLength(1);
+    expect(masked).toEqual([(JSON.parse(handedOut[0]!) as { token: string }).token]);
+  }, 30_000);
 
   it("names a plugin that is not installed", async () => {
     await writeFile(
