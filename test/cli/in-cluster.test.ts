@@ -69,8 +69,10 @@ method:
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "in-cluster-test-"));
+  // A replaced pod takes 2 s to run: well within the shipped experiment's 8 s pause, and long after the
+  // hypothesis that follows the deviating experiment's method at once.
   sim = await startSimCluster({
-    timing: { scheduleMs: 10, startMs: 10, readyMs: 10, jitter: 0, deleteGraceMs: 50 },
+    timing: { scheduleMs: 10, startMs: 2000, readyMs: 10, jitter: 0, deleteGraceMs: 50 },
   });
   await sim.settled(10_000);
   const text = await readFile(join(root, "deploy", "cronjob.yaml"), "utf8");
