@@ -20,6 +20,8 @@ export interface ExecPlugin {
   args?: string[];
   env?: Array<{ name: string; value: string }>;
   apiVersion?: string;
+  /** Shown when the command is missing, e.g. how to install the plugin. */
+  installHint?: string;
 }
 
 export interface ExecCredential {
@@ -100,8 +102,11 @@ function runPlugin(plugin: ExecPlugin, env: NodeJS.ProcessEnv): Promise<string> 
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       const why = error.code === "ENOENT" ? "it is not installed or not on PATH" : error.message;
+      const hint = error.code === "ENOENT" && plugin.installHint ? ` ${plugin.installHint.trim()}` : "";
       reject(
-        new ConnectionError(`The kubeconfig's exec plugin ${plugin.command} cannot be started: ${why}.`),
+        new ConnectionError(
+          `The kubeconfig's exec plugin ${plugin.command} cannot be started: ${why}.${hint}`,
+        ),
       );
     });
     child.on("close", (code) => {

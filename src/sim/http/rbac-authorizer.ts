@@ -65,7 +65,7 @@ export function rbacAllows(objects: RbacObjects, user: UserInfo, attrs: RequestA
         : bindingNamespace === undefined
           ? undefined
           : objects.list("roles", bindingNamespace).find((r) => r.metadata.name === name);
-    return Array.isArray((role as Obj | undefined)?.rules) ? ((role as Obj).rules as Obj[]) : [];
+    return Array.isArray(role?.rules) ? (role.rules as Obj[]) : [];
   };
   const bindings: Array<[KubeObject, string | undefined]> = [
     ...objects.list("clusterrolebindings").map((b): [KubeObject, undefined] => [b, undefined]),
@@ -76,9 +76,8 @@ export function rbacAllows(objects: RbacObjects, user: UserInfo, attrs: RequestA
           .map((b): [KubeObject, string] => [b, attrs.namespace!])),
   ];
   return bindings.some(([binding, namespace]) => {
-    const body = binding as unknown as Obj;
-    const subjects = Array.isArray(body.subjects) ? (body.subjects as Obj[]) : [];
+    const subjects = Array.isArray(binding.subjects) ? (binding.subjects as Obj[]) : [];
     if (!subjects.some((s) => subjectMatches(s, user, namespace))) return false;
-    return roleRules((body.roleRef ?? {}) as Obj, namespace).some((rule) => ruleMatches(rule, attrs));
+    return roleRules((binding.roleRef ?? {}) as Obj, namespace).some((rule) => ruleMatches(rule, attrs));
   });
 }

@@ -186,7 +186,11 @@ describe("an exec-plugin kubeconfig", () => {
   it("names a plugin that is not installed", async () => {
     await writeFile(
       join(dir, "missing.kubeconfig"),
-      kubeconfig({ apiVersion: "client.authentication.k8s.io/v1", command: "gke-gcloud-auth-plugin-absent" }),
+      kubeconfig({
+        apiVersion: "client.authentication.k8s.io/v1",
+        command: "gke-gcloud-auth-plugin-absent",
+        installHint: "Install it with: gcloud components install gke-gcloud-auth-plugin",
+      }),
     );
     const { value, err } = io();
     const code = await main(
@@ -195,7 +199,7 @@ describe("an exec-plugin kubeconfig", () => {
     );
     expect(code).not.toBe(0);
     expect(err.join("\n")).toContain(
-      "The kubeconfig's exec plugin gke-gcloud-auth-plugin-absent cannot be started: it is not installed or not on PATH.",
+      "The kubeconfig's exec plugin gke-gcloud-auth-plugin-absent cannot be started: it is not installed or not on PATH. Install it with: gcloud components install gke-gcloud-auth-plugin",
     );
   }, 30_000);
 });
