@@ -264,6 +264,32 @@ describe("chaos-action as a CronJob in the cluster", () => {
     expect(leftovers()).toEqual([]);
   }, 60_000);
 
+  it("grants exactly the Role the preflight prints for an account without any", async () => {
+    await sim.apply(
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nobody, namespace: chaos-action}\n",
+    );
+    const accountDir = join(dir, "nobody");
+    await mkdir(accountDir);
+    await writeFile(join(accountDir, "token"), sim.serviceAccountToken("chaos-action", "nobody").token);
+    await writeFile(join(accountDir, "ca.crt"), sim.credentials.caPem!);
+    const run = await runInCluster([...cronJobArgsIn(join(dir, "experiments")), "--dry-run"], {
+      CHAOS_ACTION_SERVICE_ACCOUNT_DIR: accountDir,
+    });
+    expect(run.code).toBe(1);
+    const printed = /These rules would grant them[^\n]*\n\n([\s\S]*?)\n\n/.exec(run.stderr)?.[1];
+    expect(printed, run.stderr).toBeDefined();
+    const rules = (role: Manifest | undefined) =>
+      (
+        (role as { rules?: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> })?.rules ??
+        []
+      )
+        .map((rule) => `${rule.apiGroups.join()}/${rule.resources.join()}: ${[...rule.verbs].sort().join()}`)
+        .sort();
+    const preflight = parseAllDocuments(printed!).map((doc) => doc.toJS() as Manifest);
+    expect(preflight.map((m) => `${m.kind} ${m.metadata.namespace}`)).toEqual(["Role default"]);
+    expect(rules(preflight[0])).toEqual(rules(manifests.find((m) => m.kind === "Role")));
+  }, 60_000);
+
   it("says what is missing when the pod has no service account", async () => {
     const run = await runInCluster(cronJobArgsIn(join(dir, "experiments")), {
       CHAOS_ACTION_SERVICE_ACCOUNT_DIR: join(dir, "nowhere"),
