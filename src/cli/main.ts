@@ -134,6 +134,13 @@ function printIssues(result: RunResult, io: CliIo): void {
 }
 
 async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Promise<number> {
+  // The webhook's URL is a credential (Slack's carries its token): masked from everything printed.
+  const webhookUrl = command.webhookUrl ?? io.env[WEBHOOK_URL_VARIABLE];
+  if (webhookUrl) {
+    secrets.add([webhookUrl]);
+    const problem = command.webhookUrl === undefined ? webhookUrlProblem(webhookUrl) : undefined;
+    if (problem) throw new UsageError(`${WEBHOOK_URL_VARIABLE} ${problem}`);
+  }
   const interrupt = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
@@ -143,12 +150,6 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
     io.stderr(`${signal} received: stopping the method, then running rollbacks and undo.`);
     interrupt.abort(signal);
   });
-  const webhookUrl = command.webhookUrl ?? io.env[WEBHOOK_URL_VARIABLE];
-  if (webhookUrl) {
-    secrets.add([webhookUrl]);
-    const problem = command.webhookUrl === undefined ? webhookUrlProblem(webhookUrl) : undefined;
-    if (problem) throw new UsageError(`${WEBHOOK_URL_VARIABLE} ${problem}`);
-  }
   const notify = async (summary: RunSummary) => {
     if (!webhookUrl || !notifiesOn(summary.verdict)) return;
     const warning = await notifyWebhook(webhookUrl, webhookText(summary));
