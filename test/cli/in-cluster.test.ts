@@ -29,6 +29,7 @@ let sim: SimCluster;
 let manifests: Manifest[];
 let cronJobArgs: string[];
 let cronJobImage: string;
+let cronJobWorkingDir: string;
 const webhookCalls: Array<{ path: string; contentType: string | undefined; body: string }> = [];
 let webhook: Server;
 let webhookUrl: string;
@@ -81,10 +82,15 @@ beforeAll(async () => {
   const cronJob = manifests.find((m) => m.kind === "CronJob")!;
   const container = (
     cronJob.spec as {
-      jobTemplate: { spec: { template: { spec: { containers: Array<{ args: string[]; image: string }> } } } };
+      jobTemplate: {
+        spec: {
+          template: { spec: { containers: Array<{ args: string[]; image: string; workingDir: string }> } };
+        };
+      };
     }
   ).jobTemplate.spec.template.spec.containers[0]!;
   cronJobArgs = container.args;
+  cronJobWorkingDir = container.workingDir;
   cronJobImage = container.image;
 
   // The pod's service account: a token for the CronJob's ServiceAccount, the cluster's CA, the namespace.
@@ -124,7 +130,7 @@ afterAll(async () => {
 function runInCluster(args: string[], env: NodeJS.ProcessEnv = {}) {
   const port = new URL(sim.url).port;
   const child = spawn(process.execPath, [bin, ...args], {
-    cwd: dir,
+    cwd: inTemp(cronJobWorkingDir),
     env: {
       PATH: process.env.PATH,
       HOME: dir,
@@ -162,10 +168,16 @@ function runInCluster(args: string[], env: NodeJS.ProcessEnv = {}) {
   );
 }
 
+/** A path of the container's, in the temp directory: its mounts are `experiments` and `journals` there. */
+const inTemp = (path: string) =>
+  path === "/experiments"
+    ? join(dir, "experiments")
+    : path === "/tmp/journals"
+      ? join(dir, "journals")
+      : path;
+
 const cronJobArgsIn = (experiments: string) =>
-  cronJobArgs.map((arg) =>
-    arg === "/experiments" ? experiments : arg === "/tmp/journals" ? join(dir, "journals") : arg,
-  );
+  cronJobArgs.map((arg) => (arg === "/experiments" ? experiments : inTemp(arg)));
 
 /** Our Leases, and objects carrying our run annotation, anywhere in the cluster. */
 function leftovers(): string[] {
@@ -199,7 +211,7 @@ describe("chaos-action as a CronJob in the cluster", () => {
     expect(run.lines).toEqual([
       expect.objectContaining({
         type: "experiment",
-        file: expect.stringContaining("terminate-pod.yaml"),
+        file: "terminate-pod.yaml",
         title: "Terminating one web pod leaves every web pod running",
         verdict: "passed",
         reason: "held",
@@ -237,7 +249,9 @@ describe("chaos-action as a CronJob in the cluster", () => {
     const message = JSON.parse(call.body) as { text: string };
     expect(Object.keys(message)).toEqual(["text"]);
     expect(message.text).toMatch(/^chaos-action: deviated on .*: 1 of 1 experiment did not hold\n/);
-    expect(message.text).toContain("✗ Every web pod is killed at once (more/deviates.yaml): deviated:");
+    expect(message.text).toContain(
+      `✗ Every web pod is killed at once (${join(dir, "more", "deviates.yaml")}): deviated: all-web-pods-running`,
+    );
     expect(run.stdout + run.stderr).not.toContain("sekrit-hook-token");
     await sim.settled(10_000);
     expect(leftovers()).toEqual([]);
