@@ -12,6 +12,7 @@ import {
   parseRunOptions,
   type RunOptions,
 } from "../run/options.ts";
+import { webhookUrlProblem } from "../run/webhook.ts";
 import { closest } from "./suggest.ts";
 
 export { DEFAULT_TARGET };
@@ -30,8 +31,12 @@ export class UsageError extends Error {
 export interface RunCommand {
   command: "run";
   options: RunOptions;
-  /** `--cluster auto|sim`, the kubeconfig and context, and the simulated cluster's behaviour. */
+  /** `--cluster auto|in-cluster|sim`, the kubeconfig and context, and the simulated cluster's behaviour. */
   cluster: ClusterRequest;
+  /** `--output jsonl`: the verdicts as JSON lines on stdout (one per experiment, then the run's); absent: text. */
+  output?: "jsonl";
+  /** `--webhook-url`: where a run that did not hold is announced (else CHAOS_ACTION_WEBHOOK_URL). */
+  webhookUrl?: string;
 }
 
 type SimRequest = NonNullable<ClusterRequest["sim"]>;
@@ -99,7 +104,8 @@ const RUN_OPTIONS_TEXT = `  --journal-path PATH           journal file (one expe
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
   --recovery-timeout SECONDS    after the undo, how long the hypothesis may take to hold again before the
                                 next experiment (default 120; 0 turns the check off)
-  --cluster auto|sim            auto: kubeconfig / KUBERNETES_* / in-cluster; sim: the built-in simulated cluster
+  --cluster auto|in-cluster|sim auto: kubeconfig / KUBERNETES_* / in-cluster; in-cluster: the pod's service
+                                account only (a CronJob); sim: the built-in simulated cluster
   --sim-manifests PATH          manifests loaded into the simulated cluster (repeatable; default: a demo app)
   --sim-latency MS              the simulated cluster answers every request this much later
   --sim-deny VERB:RESOURCE[:NS] the simulated cluster's RBAC forbids it, e.g. delete:pods, create:pods/eviction
@@ -109,6 +115,10 @@ const RUN_OPTIONS_TEXT = `  --journal-path PATH           journal file (one expe
   --namespaces NS[,NS...]       namespaces actions may touch (default: those the experiment names)
   --max-affected N|N%           most objects one action may touch
   --undo-file PATH              where undo steps of our own cluster changes are kept
+  --output text|jsonl           jsonl: the verdicts as JSON lines on stdout, one per experiment and one
+                                for the run (progress and the table stay on stderr)
+  --webhook-url URL             POST a Slack-compatible {"text": ...} message when the run does not hold
+                                (default: $CHAOS_ACTION_WEBHOOK_URL; the URL is never printed)
   --lease-wait SECONDS          how long to wait while another run holds a Lease on the same targets
                                 (default 120; 0 fails at once)`;
 
@@ -266,6 +276,8 @@ const RUN_FLAGS = {
   "max-affected": { type: "string" },
   "undo-file": { type: "string" },
   "lease-wait": { type: "string" },
+  output: { type: "string", default: "text" },
+  "webhook-url": { type: "string" },
   help,
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -367,13 +379,24 @@ function parseRun(args: string[]): Command {
   );
 
   const own = new OptionProblems(surface);
-  const mode = own.read("--cluster", values.cluster, (text) => checkChoice(text, ["auto", "sim"] as const));
-  if (mode === "auto") {
+  const mode = own.read("--cluster", values.cluster, (text) =>
+    checkChoice(text, ["auto", "sim", "in-cluster"] as const),
+  );
+  if (mode !== "sim") {
     for (const flag of ["sim-manifests", "sim-deny", "sim-fault"] as const) {
       if (values[flag].length > 0) own.add(`--${flag} only applies with --cluster sim`);
     }
     if (values["sim-latency"] !== undefined) own.add("--sim-latency only applies with --cluster sim");
   }
+  if (mode === "in-cluster") {
+    if (values.kubeconfig !== undefined) own.add("--kubeconfig does not apply with --cluster in-cluster");
+    if (values.context !== undefined) own.add("--context does not apply with --cluster in-cluster");
+  }
+  const output = own.read("--output", values.output, (text) => checkChoice(text, ["text", "jsonl"] as const));
+  const webhookUrl = values["webhook-url"];
+  // The URL is a credential: the problem is said without it.
+  const webhookProblem = webhookUrl === undefined ? undefined : webhookUrlProblem(webhookUrl);
+  if (webhookProblem) own.add(`--webhook-url ${webhookProblem}`);
   const latencyMs = own.read("--sim-latency", values["sim-latency"], checkMilliseconds);
   const deny = values["sim-deny"].flatMap((text) => own.read("--sim-deny", text, checkSimDeny) ?? []);
   const faults = values["sim-fault"].flatMap((text) => own.read("--sim-fault", text, checkSimFault) ?? []);
@@ -390,6 +413,8 @@ function parseRun(args: string[]): Command {
       simManifests: values["sim-manifests"],
       sim: { latencyMs, deny, faults },
     },
+    ...(output === "jsonl" ? { output } : {}),
+    ...(webhookUrl === undefined ? {} : { webhookUrl }),
   };
 }
 

@@ -12,6 +12,15 @@ import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { SecretRegistry } from "../run/secrets.ts";
 import { combineVerdicts, exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
+import { errorRunLine, verdictLines } from "../run/verdict-lines.ts";
+import {
+  notifiesOn,
+  notifyWebhook,
+  type RunSummary,
+  WEBHOOK_URL_VARIABLE,
+  webhookText,
+  webhookUrlProblem,
+} from "../run/webhook.ts";
 import {
   type Command,
   parseCommandLine,
@@ -125,6 +134,13 @@ function printIssues(result: RunResult, io: CliIo): void {
 }
 
 async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Promise<number> {
+  // The webhook's URL is a credential (Slack's carries its token): masked from everything printed.
+  const webhookUrl = command.webhookUrl ?? io.env[WEBHOOK_URL_VARIABLE];
+  if (webhookUrl) {
+    secrets.add([webhookUrl]);
+    const problem = command.webhookUrl === undefined ? webhookUrlProblem(webhookUrl) : undefined;
+    if (problem) throw new UsageError(`${WEBHOOK_URL_VARIABLE} ${problem}`);
+  }
   const interrupt = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
@@ -134,8 +150,15 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
     io.stderr(`${signal} received: stopping the method, then running rollbacks and undo.`);
     interrupt.abort(signal);
   });
+  const notify = async (summary: RunSummary) => {
+    if (!webhookUrl || !notifiesOn(summary.verdict)) return;
+    const warning = await notifyWebhook(webhookUrl, webhookText(summary));
+    if (warning) io.stderr(`warning: ${warning}`);
+  };
+  const version = packageJson.version;
+  let result: RunResult;
   try {
-    const result = await (await pipeline()).runExperiments({
+    result = await (await pipeline()).runExperiments({
       options: command.options,
       cwd: io.cwd,
       env: io.env,
@@ -143,8 +166,18 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
       signal: interrupt.signal,
       reporter: reporterFor(io),
       secrets,
-      version: packageJson.version,
+      version,
     });
+  } catch (error) {
+    unsubscribe();
+    // No verdicts: the run's line and the notification say why, then main() reports the error.
+    const exitCode = exitCodeOfError(error);
+    const message = errorMessage(error);
+    if (command.output === "jsonl") io.stdout(errorRunLine(message, { exitCode, version }));
+    await notify({ verdict: exitCode === 2 ? "invalid" : "failed", outcomes: [], error: message });
+    throw error;
+  }
+  try {
     // A signal from here on comes after the verdict: it changes nothing (the journals are written).
     const interrupted = interrupt.signal.aborted;
     printIssues(result, io);
@@ -155,8 +188,14 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
     }
     if (result.undo) printPendingUndo(result.undo, command, io);
     // Changes left in the cluster fail the run whatever the verdicts said.
-    if (interrupted || result.undo) return 1;
-    return exitCodeOf(result.verdict);
+    const exitCode = interrupted || result.undo ? 1 : exitCodeOf(result.verdict);
+    if (command.output === "jsonl")
+      for (const line of verdictLines(result, { exitCode, version })) io.stdout(line);
+    const cluster = result.outcomes.find((o) => o.journal?.chaos_action.cluster)?.journal?.chaos_action
+      .cluster;
+    const where = cluster?.context ?? cluster?.server;
+    await notify({ verdict: result.verdict, outcomes: result.outcomes, ...(where ? { where } : {}) });
+    return exitCode;
   } finally {
     unsubscribe();
   }

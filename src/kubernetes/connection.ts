@@ -16,6 +16,7 @@ import { isSecretName, urlCredentials, withoutUserInfo } from "../experiment/red
 import { clusterKubeConfig } from "./cluster-client.ts";
 import { ConnectionError, explainClusterError } from "./cluster-errors.ts";
 import { proxyFromEnvironment, proxyLabel } from "./cluster-proxy.ts";
+import { execAuthenticator, withExecAuth } from "./connection-exec.ts";
 import { type ConnectionSource, type ConnectionSourceKind, sourceLabel } from "./connection-source.ts";
 import { serverAddressProblem } from "./server-address.ts";
 
@@ -28,11 +29,21 @@ export interface InClusterPaths {
   namespacePath: string;
 }
 
-export const DEFAULT_IN_CLUSTER_PATHS: InClusterPaths = {
-  tokenPath: "/var/run/secrets/kubernetes.io/serviceaccount/token",
-  caPath: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
-  namespacePath: "/var/run/secrets/kubernetes.io/serviceaccount/namespace",
-};
+/** Where a pod's service-account files are mounted. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** Overrides SERVICE_ACCOUNT_DIR: a directory holding `token`, `ca.crt` and `namespace` (tests, unusual mounts). */
+export const SERVICE_ACCOUNT_DIR_VARIABLE = "CHAOS_ACTION_SERVICE_ACCOUNT_DIR";
+
+export function inClusterPathsIn(dir: string): InClusterPaths {
+  return {
+    tokenPath: join(dir, "token"),
+    caPath: join(dir, "ca.crt"),
+    namespacePath: join(dir, "namespace"),
+  };
+}
+
+export const DEFAULT_IN_CLUSTER_PATHS: InClusterPaths = inClusterPathsIn(SERVICE_ACCOUNT_DIR);
 
 export interface ConnectionOptions {
   /** --kubeconfig: path of a kubeconfig file. */
@@ -49,10 +60,14 @@ export interface ConnectionOptions {
   /** The activity's secrets, merged flat; their KUBERNETES_* keys override the environment. */
   secrets?: Record<string, unknown>;
   readFile?: (path: string) => Promise<string>;
-  /** Service-account files (tests point them at a temp directory). */
+  /** Service-account files (tests point them at a temp directory); else $CHAOS_ACTION_SERVICE_ACCOUNT_DIR, else the pod's. */
   inCluster?: Partial<InClusterPaths>;
+  /** `--cluster in-cluster`: the pod's service account and nothing else, whatever else is configured. */
+  inClusterOnly?: boolean;
   /** Home directory for ~/.kube/config and `~` in paths; default env.HOME, else the OS's. */
   homeDir?: string;
+  /** Called with each token or key an exec plugin hands out, before a request carries it. */
+  onExecCredentials?: (credentials: string[]) => void;
 }
 
 export interface ResolvedConnection {
@@ -381,7 +396,12 @@ async function buildFromHost(
   return built;
 }
 
-async function buildInCluster(env: NodeJS.ProcessEnv, paths: InClusterPaths, io: Io, required: boolean) {
+async function buildInCluster(
+  env: NodeJS.ProcessEnv,
+  paths: InClusterPaths,
+  io: Io,
+  required: string | undefined,
+) {
   const token = await readOptional(paths.tokenPath, io);
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT || "443";
@@ -392,7 +412,7 @@ async function buildInCluster(env: NodeJS.ProcessEnv, paths: InClusterPaths, io:
       host ? undefined : "KUBERNETES_SERVICE_HOST is not set",
     ].filter(Boolean);
     throw new ConnectionError(
-      `CHAOSTOOLKIT_IN_POD=true asks for in-cluster credentials, but ${missing.join(" and ")}. Is this running in a pod with a service account?`,
+      `${required} asks for in-cluster credentials, but ${missing.join(" and ")}. Is this running in a pod with a service account?`,
     );
   }
   await readRequired(paths.caPath, "The in-cluster service account", io);
@@ -445,10 +465,16 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
   let choice: KubeconfigChoice | undefined;
   let built: Built | undefined;
   const host = lookup("KUBERNETES_HOST");
-  const inClusterPaths = { ...DEFAULT_IN_CLUSTER_PATHS, ...options.inCluster };
+  const serviceAccountDir = env[SERVICE_ACCOUNT_DIR_VARIABLE];
+  const inClusterPaths = {
+    ...(serviceAccountDir ? inClusterPathsIn(serviceAccountDir) : DEFAULT_IN_CLUSTER_PATHS),
+    ...options.inCluster,
+  };
   const tried: string[] = [];
 
-  if (options.kubeconfig) {
+  if (options.inClusterOnly) {
+    built = await buildInCluster(env, inClusterPaths, io, "--cluster in-cluster");
+  } else if (options.kubeconfig) {
     const path = resolve(expandHome(options.kubeconfig, io));
     const text = await readRequired(path, "--kubeconfig", io);
     choice = {
@@ -498,7 +524,12 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
       };
     } else {
       tried.push(`no kubeconfig at ${homeConfig}`);
-      built = await buildInCluster(env, inClusterPaths, io, env.CHAOSTOOLKIT_IN_POD === "true");
+      built = await buildInCluster(
+        env,
+        inClusterPaths,
+        io,
+        env.CHAOSTOOLKIT_IN_POD === "true" ? "CHAOSTOOLKIT_IN_POD=true" : undefined,
+      );
       if (!built) tried.push(`no service-account token at ${inClusterPaths.tokenPath}`);
     }
   }
@@ -555,15 +586,16 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
       io,
     );
 
+  const user = context.user ? (config.users.find((u) => u.name === context.user) ?? null) : null;
   const kc = await clusterKubeConfig();
   kc.addAuthenticator(apiKeyAuthenticator);
+  kc.addAuthenticator(execAuthenticator(env, options.onExecCredentials));
   kc.loadFromOptions({
     clusters: config.clusters,
-    users: config.users,
+    users: config.users.map((u) => (u.name === user?.name ? withExecAuth(u) : u)),
     contexts: config.contexts,
     currentContext: context.name,
   });
-  const user = context.user ? kc.getUser(context.user) : null;
   const source: ConnectionSource = {
     ...sourceBase,
     ...(choice ? { context: context.name } : {}),

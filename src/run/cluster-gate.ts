@@ -44,8 +44,11 @@ import type { SimOptions } from "../sim/index.ts";
 import { type LeaseRecord, removeLeaseFile, writeLeaseFile } from "./lease-file.ts";
 
 export interface ClusterRequest {
-  /** auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; sim: the simulated cluster. */
-  mode: "auto" | "sim";
+  /**
+   * auto: --kubeconfig / KUBERNETES_* / KUBECONFIG / ~/.kube/config / in-cluster; in-cluster: the pod's
+   * service account only; sim: the simulated cluster.
+   */
+  mode: "auto" | "in-cluster" | "sim";
   /** Path of a kubeconfig file. */
   kubeconfig?: string;
   /** How logs name that file when it is not the user's --kubeconfig (the action's input, a kind cluster). */
@@ -192,8 +195,11 @@ export async function createCluster(
     ...(kubeconfigContent === undefined ? {} : { kubeconfigContent }),
     ...(contentLabel === undefined ? {} : { kubeconfigContentLabel: contentLabel }),
     ...(request.context === undefined ? {} : { context: request.context }),
+    ...(request.mode === "in-cluster" ? { inClusterOnly: true } : {}),
     env: options.env,
-    ...(options.onCredentials ? { onCredentials: options.onCredentials } : {}),
+    ...(options.onCredentials
+      ? { onCredentials: options.onCredentials, onExecCredentials: options.onCredentials }
+      : {}),
     onConnect: (connected) => {
       info ??= connected;
       reporter.info(formatConnectionInfo(connected));

@@ -37,6 +37,7 @@ import {
 import { Outages, type SimOutage } from "./outage.ts";
 import { PodLogs } from "./pod-logs.ts";
 import { groupOfApiVersion } from "./resource-types.ts";
+import { ServiceAccountTokens } from "./service-account-tokens.ts";
 
 export interface SimCluster {
   url: string;
@@ -54,6 +55,15 @@ export interface SimCluster {
   get(kind: string, namespace: string | undefined, name: string): object | undefined;
   list(kind: string, namespace?: string): object[];
   setDeny(rules: SimDenyRule[]): void;
+  /**
+   * A token for a ServiceAccount, as `kubectl create token` (TokenRequest) issues it: accepted until it
+   * expires (after `expirationSeconds`, fractions allowed), then answered 401; RBAC applies to it.
+   */
+  serviceAccountToken(
+    namespace: string,
+    name: string,
+    expirationSeconds?: number,
+  ): { token: string; expirationTimestamp: string };
   addFault(fault: SimFault): void;
   /** Adds a fault rule from now on (a verb on a resource, the Nth time or with a probability). */
   addFaultRule(rule: SimFaultRule): SimFaultRuleHandle;
@@ -192,6 +202,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     credentials.clientKeyPem = certs.clientKeyPem;
   }
 
+  const tokens = new ServiceAccountTokens((length) => state.random.hex(length));
   let address = "127.0.0.1:0";
   const handler = new ApiHandler({
     state,
@@ -205,6 +216,7 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
       clientCommonName,
     },
     deny: () => deny,
+    tokens,
     faults,
     rules,
     latencyMs: options.latencyMs ?? 0,
@@ -263,6 +275,12 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     },
     setDeny(rules) {
       deny = [...rules];
+    },
+    serviceAccountToken(namespace, name, expirationSeconds = 3600) {
+      if (!state.store.get(lookup("ServiceAccount"), namespace, name)) {
+        throw new Error(`sim cluster: no ServiceAccount ${namespace}/${name}`);
+      }
+      return tokens.issue(namespace, name, expirationSeconds);
     },
     addFault(fault) {
       faults.push({ ...fault });

@@ -161,3 +161,53 @@ describe("parseCommandLine", () => {
     expect(parseCommandLine(["--version"])).toEqual({ command: "version" });
   });
 });
+
+describe("scheduled runs in the cluster", () => {
+  it("reads --cluster in-cluster, --output jsonl and --webhook-url", () => {
+    expect(
+      parseCommandLine([
+        "run",
+        "/experiments",
+        "--cluster",
+        "in-cluster",
+        "--output",
+        "jsonl",
+        "--webhook-url",
+        "https://hooks.example.com/T/B/x",
+      ]),
+    ).toMatchObject({
+      cluster: { mode: "in-cluster" },
+      output: "jsonl",
+      webhookUrl: "https://hooks.example.com/T/B/x",
+    });
+    expect(parseCommandLine(["run", "--output", "text"])).not.toHaveProperty("output");
+  });
+
+  it.each([
+    [["run", "--output", "yaml"], "--output expects one of text, jsonl, got 'yaml'"],
+    [
+      ["run", "--cluster", "in-cluster", "--kubeconfig", "k"],
+      "--kubeconfig does not apply with --cluster in-cluster",
+    ],
+    [
+      ["run", "--cluster", "in-cluster", "--sim-latency", "5"],
+      "--sim-latency only applies with --cluster sim",
+    ],
+    [
+      ["run", "--webhook-url", "ftp://host/secret-path"],
+      "--webhook-url must be an https:// (or http://) URL",
+    ],
+  ])("rejects %j", (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it("never repeats a webhook URL it refuses: it is a credential", () => {
+    let problem = "";
+    try {
+      parseCommandLine(["run", "--webhook-url", "hooks.slack.com/services/T0/B0/secret-part"]);
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    expect(problem).toBe("--webhook-url is not a URL");
+  });
+});

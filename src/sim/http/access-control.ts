@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { ApiError } from "../api-errors.ts";
 import type { SimAuthMode, SimDenyRule } from "../options.ts";
+import type { ServiceAccountTokens } from "../service-account-tokens.ts";
 
 export interface UserInfo {
   username: string;
@@ -33,20 +34,27 @@ function unauthorized(): ApiError {
   return new ApiError(401, "Unauthorized", "Unauthorized");
 }
 
-/** Who is calling, per the configured auth mode; 401 when credentials are missing or wrong. */
+/**
+ * Who is calling, per the configured auth mode (and, in every mode but "none", the service-account
+ * tokens the server issued and that have not expired); 401 when credentials are missing or wrong.
+ */
 export function authenticate(
   req: IncomingMessage,
   mode: SimAuthMode,
   expected: Credentials,
   path: string,
+  tokens?: ServiceAccountTokens,
 ): UserInfo {
   if (mode === "none") return { username: "sim-user", groups: ["system:masters", "system:authenticated"] };
   const header = req.headers.authorization;
   const socket = req.socket as TLSSocket;
   if (header?.startsWith("Bearer ")) {
-    if (mode === "token" && header.slice(7).trim() === expected.token) {
+    const token = header.slice(7).trim();
+    if (mode === "token" && token === expected.token) {
       return { username: "sim-user", groups: ["system:masters", "system:authenticated"] };
     }
+    const account = tokens?.userOf(token);
+    if (account) return account;
     throw unauthorized();
   }
   if (header?.startsWith("Basic ")) {

@@ -1,11 +1,15 @@
-import type { SimDenyRule } from "../options.ts";
 import type { ResourceType } from "../resource-types.ts";
-import { isAllowed, type UserInfo } from "./access-control.ts";
+import type { RequestAttributes, UserInfo } from "./access-control.ts";
 
 type Obj = Record<string, unknown>;
 
 /** SelfSubjectAccessReview (answered by the same rules as the 403s) and SelfSubjectReview. */
-export function accessReview(type: ResourceType, body: unknown, user: UserInfo, deny: SimDenyRule[]): Obj {
+export function accessReview(
+  type: ResourceType,
+  body: unknown,
+  user: UserInfo,
+  allows: (user: UserInfo, attrs: RequestAttributes) => boolean,
+): Obj {
   const review = (body ?? {}) as Obj;
   if (type.plural === "selfsubjectreviews") {
     return {
@@ -19,7 +23,7 @@ export function accessReview(type: ResourceType, body: unknown, user: UserInfo, 
   const resourceAttributes = spec.resourceAttributes as Obj | undefined;
   let allowed = true;
   if (resourceAttributes) {
-    allowed = isAllowed(deny, user, {
+    allowed = allows(user, {
       verb: String(resourceAttributes.verb ?? ""),
       group: String(resourceAttributes.group ?? ""),
       resource: String(resourceAttributes.resource ?? ""),
@@ -34,7 +38,12 @@ export function accessReview(type: ResourceType, body: unknown, user: UserInfo, 
     metadata: { creationTimestamp: null },
     spec,
     status: allowed
-      ? { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "sim-admin"' }
+      ? {
+          allowed: true,
+          reason: user.groups.includes("system:masters")
+            ? 'RBAC: allowed by ClusterRoleBinding "sim-admin"'
+            : "RBAC: allowed by a binding of the user's roles",
+        }
       : { allowed: false },
   };
 }

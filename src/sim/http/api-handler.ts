@@ -13,6 +13,7 @@ import type { SimAuthMode, SimDenyRule, SimFault } from "../options.ts";
 import type { PodLogs } from "../pod-logs.ts";
 import { podContainers } from "../pod-status.ts";
 import type { ResourceType } from "../resource-types.ts";
+import type { ServiceAccountTokens } from "../service-account-tokens.ts";
 import {
   authenticate,
   type Credentials,
@@ -27,6 +28,7 @@ import { apiGroup, apiGroupList, apiVersions, resourceList, serverVersion } from
 import { ExecServer } from "./exec-session.ts";
 import { listResponse } from "./list-response.ts";
 import { containerOf, podLog } from "./pod-subresources.ts";
+import { rbacAllows } from "./rbac-authorizer.ts";
 import {
   decodeDeleteOptions,
   decodePatchBody,
@@ -54,6 +56,8 @@ export interface ApiHandlerConfig {
   auth: SimAuthMode;
   credentials: Credentials;
   deny: () => SimDenyRule[];
+  /** Service-account tokens the server issued (TokenRequest) and accepts until they expire. */
+  tokens: ServiceAccountTokens;
   faults: SimFault[];
   /** Run-time fault rules: matched on verb and resource once the request is parsed. */
   rules: FaultRules;
@@ -139,7 +143,13 @@ export class ApiHandler {
     try {
       await this.latency();
       const body = await readBody(req);
-      const user = authenticate(req, this.config.auth, this.config.credentials, url.pathname);
+      const user = authenticate(
+        req,
+        this.config.auth,
+        this.config.credentials,
+        url.pathname,
+        this.config.tokens,
+      );
       this.injectFault(method, url.pathname);
       const proxied = parseServiceProxy(url.pathname);
       if (proxied) {
@@ -167,7 +177,7 @@ export class ApiHandler {
         name: attrs.name,
       });
       if (!decision) return;
-      if (!isAllowed(this.config.deny(), user, attrs)) throw forbidden(user, attrs);
+      if (!this.allowed(user, attrs)) throw forbidden(user, attrs);
       const verb = attrs.verb;
       if (verb === "watch") {
         if (decision.effect) {
@@ -221,7 +231,7 @@ export class ApiHandler {
       name: target.segment,
     });
     if (!decision) return;
-    if (!isAllowed(this.config.deny(), user, attrs)) throw forbidden(user, attrs);
+    if (!this.allowed(user, attrs)) throw forbidden(user, attrs);
     const answer = this.proxy.route(target);
     await this.latency(answer.latencyMs);
     this.answer(res, decision, () => ({
@@ -243,12 +253,18 @@ export class ApiHandler {
         status,
       });
     try {
-      const user = authenticate(req, this.config.auth, this.config.credentials, url.pathname);
+      const user = authenticate(
+        req,
+        this.config.auth,
+        this.config.credentials,
+        url.pathname,
+        this.config.tokens,
+      );
       this.injectFault(req.method ?? "GET", url.pathname);
       const target = parseTarget(url.pathname, this.config.state.registry);
       if (target.kind !== "resource" || target.subresource !== "exec" || !target.name) throw notFoundPath();
       const attrs = this.attributes("GET", target, url.searchParams);
-      if (!isAllowed(this.config.deny(), user, attrs)) throw forbidden(user, attrs);
+      if (!this.allowed(user, attrs)) throw forbidden(user, attrs);
       if (!this.exec.hasSupportedProtocol(req)) {
         throw badRequest(
           "exec needs a WebSocket with one of the subprotocols v5.channel.k8s.io, v4.channel.k8s.io",
@@ -396,6 +412,17 @@ export class ApiHandler {
     );
   }
 
+  /** The sim's deny rules (for every user), then RBAC over the stored roles and bindings. */
+  private allowed(user: UserInfo, attrs: RequestAttributes): boolean {
+    if (!isAllowed(this.config.deny(), user, attrs)) return false;
+    const state = this.config.state;
+    return rbacAllows(
+      { list: (plural, namespace) => state.list("rbac.authorization.k8s.io", plural, namespace) },
+      user,
+      attrs,
+    );
+  }
+
   private attributes(method: string, target: ResourceTarget, query: URLSearchParams): RequestAttributes {
     return {
       verb: verbFor(method, target, query),
@@ -441,7 +468,10 @@ export class ApiHandler {
     const dryRun = query.getAll("dryRun").includes("All");
     if (!type.stored) {
       if (method !== "POST" || name) throw methodNotAllowed();
-      return json(201, accessReview(type, parseJson(body), user, this.config.deny()));
+      return json(
+        201,
+        accessReview(type, parseJson(body), user, (who, attrs) => this.allowed(who, attrs)),
+      );
     }
     if (subresource)
       return this.subresource(method, target as ResourceTarget & { name: string }, query, body, contentType);
@@ -551,6 +581,19 @@ export class ApiHandler {
       case "log":
         if (method !== "GET") throw methodNotAllowed();
         return { status: 200, body: podLog(this.config.logs, obj, query), contentType: "text/plain" };
+      case "token": {
+        if (method !== "POST") throw methodNotAllowed();
+        const spec = ((parseJson(body) ?? {}) as Obj).spec as Obj | undefined;
+        const seconds = typeof spec?.expirationSeconds === "number" ? spec.expirationSeconds : 3600;
+        const issued = this.config.tokens.issue(namespace!, name, seconds);
+        return json(201, {
+          kind: "TokenRequest",
+          apiVersion: "authentication.k8s.io/v1",
+          metadata: { name, namespace, creationTimestamp: state.now() },
+          spec: { audiences: ["https://kubernetes.default.svc.cluster.local"], expirationSeconds: seconds },
+          status: issued,
+        });
+      }
       case "eviction": {
         if (method !== "POST") throw methodNotAllowed();
         const eviction = (parseJson(body) ?? {}) as Obj;

@@ -20,6 +20,7 @@ const subresourceVerbs: Record<string, string[]> = {
   exec: ["create", "get"],
   eviction: ["create"],
   binding: ["create"],
+  token: ["create"],
   finalize: ["update"],
 };
 
@@ -79,7 +80,9 @@ export function resourceList(
               ? "Binding"
               : sub === "exec"
                 ? "PodExecOptions"
-                : t.kind;
+                : sub === "token"
+                  ? "TokenRequest"
+                  : t.kind;
       resources.push({
         name: `${t.plural}/${sub}`,
         singularName: "",
@@ -88,7 +91,9 @@ export function resourceList(
           ? { group: "autoscaling", version: "v1" }
           : sub === "eviction"
             ? { group: "policy", version: "v1" }
-            : {}),
+            : sub === "token"
+              ? { group: "authentication.k8s.io", version: "v1" }
+              : {}),
         kind,
         verbs: subresourceVerbs[sub] ?? ["get"],
       });
