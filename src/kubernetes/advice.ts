@@ -258,7 +258,7 @@ function timed(state: SteadyState | RecoveryCheck): TimedState | undefined {
   return { met: state.steady_state_met, start, end, missed };
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** When the hypothesis missed after the fault and how long until it was met again, in words. */
 function recoveryFinding(journal: Journal): { seen: string } | undefined {
