@@ -62,11 +62,13 @@ export async function readAdvice(
   connection: KubeConfig,
   experiment: Experiment,
   journal: Journal,
-  limits: Partial<typeof ADVICE_LIMITS> = {},
+  limits: Partial<typeof ADVICE_LIMITS> & { signal?: AbortSignal } = {},
 ): Promise<Advice> {
-  const bounds = { ...ADVICE_LIMITS, ...limits };
+  const { signal, ...given } = limits;
+  const bounds = { ...ADVICE_LIMITS, ...given };
+  const timeout = AbortSignal.timeout(bounds.timeoutMs);
   const kc = forActivity(connection, {
-    signal: AbortSignal.timeout(bounds.timeoutMs),
+    signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     retry: { maxAttempts: 2, maxElapsedMs: bounds.timeoutMs },
   });
   const read: TouchedObject[] = [];
@@ -150,12 +152,13 @@ export async function readAdvice(
     }
     return { available: true, read, findings: adviceFindings(reading, journal) };
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    const stopped = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    const why = signal?.aborted
+      ? "the run was interrupted while the cluster was read"
+      : `reading the cluster took longer than ${bounds.timeoutMs / 1000} s`;
     return {
       available: false,
-      reason: timedOut
-        ? `reading the cluster took longer than ${bounds.timeoutMs / 1000} s`
-        : errorMessage(error),
+      reason: stopped ? why : errorMessage(error),
       read,
       findings: [],
     };

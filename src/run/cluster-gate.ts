@@ -144,7 +144,7 @@ export interface Cluster {
    * (kubernetes/advice-reading.ts): read-only, bounded, optional (its RBAC is not preflighted);
    * never throws, a failure to read is advice "not available".
    */
-  advise(experiment: Experiment, journal: Journal): Promise<Advice>;
+  advise(experiment: Experiment, journal: Journal, signal?: AbortSignal): Promise<Advice>;
   /** Replays one undo step; a conflict says it left the object alone (it no longer holds what we set). */
   executeUndo(step: UndoStep): Promise<UndoDone | undefined>;
   close(): Promise<void>;
@@ -393,10 +393,10 @@ export async function createCluster(
             : `Left Lease ${leaseKey(lease)}: another run holds it now`,
       );
     },
-    async advise(experiment, journal) {
+    async advise(experiment, journal, signal) {
       const { readAdvice } = await import("../kubernetes/advice-reading.ts");
       try {
-        return await readAdvice(await service.connect(), experiment, journal);
+        return await readAdvice(await service.connect(), experiment, journal, signal ? { signal } : {});
       } catch (error) {
         return { available: false, reason: errorMessage(error), read: [], findings: [] };
       }

@@ -374,7 +374,7 @@ async function runGated(
   if (where) journal.chaos_action.cluster = where;
   // Advice reads the targeted objects once the run is over; an interrupted run skips it.
   if (cluster && where && !request.signal?.aborted) {
-    journal.chaos_action.advice = await cluster.advise(item.substituted, journal);
+    journal.chaos_action.advice = await cluster.advise(item.substituted, journal, request.signal);
     for (const line of adviceLines(journal.chaos_action.advice)) reporter.info(secrets.redact(line));
   }
   return writeJournal(item, journal, journalPath, secrets);
