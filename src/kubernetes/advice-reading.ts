@@ -152,13 +152,15 @@ export async function readAdvice(
     }
     return { available: true, read, findings: adviceFindings(reading, journal) };
   } catch (error) {
-    const stopped = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    const why = signal?.aborted
+    // Requests that a bound or the run stopped fail in many ways; the bound that fired says why.
+    const reason = signal?.aborted
       ? "the run was interrupted while the cluster was read"
-      : `reading the cluster took longer than ${bounds.timeoutMs / 1000} s`;
+      : timeout.aborted
+        ? `reading the cluster took longer than ${bounds.timeoutMs / 1000} s`
+        : errorMessage(error);
     return {
       available: false,
-      reason: stopped ? why : errorMessage(error),
+      reason,
       read,
       findings: [],
     };
