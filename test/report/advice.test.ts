@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Advice, Journal } from "../../src/engine/journal.ts";
 import { adviceLines, adviceSection } from "../../src/report/advice.ts";
 import { renderReport } from "../../src/report/markdown.ts";
+import { outcomeOfJournalFile } from "../../src/report/saved-journal.ts";
 import { journal, outcomeOf } from "./journals.ts";
 
 const withAdvice = (advice: Advice | undefined): Journal => {
@@ -75,5 +76,19 @@ describe("the advice section", () => {
       outcomes: [{ ...outcome, journal: withAdvice({ available: true, read: [web], findings: [] }) }],
     });
     expect(report).toContain("**Advice**: no findings (1 object read");
+  });
+
+  it("of a saved journal is checked before it is trusted: a malformed one names the key", () => {
+    const good = withAdvice({ available: true, read: [web], findings: [] });
+    expect(outcomeOfJournalFile(JSON.stringify(good), "good.json").journal?.chaos_action.advice).toEqual(
+      good.chaos_action.advice,
+    );
+    const bad = {
+      ...good,
+      chaos_action: { ...good.chaos_action, advice: { available: true, findings: [{}] } },
+    };
+    expect(() => outcomeOfJournalFile(JSON.stringify(bad), "bad.json")).toThrow(
+      "bad.json: not a journal: missing or wrong `chaos_action.advice` (`available`, `read` and `findings` of objects)",
+    );
   });
 });
