@@ -180,6 +180,30 @@ describe("the shipped experiments against the simulated cluster reach the verdic
   }, 90_000);
 });
 
+describe("the weakness each states, on a fragile web (one replica, Recreate, no budget, no readiness probe)", () => {
+  const fragile = ["--sim-manifests", join(root, "test", "fixtures", "library", "fragile-web.yaml")];
+
+  it("drain-node-under-load.yaml and rollout-restart-under-load.yaml deviate, and advice names why", async () => {
+    const files = ["drain-node-under-load.yaml", "rollout-restart-under-load.yaml"];
+    const { code, log, journalOf } = await runCli(files, {}, fragile);
+    expect(code).toBe(1);
+    for (const file of files) {
+      expect(log).toMatch(new RegExp(`deviated +\\S*${file.replaceAll(".", "\\.")} +deviated: web-answers`));
+      const journal = await journalOf(file);
+      expect(traffic(journal)!.success_ratio).toBeLessThan(0.99);
+      const checks = journal.chaos_action.advice?.findings.map((finding) => finding.check);
+      expect(checks).toEqual(
+        expect.arrayContaining([
+          "single-replica",
+          "no-disruption-budget",
+          "no-readiness-probe",
+          "requests-lost",
+        ]),
+      );
+    }
+  }, 120_000);
+});
+
 describe("prometheus-gated-terminate-pod.yaml against a local Prometheus", () => {
   const servers: FakePrometheus[] = [];
   afterAll(() => Promise.all(servers.map((server) => server.close())));
