@@ -372,8 +372,9 @@ async function runGated(
   // The connection is made by the gate, inside the run: only now is there a cluster to name.
   const where = cluster?.describe();
   if (where) journal.chaos_action.cluster = where;
-  // Advice reads the targeted objects once the run is over; an interrupted run skips it.
-  if (cluster && where && !request.signal?.aborted) {
+  // Advice reads the targeted objects once a run that injected its fault is over; a run refused
+  // before its method, or interrupted, skips it.
+  if (cluster && where && journal.chaos_action.fault_injected && !request.signal?.aborted) {
     journal.chaos_action.advice = await cluster.advise(item.substituted, journal, request.signal);
     for (const line of adviceLines(journal.chaos_action.advice)) reporter.info(secrets.redact(line));
   }

@@ -86,4 +86,14 @@ describe("advice after a run on the simulated cluster", () => {
     expect(messages).toContainEqual(expect.stringMatching(/^advice not available: .*poddisruptionbudgets/));
     expect(renderReport(result)).toMatch(/\*\*Advice\*\* not available: .*poddisruptionbudgets/);
   }, 60_000);
+
+  it("is not read after a run refused before its method: nothing was injected to judge", async () => {
+    const { result, messages, journal } = await run({
+      sim: { deny: [{ verb: "delete", resource: "pods" }] },
+    });
+    expect(result.verdict).toBe("failed");
+    expect(journal.chaos_action.fault_injected).toBe(false);
+    expect(journal.chaos_action.advice).toBeUndefined();
+    expect(messages.filter((message) => message.startsWith("advice"))).toEqual([]);
+  }, 60_000);
 });
