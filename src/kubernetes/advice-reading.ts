@@ -13,7 +13,7 @@ import { type Json, listObjects, type ObjectRef, readObject } from "./activities
 import { type AdviceReading, adviceFindings, adviceTargets, type LoadService, selects } from "./advice.ts";
 import { coreApi, forActivity, toWire } from "./cluster-client.ts";
 
-/** Bounds of one reading. */
+/** Bounds of one reading: its time, the workloads (and pod selections) it follows, the pods per list. */
 export const ADVICE_LIMITS = { timeoutMs: 15_000, maxWorkloads: 10, maxPods: 200 };
 
 const APPS = { group: "apps", version: "v1" };
@@ -111,7 +111,7 @@ export async function readAdvice(
 
     const workloadRefs: TouchedObject[] = [...targets.workloads];
     const replicaSets = new Map<string, Json | undefined>();
-    for (const { namespace, labelSelector: selector } of podSelectors) {
+    for (const { namespace, labelSelector: selector } of podSelectors.slice(0, bounds.maxWorkloads)) {
       const pods = await listPods(namespace, selector);
       for (const pod of pods) {
         const owner = controllerOf(pod);
