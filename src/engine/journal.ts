@@ -92,6 +92,40 @@ export interface Recovery {
   checks: RecoveryCheck[];
 }
 
+/** What an advice finding is about; the report and the CLI name them. */
+export type AdviceCheck =
+  | "single-replica"
+  | "no-disruption-budget"
+  | "no-readiness-probe"
+  | "replicas-on-one-node"
+  | "no-spread"
+  | "slow-recovery"
+  | "requests-lost";
+
+/** One concrete weakness, seen on an object read from the cluster or in this journal's own results. */
+export interface AdviceFinding {
+  check: AdviceCheck;
+  /** The object read on the cluster that shows it (kind/namespace/name). */
+  object: TouchedObject;
+  /** What was seen, with its numbers: "spec.replicas is 1". */
+  seen: string;
+  /** What to change. */
+  change: string;
+}
+
+/**
+ * Ours: what the objects the experiment targeted say about its availability, read after the run
+ * (read-only, bounded). Not available (RBAC, unreachable) is said, never a failure of the run.
+ */
+export interface Advice {
+  available: boolean;
+  /** When not available: why ("cannot list poddisruptionbudgets.policy in namespace default: forbidden"). */
+  reason?: string;
+  /** Every object read, so a reader sees what the findings rest on. */
+  read: TouchedObject[];
+  findings: AdviceFinding[];
+}
+
 /** Our verdict, per DESIGN.md → Contracts → Verdicts. `invalid` and `skipped` never have a journal. */
 export type JournalVerdict = "passed" | "deviated" | "failed";
 
@@ -117,6 +151,8 @@ export interface ChaosActionInfo {
   left_changed?: string[];
   /** The recovery check after rollbacks and undo; absent in journals made before it existed. */
   recovery?: Recovery;
+  /** Findings read from the cluster after the run (kubernetes/advice.ts); absent when not asked. */
+  advice?: Advice;
 }
 
 export interface Journal {

@@ -5,6 +5,7 @@ import type { ActivityRun, Journal, SteadyState, UndoRun } from "../engine/journ
 import type { Verdict } from "../engine/verdict.ts";
 import type { ActivityDefinition, Tolerance } from "../experiment/format.ts";
 import { redact } from "../experiment/redact.ts";
+import { adviceSection } from "./advice.ts";
 import { type Detail, fitReport, type SizeLimit } from "./budget.ts";
 import { cell, clip, code, escapeHtml, escapeMarkdown, fence } from "./escape.ts";
 import { ganttOf } from "./gantt.ts";
@@ -407,6 +408,7 @@ function outcomeBody(outcome: ReportOutcome, context: ReportContext, detail: Det
   lines.push(...activityTable("Method", journal.run));
   lines.push(...activityTable("Rollbacks", journal.rollbacks));
   lines.push(...undoSection(journal.undo ?? []));
+  lines.push(...adviceSection(journal));
   return lines;
 }
 

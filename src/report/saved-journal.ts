@@ -24,6 +24,23 @@ function isActivityRun(value: unknown): boolean {
   );
 }
 
+const isObjectRef = (value: unknown): boolean =>
+  isRecord(value) && typeof value.kind === "string" && typeof value.name === "string";
+
+function isAdvice(value: unknown): boolean {
+  if (!isRecord(value) || typeof value.available !== "boolean") return false;
+  if (!Array.isArray(value.read) || !value.read.every(isObjectRef) || !Array.isArray(value.findings))
+    return false;
+  return value.findings.every(
+    (finding) =>
+      isRecord(finding) &&
+      typeof finding.check === "string" &&
+      isObjectRef(finding.object) &&
+      typeof finding.seen === "string" &&
+      typeof finding.change === "string",
+  );
+}
+
 /** What is missing or of the wrong type, as `key (expected)`; empty when the shape is usable. */
 function shapeProblems(data: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -68,6 +85,9 @@ function shapeProblems(data: Record<string, unknown>): string[] {
       VERDICTS.has(ours.verdict) &&
       typeof ours.reason === "string";
     expect(valid, "`chaos_action` (with `verdict` passed, deviated or failed, and `reason`)");
+    if (isRecord(ours) && ours.advice !== undefined) {
+      expect(isAdvice(ours.advice), "`chaos_action.advice` (`available`, `read` and `findings` of objects)");
+    }
   }
   return problems;
 }

@@ -6,7 +6,7 @@
 // @kubernetes/client-node are imported here lazily, so runs without Kubernetes activities never load it.
 import { errorMessage } from "../common/error-message.ts";
 import { systemClock } from "../engine/clock.ts";
-import type { ChaosActionInfo } from "../engine/journal.ts";
+import type { Advice, ChaosActionInfo, Journal } from "../engine/journal.ts";
 import { createUndoLog, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
 import {
@@ -142,6 +142,12 @@ export interface Cluster {
    */
   checkConnection(): Promise<void>;
   undoLog(file: string, runId: string): UndoLog;
+  /**
+   * Reads the objects the experiment targeted, after its run, and returns the advice they give
+   * (kubernetes/advice-reading.ts): read-only, bounded, optional (its RBAC is not preflighted);
+   * never throws, a failure to read is advice "not available".
+   */
+  advise(experiment: Experiment, journal: Journal, signal?: AbortSignal): Promise<Advice>;
   /** Replays one undo step; a conflict says it left the object alone (it no longer holds what we set). */
   executeUndo(step: UndoStep): Promise<UndoDone | undefined>;
   close(): Promise<void>;
@@ -392,6 +398,14 @@ export async function createCluster(
             ? `Lease ${leaseKey(lease)} was already gone`
             : `Left Lease ${leaseKey(lease)}: another run holds it now`,
       );
+    },
+    async advise(experiment, journal, signal) {
+      const { readAdvice } = await import("../kubernetes/advice-reading.ts");
+      try {
+        return await readAdvice(await service.connect(), experiment, journal, signal ? { signal } : {});
+      } catch (error) {
+        return { available: false, reason: errorMessage(error), read: [], findings: [] };
+      }
     },
     undoLog: (file, runId) => createUndoLog({ file, runId, execute: executeUndo }),
     executeUndo,

@@ -16,6 +16,7 @@ import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
+import { adviceLines } from "../report/advice.ts";
 import {
   type Cluster,
   type ClusterPlan,
@@ -371,6 +372,12 @@ async function runGated(
   // The connection is made by the gate, inside the run: only now is there a cluster to name.
   const where = cluster?.describe();
   if (where) journal.chaos_action.cluster = where;
+  // Advice reads the targeted objects once a run that injected its fault is over; a run refused
+  // before its method, or interrupted, skips it.
+  if (cluster && where && journal.chaos_action.fault_injected && !request.signal?.aborted) {
+    journal.chaos_action.advice = await cluster.advise(item.substituted, journal, request.signal);
+    for (const line of adviceLines(journal.chaos_action.advice)) reporter.info(secrets.redact(line));
+  }
   return writeJournal(item, journal, journalPath, secrets);
 }
 

@@ -1,0 +1,168 @@
+// Reads, after a run, the objects advice rests on: the Deployments and StatefulSets the experiment
+// targeted (named, changed, or owning the pods it chose or the Services its load addressed), their
+// pods, and the PodDisruptionBudgets of their namespaces. Read-only and bounded (a time limit, a cap
+// on workloads and on pods listed); any failure to read, 403 included, makes the advice "not
+// available" with the reason, never a failure of the run. The findings are advice.ts's (pure).
+import type { KubeConfig } from "@kubernetes/client-node";
+import { errorMessage } from "../common/error-message.ts";
+import { isRecord } from "../common/record.ts";
+import type { Advice, Journal, TouchedObject } from "../engine/journal.ts";
+import type { Experiment } from "../experiment/format.ts";
+import { callApi, isNotFound } from "./activities/activity-failed.ts";
+import { type Json, listObjects, type ObjectRef, readObject } from "./activities/object-access.ts";
+import { type AdviceReading, adviceFindings, adviceTargets, type LoadService, selects } from "./advice.ts";
+import { coreApi, forActivity, toWire } from "./cluster-client.ts";
+
+/** Bounds of one reading: its time, the workloads (and pod selections) it follows, the pods per list. */
+export const ADVICE_LIMITS = { timeoutMs: 15_000, maxWorkloads: 10, maxPods: 200 };
+
+const APPS = { group: "apps", version: "v1" };
+const KINDS: Record<string, ObjectRef> = {
+  Deployment: { ...APPS, plural: "deployments", kind: "Deployment", name: "" },
+  StatefulSet: { ...APPS, plural: "statefulsets", kind: "StatefulSet", name: "" },
+  ReplicaSet: { ...APPS, plural: "replicasets", kind: "ReplicaSet", name: "" },
+};
+const SERVICES = { group: "", version: "v1", plural: "services", kind: "Service" };
+const BUDGETS = {
+  group: "policy",
+  version: "v1",
+  plural: "poddisruptionbudgets",
+  kind: "PodDisruptionBudget",
+};
+
+const record = (value: unknown): Json => (isRecord(value) ? value : {});
+
+/** The owner a controller set on an object (ownerReferences[controller=true]). */
+function controllerOf(object: Json): { kind: string; name: string } | undefined {
+  const owners = record(object.metadata).ownerReferences;
+  if (!Array.isArray(owners)) return undefined;
+  const owner = owners.find((ref) => isRecord(ref) && ref.controller === true) as Json | undefined;
+  return owner && typeof owner.kind === "string" && typeof owner.name === "string"
+    ? { kind: owner.kind, name: owner.name }
+    : undefined;
+}
+
+/** `a=b,c=d` from a label map; undefined for an empty one (which would select everything). */
+function labelSelector(labels: unknown): string | undefined {
+  const entries = Object.entries(record(labels));
+  return entries.length === 0
+    ? undefined
+    : entries.map(([key, value]) => `${key}=${String(value)}`).join(",");
+}
+
+const labelsOf = (object: Json): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(record(record(object.metadata).labels)).map(([name, value]) => [name, String(value)]),
+  );
+
+const key = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
+
+/** Reads what advice needs and computes the findings; never throws. */
+export async function readAdvice(
+  connection: KubeConfig,
+  experiment: Experiment,
+  journal: Journal,
+  limits: Partial<typeof ADVICE_LIMITS> & { signal?: AbortSignal } = {},
+): Promise<Advice> {
+  const { signal, ...given } = limits;
+  const bounds = { ...ADVICE_LIMITS, ...given };
+  const timeout = AbortSignal.timeout(bounds.timeoutMs);
+  const kc = forActivity(connection, {
+    signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    retry: { maxAttempts: 2, maxElapsedMs: bounds.timeoutMs },
+  });
+  const read: TouchedObject[] = [];
+  const noted = new Set<string>();
+  const note = (object: TouchedObject) => {
+    if (noted.has(key(object))) return;
+    noted.add(key(object));
+    read.push(object);
+  };
+  try {
+    const targets = adviceTargets(experiment, journal);
+    const core = await coreApi(kc);
+    const listPods = async (namespace: string, selector: string): Promise<Json[]> => {
+      const page = await callApi({ verb: "list", resource: "pods", namespace }, () =>
+        core.listNamespacedPod({ namespace, labelSelector: selector, limit: bounds.maxPods }),
+      );
+      return ((await toWire(page, "V1PodList")).items as Json[] | undefined) ?? [];
+    };
+    /** Reads an object; undefined when it is gone (a workload the experiment deleted). */
+    const readIfAny = async (ref: ObjectRef): Promise<Json | undefined> => {
+      try {
+        const object = await readObject(kc, ref);
+        note({ kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name });
+        return { ...object, kind: ref.kind };
+      } catch (error) {
+        if (isNotFound(error) || isNotFound((error as { cause?: unknown }).cause)) return undefined;
+        throw error;
+      }
+    };
+
+    const podSelectors = [...targets.podSelectors];
+    const services: LoadService[] = [];
+    for (const service of targets.services) {
+      const object = await readIfAny({ ...SERVICES, namespace: service.namespace, name: service.name });
+      if (!object) continue;
+      services.push(service);
+      const selector = labelSelector(record(object.spec).selector);
+      if (selector) podSelectors.push({ namespace: service.namespace, labelSelector: selector });
+    }
+
+    const workloadRefs: TouchedObject[] = [...targets.workloads];
+    const replicaSets = new Map<string, Json | undefined>();
+    for (const { namespace, labelSelector: selector } of podSelectors.slice(0, bounds.maxWorkloads)) {
+      const pods = await listPods(namespace, selector);
+      for (const pod of pods) {
+        const owner = controllerOf(pod);
+        if (owner?.kind === "StatefulSet")
+          workloadRefs.push({ kind: owner.kind, namespace, name: owner.name });
+        if (owner?.kind !== "ReplicaSet") continue;
+        const rsKey = `${namespace}/${owner.name}`;
+        if (!replicaSets.has(rsKey)) {
+          replicaSets.set(rsKey, await readIfAny({ ...KINDS.ReplicaSet!, namespace, name: owner.name }));
+        }
+        const deployment = controllerOf(replicaSets.get(rsKey) ?? {});
+        if (deployment?.kind === "Deployment") {
+          workloadRefs.push({ kind: "Deployment", namespace, name: deployment.name });
+        }
+      }
+    }
+
+    const reading: AdviceReading = { workloads: [], budgets: [], services };
+    const seen = new Set<string>();
+    for (const ref of workloadRefs) {
+      if (seen.has(key(ref)) || seen.size >= bounds.maxWorkloads) continue;
+      seen.add(key(ref));
+      const namespace = ref.namespace ?? "default";
+      const object = await readIfAny({ ...KINDS[ref.kind]!, namespace, name: ref.name });
+      if (!object) continue;
+      const selector = record(record(object.spec).selector);
+      const matchLabels = labelSelector(selector.matchLabels);
+      const pods = matchLabels
+        ? (await listPods(namespace, matchLabels)).filter((pod) => selects(selector, labelsOf(pod)))
+        : [];
+      reading.workloads.push({ object, pods });
+      if (!reading.budgets.some((entry) => entry.namespace === namespace)) {
+        const items = await listObjects(kc, BUDGETS, namespace);
+        for (const budget of items)
+          note({ kind: "PodDisruptionBudget", namespace, name: String(record(budget.metadata).name) });
+        reading.budgets.push({ namespace, items });
+      }
+    }
+    return { available: true, read, findings: adviceFindings(reading, journal) };
+  } catch (error) {
+    // Requests that a bound or the run stopped fail in many ways; the bound that fired says why.
+    const reason = signal?.aborted
+      ? "the run was interrupted while the cluster was read"
+      : timeout.aborted
+        ? `reading the cluster took longer than ${bounds.timeoutMs / 1000} s`
+        : errorMessage(error);
+    return {
+      available: false,
+      reason,
+      read,
+      findings: [],
+    };
+  }
+}
