@@ -42,6 +42,22 @@ type ClientNode = typeof import("@kubernetes/client-node");
 
 type Outcome = { response: ResponseContext } | { error: unknown };
 
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** How long a change already sent may still answer once its caller has stopped. */
+export const MUTATION_ANSWER_GRACE_MS = 5_000;
+
+/** Signals that abort `ms` after the first of `signals` does. */
+function graceAfter(signals: AbortSignal[], ms: number): AbortSignal[] {
+  if (signals.length === 0) return [];
+  const first = AbortSignal.any(signals);
+  const later = new AbortController();
+  first.addEventListener("abort", () => setTimeout(() => later.abort(first.reason), ms).unref(), {
+    once: true,
+  });
+  return [later.signal];
+}
+
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -93,10 +109,15 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
     request: RequestContext,
     callerSignal: AbortSignal | undefined,
   ): Promise<Outcome> => {
-    const signals = [AbortSignal.timeout(policy.attemptTimeoutMs)];
-    if (callerSignal) signals.push(callerSignal);
-    if (options.signal) signals.push(options.signal);
-    request.setSignal(AbortSignal.any(signals));
+    const stops = [callerSignal, options.signal].filter((s) => s !== undefined);
+    const mutation = !READS.has(request.getHttpMethod());
+    const stopped = stops.find((s) => s.aborted);
+    if (mutation && stopped) return { error: stopped.reason };
+    // A change already sent is not abandoned when the caller stops: the server may apply it whatever
+    // we do, and the undo that follows must see it applied, not race it (seen in the fault suite: a
+    // scale held at the server landed after its undo had found nothing to revert).
+    const stop = mutation ? graceAfter(stops, MUTATION_ANSWER_GRACE_MS) : stops;
+    request.setSignal(AbortSignal.any([AbortSignal.timeout(policy.attemptTimeoutMs), ...stop]));
     try {
       return { response: await inner.send(request).toPromise() };
     } catch (error) {

@@ -115,6 +115,54 @@ describe("on the simulated cluster", () => {
   });
 });
 
+describe("a stop while a change is at the server", () => {
+  let sim: SimCluster;
+  let kc: KubeConfig;
+  beforeAll(async () => {
+    sim = await startSimCluster({ timing: { jitter: 0 } });
+    kc = (await resolveConnection({ kubeconfigContent: sim.kubeconfig, env: {} })).kc;
+    await sim.apply([
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "held", namespace: "default" } },
+    ]);
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("a change already sent is awaited, not abandoned: the server applies it whatever the client does", async () => {
+    sim.addFaultRule({ verb: "patch", resource: "configmaps", effect: { kind: "latency", ms: 600 } });
+    const controller = new AbortController();
+    const { bound } = counting(kc, { signal: controller.signal });
+    const patching = (await coreApi(bound)).patchNamespacedConfigMap(
+      { name: "held", namespace: "default", body: { data: { k: "v" } } },
+      await patchOptions("merge"),
+    );
+    setTimeout(() => controller.abort(new Error("interrupted")), 100);
+    // The answer arrives, so the caller (and the undo after it) knows the change happened.
+    expect(await patching).toMatchObject({ data: { k: "v" } });
+  });
+
+  it("a read is abandoned at once, and a change not yet sent is not sent", async () => {
+    sim.addFaultRule({ verb: "get", resource: "configmaps", effect: { kind: "latency", ms: 3_000 } });
+    const controller = new AbortController();
+    const { bound } = counting(kc, { signal: controller.signal });
+    const api = await coreApi(bound);
+    const reading = api.readNamespacedConfigMap({ name: "held", namespace: "default" }).catch((e) => e);
+    setTimeout(() => controller.abort(new Error("interrupted")), 100);
+    const started = Date.now();
+    expect(await reading).toMatchObject({ message: "interrupted" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const late = await api
+      .patchNamespacedConfigMap(
+        { name: "held", namespace: "default", body: { data: { k: "late" } } },
+        await patchOptions("merge"),
+      )
+      .catch((e: unknown) => e);
+    expect(late).toMatchObject({ message: "interrupted" });
+    expect(sim.get("ConfigMap", "default", "held")).toMatchObject({ data: { k: "v" } });
+  });
+});
+
 /** An API server that answers each request with the next scripted step. */
 type Step = "reset" | { status: number; body?: object; headers?: Record<string, string> };
 
