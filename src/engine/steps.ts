@@ -23,28 +23,61 @@ export function steps(entries: readonly Activity[], table: ActivityTable, where:
   }));
 }
 
-/** Runs activities in order, background ones concurrently; journal entries in start order. */
+export interface StepsOptions {
+  /**
+   * Cuts the steps short (fail-fast): the foreground step in progress and background actions are
+   * aborted with its reason (a RunStopped), background probes are asked to finish.
+   */
+  cut?: AbortSignal;
+}
+
+/**
+ * Runs activities in order, background ones concurrently; journal entries in start order.
+ *
+ * Background probes (the load generator beside the fault) end with the steps they observe: once the
+ * foreground steps and the background actions are done, or the steps are cut short, or the run
+ * stops, their `finish` signal is aborted and they return what they measured. Background actions
+ * are awaited, as Chaos Toolkit does. When nothing but background probes runs, nothing ends them
+ * early.
+ */
 export async function runActivities(
   activities: readonly Step[],
   env: ActivityEnvironment,
   phase: "method" | "rollbacks",
   shouldStop: () => boolean,
   onResult: (activity: ActivityDefinition, result: ActivityResult) => void = () => {},
+  options: StepsOptions = {},
 ): Promise<ActivityRun[]> {
+  const { cut } = options;
+  const finish = new AbortController();
+  const stepEnv = cut ? { ...env, signal: AbortSignal.any([env.signal, cut]) } : env;
+  const finishSignals = [finish.signal, env.signal, ...(cut ? [cut] : [])];
+  const observerEnv: ActivityEnvironment = {
+    ...env,
+    call: { ...env.call, finish: AbortSignal.any(finishSignals) },
+  };
+  const observesOthers = activities.some((step) => !step.background || step.activity.type === "action");
   const slots: Array<{ run?: ActivityRun }> = [];
-  const background: Promise<void>[] = [];
+  const observers: Promise<void>[] = [];
+  const backgroundActions: Promise<void>[] = [];
   for (const { activity, background: inBackground } of activities) {
-    if (env.signal.aborted || shouldStop()) break;
+    if (stepEnv.signal.aborted || shouldStop()) break;
     const slot: { run?: ActivityRun } = {};
     slots.push(slot);
-    const task = runActivity(activity, env, phase, { background: inBackground }).then((result) => {
+    const observer = inBackground && activity.type === "probe";
+    const task = runActivity(activity, observer ? observerEnv : stepEnv, phase, {
+      background: inBackground,
+    }).then((result) => {
       if (!result) return;
       slot.run = result.run;
       onResult(activity, result);
     });
-    if (inBackground) background.push(task);
+    if (observer) observers.push(task);
+    else if (inBackground) backgroundActions.push(task);
     else await task;
   }
-  await Promise.all(background);
+  await Promise.all(backgroundActions);
+  if (observesOthers || stepEnv.signal.aborted) finish.abort();
+  await Promise.all(observers);
   return slots.flatMap((slot) => (slot.run ? [slot.run] : []));
 }
