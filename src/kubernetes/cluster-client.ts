@@ -16,6 +16,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { RetryOptions } from "./retry-policy.ts";
 import { retryingTransport, type TransportOptions } from "./retrying-transport.ts";
+import { WriteLog } from "./write-log.ts";
 
 export type ClientNode = typeof ClientNodeModule;
 
@@ -27,6 +28,7 @@ export function clientNode(): Promise<ClientNode> {
 }
 
 const ACTIVITY = Symbol("activity");
+const WRITES = Symbol("writes");
 
 /** What an activity adds to its requests: its signal (deadline, interruption), test overrides. */
 export interface ActivityBinding {
@@ -36,7 +38,7 @@ export interface ActivityBinding {
   onRetry?: TransportOptions["onRetry"];
 }
 
-type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding };
+type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding; [WRITES]?: WriteLog };
 
 let retryingClass: Promise<new () => KubeConfig> | undefined;
 
@@ -55,14 +57,24 @@ export async function clusterKubeConfig(): Promise<KubeConfig> {
             baseServer: new client.ServerConfiguration(cluster.server, {}),
             authMethods: { default: this },
             middleware: [client.setHeaderMiddleware("User-Agent", "chaos-action")],
-            httpApi: retryingTransport(client, binding),
+            httpApi: retryingTransport(client, { ...binding, writes: (this as Bound)[WRITES] }),
           }),
         );
       }
     }
     return RetryingKubeConfig;
   });
-  return new (await retryingClass)();
+  const kc: Bound = new (await retryingClass)();
+  kc[WRITES] = new WriteLog();
+  return kc;
+}
+
+/**
+ * The writes every API client of this connection sent (its activity-bound views share them);
+ * undefined for a KubeConfig that clusterKubeConfig() did not make.
+ */
+export function writeLogOf(kc: KubeConfig): WriteLog | undefined {
+  return (kc as Bound)[WRITES];
 }
 
 /** The connection as one activity uses it: its requests and their retries end with its signal. */
