@@ -65,13 +65,20 @@ export async function clusterKubeConfig(): Promise<KubeConfig> {
     return RetryingKubeConfig;
   });
   const kc: Bound = new (await retryingClass)();
-  kc[WRITES] = new WriteLog();
+  kc[WRITES] = ourWrites;
   return kc;
 }
 
 /**
- * The writes every API client of this connection sent (its activity-bound views share them);
- * undefined for a KubeConfig that clusterKubeConfig() did not make.
+ * One log for every connection of the process: an action may reach the cluster with other
+ * credentials (its own secrets) than the probe that must see its effect. Writes to another cluster
+ * only cost a cache one extra list.
+ */
+const ourWrites = new WriteLog();
+
+/**
+ * The writes the API clients of our connections sent; undefined for a KubeConfig that
+ * clusterKubeConfig() did not make (its writes are not counted).
  */
 export function writeLogOf(kc: KubeConfig): WriteLog | undefined {
   return (kc as Bound)[WRITES];

@@ -12,7 +12,7 @@ import { listForProbe } from "../../src/kubernetes/list-cache.ts";
 import type { NativeContext } from "../../src/providers/native.ts";
 import { bindArguments } from "../../src/providers/python.ts";
 import type { SimCluster, SimOptions } from "../../src/sim/index.ts";
-import { fastTiming, simsClosedAfterEachTest, waitFor } from "../sim/sim-client.ts";
+import { fastTiming, kubeConfigFor, simsClosedAfterEachTest, waitFor } from "../sim/sim-client.ts";
 
 const startSim = simsClosedAfterEachTest();
 const scopes: AbortController[] = [];
@@ -136,10 +136,9 @@ describe("probes answered from the watch-fed cache", () => {
         .sort();
     expect(await names()).toEqual(simNames());
     const warm = sim.requests.length;
-    // Deleted behind our back (another connection): only the watch can tell.
-    const other = await probes(sim);
+    // Deleted behind our back (another process, e.g. kubectl): only the watch can tell.
     const victim = simNames()[0]!;
-    await other.kc
+    await kubeConfigFor(sim)
       .makeApiClient(CoreV1Api)
       .deleteNamespacedPod({ name: victim, namespace: "default", gracePeriodSeconds: 0 });
     await waitFor(
@@ -147,7 +146,7 @@ describe("probes answered from the watch-fed cache", () => {
       "the cache to follow",
     );
     expect(await names()).toEqual(simNames());
-    // The cache sent nothing: the delete came from the other connection, the changes through the watch.
+    // The cache sent nothing: the delete came from elsewhere, the changes through the watch.
     expect(requestsSince(sim, warm).map((r) => `${r.method} ${r.path}`)).toEqual([
       `DELETE /api/v1/namespaces/default/pods/${victim}`,
     ]);
