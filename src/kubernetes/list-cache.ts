@@ -27,11 +27,14 @@ import {
 import { clientNode, forActivity, writeLogOf } from "./cluster-client.ts";
 import type { WriteLog } from "./write-log.ts";
 
-/**
- * Asked of the server, so a watch ends (and is reopened) before idle connections are dropped. The
- * client also ends a watch idle for 30 s (no event, no bookmark): at worst one reopen per 30 s.
- */
+/** Asked of the server, so a watch ends (and is reopened) before idle connections are dropped. */
 const WATCH_SECONDS = 290;
+/**
+ * client-node ends a watch that sent nothing for 30 s, but an API server sends a bookmark about once a
+ * minute: in a quiet cluster every watch would be reopened twice a minute. A broken connection is
+ * still noticed within this.
+ */
+const WATCH_IDLE_MS = 90_000;
 const REOPEN_DELAY_MS = 100;
 const MAX_REOPEN_DELAY_MS = 30_000;
 
@@ -144,7 +147,9 @@ class WatchedList {
     const { Watch } = await clientNode();
     const stream = ++this.stream;
     let ended = false;
+    // `requestTimeoutMs` is a plain field of the class, only marked private in its typings.
     const watch = new Watch(this.kc);
+    Object.assign(watch, { requestTimeoutMs: WATCH_IDLE_MS });
     const request = await watch.watch(
       collectionPathOf(this.kind, this.namespace),
       {
