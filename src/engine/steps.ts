@@ -34,11 +34,10 @@ export interface StepsOptions {
 /**
  * Runs activities in order, background ones concurrently; journal entries in start order.
  *
- * Background probes (the load generator beside the fault) end with the steps they observe: once the
- * foreground steps and the background actions are done, or the steps are cut short, or the run
- * stops, their `finish` signal is aborted and they return what they measured. Background actions
- * are awaited, as Chaos Toolkit does. When nothing but background probes runs, nothing ends them
- * early.
+ * A background probe (the load generator beside the fault) ends with the steps it observes: once the
+ * steps after it (foreground ones and background actions) are done, or the steps are cut short, or
+ * the run stops, its `finish` signal is aborted and it returns what it measured. One that no step
+ * follows runs to its own end. Background actions are awaited, as Chaos Toolkit does.
  */
 export async function runActivities(
   activities: readonly Step[],
@@ -49,35 +48,39 @@ export async function runActivities(
   options: StepsOptions = {},
 ): Promise<ActivityRun[]> {
   const { cut } = options;
-  const finish = new AbortController();
   const stepEnv = cut ? { ...env, signal: AbortSignal.any([env.signal, cut]) } : env;
-  const finishSignals = [finish.signal, env.signal, ...(cut ? [cut] : [])];
-  const observerEnv: ActivityEnvironment = {
-    ...env,
-    call: { ...env.call, finish: AbortSignal.any(finishSignals) },
-  };
-  const observesOthers = activities.some((step) => !step.background || step.activity.type === "action");
   const slots: Array<{ run?: ActivityRun }> = [];
-  const observers: Promise<void>[] = [];
+  const observers: Array<{ task: Promise<void>; finish: AbortController; followed: boolean }> = [];
   const backgroundActions: Promise<void>[] = [];
   for (const { activity, background: inBackground } of activities) {
     if (stepEnv.signal.aborted || shouldStop()) break;
     const slot: { run?: ActivityRun } = {};
     slots.push(slot);
     const observer = inBackground && activity.type === "probe";
-    const task = runActivity(activity, observer ? observerEnv : stepEnv, phase, {
-      background: inBackground,
-    }).then((result) => {
+    if (!observer) for (const earlier of observers) earlier.followed = true;
+    const finish = new AbortController();
+    const activityEnv: ActivityEnvironment = observer
+      ? {
+          ...env,
+          call: {
+            ...env.call,
+            finish: AbortSignal.any([finish.signal, env.signal, ...(cut ? [cut] : [])]),
+          },
+        }
+      : stepEnv;
+    const task = runActivity(activity, activityEnv, phase, { background: inBackground }).then((result) => {
       if (!result) return;
       slot.run = result.run;
       onResult(activity, result);
     });
-    if (observer) observers.push(task);
+    if (observer) observers.push({ task, finish, followed: false });
     else if (inBackground) backgroundActions.push(task);
     else await task;
   }
   await Promise.all(backgroundActions);
-  if (observesOthers || stepEnv.signal.aborted) finish.abort();
-  await Promise.all(observers);
+  for (const observer of observers) {
+    if (observer.followed || stepEnv.signal.aborted) observer.finish.abort();
+  }
+  await Promise.all(observers.map((observer) => observer.task));
   return slots.flatMap((slot) => (slot.run ? [slot.run] : []));
 }

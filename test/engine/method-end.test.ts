@@ -53,6 +53,19 @@ describe("background probes end with the method", () => {
     );
   });
 
+  it("a background probe that no step follows runs to its own end", async () => {
+    const h = harness();
+    const journal = await h.run(
+      experiment({
+        method: [
+          action("a", "value", { value: 1 }),
+          probe("tail", "observe", { value: 5 }, { background: true }),
+        ],
+      }),
+    );
+    expect(runOf(journal, "tail")).toMatchObject({ status: "succeeded", output: "elapsed" });
+  });
+
   it("a method of nothing but background probes lets them run to their own end", async () => {
     const h = harness();
     const journal = await h.run(
