@@ -51,7 +51,11 @@ async function probes(sim: SimCluster): Promise<Probe> {
     return (await chaosk8sSource.load(module, func))(bindArguments(signature, args), c);
   };
   const module = (func: string) =>
-    func.startsWith("deployment") ? "chaosk8s.deployment.probes" : "chaosk8s.pod.probes";
+    func.startsWith("deployment")
+      ? "chaosk8s.deployment.probes"
+      : func.startsWith("namespace")
+        ? "chaosk8s.namespace.probes"
+        : "chaosk8s.pod.probes";
   return {
     cached: (func, args) => call(module(func), func, args, ctx(scope.signal)),
     fresh: (func, args) => call(module(func), func, args, ctx()),
@@ -200,6 +204,18 @@ describe("probes answered from the watch-fed cache", () => {
     const sent = requestsSince(sim, before);
     expect(sent.every((r) => !r.query.includes("watch"))).toBe(true);
     expect(sent).toHaveLength(3);
+  });
+
+  it("watch cluster-scoped kinds too (namespace_exists), and see a namespace we create at once", async () => {
+    const sim = await demo();
+    const probe = await probes(sim);
+    expect(await probe.cached("namespace_exists", { name: "default" })).toBe(true);
+    expect(await probe.cached("namespace_exists", { name: "shop" })).toBe(false);
+    const warm = sim.requests.length;
+    expect(await probe.cached("namespace_exists", { name: "default" })).toBe(true);
+    expect(requestsSince(sim, warm)).toEqual([]);
+    await probe.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: "shop" } } });
+    expect(await probe.cached("namespace_exists", { name: "shop" })).toBe(true);
   });
 
   it("close their watches when their time is up", async () => {
