@@ -218,6 +218,20 @@ describe("probes answered from the watch-fed cache", () => {
     expect(await probe.cached("namespace_exists", { name: "shop" })).toBe(true);
   });
 
+  it("readiness probes that already hold answer from the cache, without a watch of their own", async () => {
+    const sim = await demo();
+    await webRunning(sim);
+    await sim.settled();
+    const probe = await probes(sim);
+    const args = { name: "web", ns: "default", timeout: 5 };
+    expect(await probe.cached("deployment_fully_available", args)).toBe(true);
+    const warm = sim.requests.length;
+    for (let tick = 0; tick < 10; tick++) {
+      expect(await probe.cached("deployment_fully_available", args)).toBe(true);
+    }
+    expect(requestsSince(sim, warm)).toEqual([]);
+  });
+
   it("close their watches when their time is up", async () => {
     const sim = await demo();
     await webRunning(sim);
