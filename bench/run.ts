@@ -3,6 +3,7 @@
 // noisy); peak memory is the kernel's maximum resident set. Only 127.0.0.1 is contacted.
 import { benchActionFirstRequest } from "./action.ts";
 import { benchCli } from "./cli.ts";
+import { benchContinuous } from "./continuous.ts";
 import { benchEngine } from "./engine.ts";
 import { benchKubernetes } from "./kubernetes.ts";
 
@@ -24,6 +25,7 @@ const cli = await benchCli(RUNS);
 const action = await benchActionFirstRequest(Math.min(RUNS, 5));
 const engine = await benchEngine();
 const k8s = await benchKubernetes();
+const continuous = await benchContinuous();
 
 const node = cli.node.wallMs;
 const rows: Row[] = [
@@ -88,6 +90,12 @@ const rows: Row[] = [
     measured: `${k8s.readyToProbeMs.toFixed(1)} ms (max ${k8s.readyToProbeMaxMs.toFixed(1)})`,
     target: "< 50 ms",
     met: k8s.readyToProbeMs < 50,
+  },
+  {
+    figure: "API requests per continuous-hypothesis tick (2 probes, steady state, sim)",
+    measured: `${continuous.perTick.toFixed(3)} over ${continuous.ticks} ticks (without the watch-fed cache: ${continuous.uncachedPerTick.toFixed(1)})`,
+    target: "≤ 0.1",
+    met: continuous.perTick <= 0.1,
   },
 ];
 

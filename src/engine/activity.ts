@@ -11,12 +11,15 @@ import { activityTarget, type RunEvent, type RunPhase } from "./events.ts";
 import type { ActivityRun, TouchRecord } from "./journal.ts";
 import { substituteProvider } from "./provider-substitution.ts";
 
-/** The reason the whole run was stopped: an interruption (signal), the run's timeout, or a safeguard. */
+/**
+ * The reason the run was stopped: an interruption (signal), the run's timeout, or a safeguard; or why
+ * only its method was cut short: a deviation seen during it under `--fail-fast`.
+ */
 export class RunStopped extends Error {
   override name = "RunStopped";
-  readonly kind: "interrupted" | "timeout" | "safeguard";
+  readonly kind: "interrupted" | "timeout" | "safeguard" | "fail-fast";
 
-  constructor(kind: "interrupted" | "timeout" | "safeguard", message: string) {
+  constructor(kind: "interrupted" | "timeout" | "safeguard" | "fail-fast", message: string) {
     super(message);
     this.kind = kind;
   }
@@ -217,7 +220,7 @@ export async function runActivity(
   };
   const stop = env.signal.aborted ? (env.signal.reason as RunStopped) : undefined;
   const result: ActivityResult = { run, stopped: stop !== undefined };
-  if (stop?.kind === "interrupted" || stop?.kind === "safeguard") {
+  if (stop?.kind === "interrupted" || stop?.kind === "safeguard" || stop?.kind === "fail-fast") {
     // As Chaos Toolkit: an interrupted activity has no status.
     run.output = null;
   } else if (failure !== undefined) {

@@ -59,6 +59,8 @@ export class Outcome {
   }
 
   stopped(stop: RunStopped): void {
+    // Fail-fast cuts only the method: the deviation that tripped it is the outcome.
+    if (stop.kind === "fail-fast") return;
     if (stop.kind === "interrupted") {
       this.status = "interrupted";
       this.failure = stop.message;

@@ -385,23 +385,37 @@ class ExperimentRun {
     if (phase === "after" && outcome.error) this.outcome.probeRaisedAfter = true;
   }
 
-  /** The method, with the hypothesis running alongside when `duringProbes` is not empty. */
+  /**
+   * The method, with the hypothesis running alongside when `duringProbes` is not empty. Under
+   * fail-fast, the first deviation seen during the method cuts it at once (the activity or pause in
+   * progress included, within one tick of the hypothesis); the run then goes on as after any method.
+   */
   private async method(method: Step[], duringProbes: ResolvedProbe[]): Promise<void> {
     const { input, outcome } = this;
     const methodDone = new AbortController();
-    let failFastTripped = false;
+    const cut = new AbortController();
     const failFast = input.strategies?.failFast ?? false;
+    const duringStop = AbortSignal.any([methodDone.signal, this.stopper.signal]);
+    // Repeated probes may answer from a watch-fed cache (ProviderCall.cacheUntil) kept while they run.
+    const duringEnv = { ...this.env, call: { ...this.env.call, cacheUntil: duringStop } };
     const continuous =
       duringProbes.length > 0
-        ? runHypothesisContinuously(duringProbes, this.env, {
+        ? runHypothesisContinuously(duringProbes, duringEnv, {
             frequencyMs: (input.strategies?.frequencySeconds ?? 1) * 1000,
             failFast,
-            stop: AbortSignal.any([methodDone.signal, this.stopper.signal]),
+            stop: duringStop,
             onState: (state) => {
               this.journal.steady_states.during.push(state.state);
               if (state.stopped) return;
               this.judge(state, "during");
-              if (failFast && state.state.steady_state_met === false) failFastTripped = true;
+              if (failFast && state.state.steady_state_met === false && !cut.signal.aborted) {
+                cut.abort(
+                  new RunStopped(
+                    "fail-fast",
+                    `the method was stopped (--fail-fast): ${state.missedProbe ?? "the hypothesis"} was not met`,
+                  ),
+                );
+              }
             },
           })
         : undefined;
@@ -410,7 +424,7 @@ class ExperimentRun {
         method,
         this.env,
         "method",
-        () => failFastTripped || outcome.status !== "completed",
+        () => outcome.status !== "completed",
         (activity, result) => {
           if (activity.type !== "action" || result.stopped) return;
           if (result.run.status === "failed") {
@@ -421,11 +435,14 @@ class ExperimentRun {
           const hollow = notInjected(activity, result.run, { allowNoTarget: input.allowNoTarget ?? false });
           if (hollow) outcome.fail("action", hollow);
         },
+        { cut: cut.signal },
       );
     } finally {
       methodDone.abort();
       await continuous;
     }
+    // What the cut stopped may still be on its way; the hypothesis after it should see where it ended.
+    if (cut.signal.aborted) await this.settleInFlight();
   }
 
   private async rollbacks(rollbacks: Step[]): Promise<void> {

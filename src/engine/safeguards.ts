@@ -77,12 +77,14 @@ export function watchSafeguards(
   const done = new AbortController();
   const signal = AbortSignal.any([env.signal, done.signal]);
   const watchEnv: ActivityEnvironment = { ...env, signal };
+  // Repeating safeguards may answer from a watch-fed cache kept while they run (ProviderCall.cacheUntil).
+  const repeatEnv: ActivityEnvironment = { ...watchEnv, call: { ...watchEnv.call, cacheUntil: signal } };
   const runs: ActivityRun[] = [];
   let tripped = false;
 
   /** One run of one safeguard; false when it was not met. */
-  const check = async ({ probe }: Safeguard): Promise<boolean> => {
-    const outcome = await runHypothesis([probe], watchEnv, "safeguard");
+  const check = async ({ probe }: Safeguard, checkEnv = watchEnv): Promise<boolean> => {
+    const outcome = await runHypothesis([probe], checkEnv, "safeguard");
     runs.push(...outcome.state.probes);
     if (outcome.stopped || outcome.state.steady_state_met !== false) return true;
     if (!tripped) {
@@ -94,7 +96,7 @@ export function watchSafeguards(
   };
 
   const repeat = async (safeguard: Safeguard): Promise<void> => {
-    while (!signal.aborted && (await check(safeguard))) {
+    while (!signal.aborted && (await check(safeguard, repeatEnv))) {
       try {
         await env.clock.sleep((safeguard.frequencySeconds ?? 1) * 1000, signal);
       } catch {
@@ -104,7 +106,7 @@ export function watchSafeguards(
   };
 
   // All start at once, as chaosaddons submits them; only the `before` ones are waited for.
-  const ready = Promise.all(safeguards.filter((s) => s.mode === "before").map(check)).then((met) =>
+  const ready = Promise.all(safeguards.filter((s) => s.mode === "before").map((s) => check(s))).then((met) =>
     met.every(Boolean),
   );
   const alongside = Promise.all(

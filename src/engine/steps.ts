@@ -23,28 +23,64 @@ export function steps(entries: readonly Activity[], table: ActivityTable, where:
   }));
 }
 
-/** Runs activities in order, background ones concurrently; journal entries in start order. */
+export interface StepsOptions {
+  /**
+   * Cuts the steps short (fail-fast): the foreground step in progress and background actions are
+   * aborted with its reason (a RunStopped), background probes are asked to finish.
+   */
+  cut?: AbortSignal;
+}
+
+/**
+ * Runs activities in order, background ones concurrently; journal entries in start order.
+ *
+ * A background probe (the load generator beside the fault) ends with the steps it observes: once the
+ * steps after it (foreground ones and background actions) are done, or the steps are cut short, or
+ * the run stops, its `finish` signal is aborted and it returns what it measured. One that no step
+ * follows runs to its own end. Background actions are awaited, as Chaos Toolkit does.
+ */
 export async function runActivities(
   activities: readonly Step[],
   env: ActivityEnvironment,
   phase: "method" | "rollbacks",
   shouldStop: () => boolean,
   onResult: (activity: ActivityDefinition, result: ActivityResult) => void = () => {},
+  options: StepsOptions = {},
 ): Promise<ActivityRun[]> {
+  const { cut } = options;
+  const stepEnv = cut ? { ...env, signal: AbortSignal.any([env.signal, cut]) } : env;
   const slots: Array<{ run?: ActivityRun }> = [];
-  const background: Promise<void>[] = [];
+  const observers: Array<{ task: Promise<void>; finish: AbortController; followed: boolean }> = [];
+  const backgroundActions: Promise<void>[] = [];
   for (const { activity, background: inBackground } of activities) {
-    if (env.signal.aborted || shouldStop()) break;
+    if (stepEnv.signal.aborted || shouldStop()) break;
     const slot: { run?: ActivityRun } = {};
     slots.push(slot);
-    const task = runActivity(activity, env, phase, { background: inBackground }).then((result) => {
+    const observer = inBackground && activity.type === "probe";
+    if (!observer) for (const earlier of observers) earlier.followed = true;
+    const finish = new AbortController();
+    const activityEnv: ActivityEnvironment = observer
+      ? {
+          ...env,
+          call: {
+            ...env.call,
+            finish: AbortSignal.any([finish.signal, env.signal, ...(cut ? [cut] : [])]),
+          },
+        }
+      : stepEnv;
+    const task = runActivity(activity, activityEnv, phase, { background: inBackground }).then((result) => {
       if (!result) return;
       slot.run = result.run;
       onResult(activity, result);
     });
-    if (inBackground) background.push(task);
+    if (observer) observers.push({ task, finish, followed: false });
+    else if (inBackground) backgroundActions.push(task);
     else await task;
   }
-  await Promise.all(background);
+  await Promise.all(backgroundActions);
+  for (const observer of observers) {
+    if (observer.followed || stepEnv.signal.aborted) observer.finish.abort();
+  }
+  await Promise.all(observers.map((observer) => observer.task));
   return slots.flatMap((slot) => (slot.run ? [slot.run] : []));
 }

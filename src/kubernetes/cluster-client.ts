@@ -16,6 +16,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { RetryOptions } from "./retry-policy.ts";
 import { retryingTransport, type TransportOptions } from "./retrying-transport.ts";
+import { WriteLog } from "./write-log.ts";
 
 export type ClientNode = typeof ClientNodeModule;
 
@@ -27,6 +28,7 @@ export function clientNode(): Promise<ClientNode> {
 }
 
 const ACTIVITY = Symbol("activity");
+const WRITES = Symbol("writes");
 
 /** What an activity adds to its requests: its signal (deadline, interruption), test overrides. */
 export interface ActivityBinding {
@@ -36,7 +38,7 @@ export interface ActivityBinding {
   onRetry?: TransportOptions["onRetry"];
 }
 
-type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding };
+type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding; [WRITES]?: WriteLog };
 
 let retryingClass: Promise<new () => KubeConfig> | undefined;
 
@@ -55,14 +57,31 @@ export async function clusterKubeConfig(): Promise<KubeConfig> {
             baseServer: new client.ServerConfiguration(cluster.server, {}),
             authMethods: { default: this },
             middleware: [client.setHeaderMiddleware("User-Agent", "chaos-action")],
-            httpApi: retryingTransport(client, binding),
+            httpApi: retryingTransport(client, { ...binding, writes: (this as Bound)[WRITES] }),
           }),
         );
       }
     }
     return RetryingKubeConfig;
   });
-  return new (await retryingClass)();
+  const kc: Bound = new (await retryingClass)();
+  kc[WRITES] = ourWrites;
+  return kc;
+}
+
+/**
+ * One log for every connection of the process: an action may reach the cluster with other
+ * credentials (its own secrets) than the probe that must see its effect. Writes to another cluster
+ * only cost a cache one extra list.
+ */
+const ourWrites = new WriteLog();
+
+/**
+ * The writes the API clients of our connections sent; undefined for a KubeConfig that
+ * clusterKubeConfig() did not make (its writes are not counted).
+ */
+export function writeLogOf(kc: KubeConfig): WriteLog | undefined {
+  return (kc as Bound)[WRITES];
 }
 
 /** The connection as one activity uses it: its requests and their retries end with its signal. */

@@ -2,6 +2,7 @@
 // every verb the experiment's Kubernetes activities need is allowed, and when not, say which ones and
 // print the Role/ClusterRole rules that would grant them.
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { ActivityDefinition, Experiment, Tolerance } from "../experiment/format.ts";
 import type { NativeSignature } from "../providers/native.ts";
 import { explainClusterError } from "./cluster-errors.ts";
 import { activityNamespace } from "./scope.ts";
@@ -105,6 +106,88 @@ export function leasePermissions(namespaces: readonly string[]): PermissionNeed[
       namespace,
     })),
   );
+}
+
+const LOAD_MODULE = "chaosaction.load.probes";
+const PROMETHEUS_MODULE = /^chaosprometheus(\.|$)/;
+// A Service named by its cluster DNS name, as prometheus/service-proxy.ts reads it.
+const SERVICE_HOST =
+  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?$/;
+
+/** The RBAC verb of a request through a proxy subresource: its HTTP method's (as the authorizer maps it). */
+function proxyVerb(method: unknown): string {
+  const upper = typeof method === "string" ? method.toUpperCase() : "GET";
+  const verbs: Record<string, string> = {
+    GET: "get",
+    HEAD: "get",
+    OPTIONS: "get",
+    POST: "create",
+    PUT: "update",
+    PATCH: "patch",
+    DELETE: "delete",
+  };
+  return verbs[upper] ?? "get";
+}
+
+/** The namespace of an in-cluster Service address (`NAME.NS.svc[.cluster.local]`), if the URL is one. */
+function serviceNamespaceOf(address: unknown): string | undefined {
+  if (typeof address !== "string") return undefined;
+  try {
+    return SERVICE_HOST.exec(new URL(address).hostname.toLowerCase())?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+const proxyNeed = (verb: string, namespace: string): PermissionNeed => ({
+  verb,
+  group: "",
+  resource: "services",
+  subresource: "proxy",
+  namespace,
+});
+
+/**
+ * What reaching Services through the API server's service proxy needs (`get services/proxy` for a
+ * GET): the load activity with a `service` target, and Prometheus queries whose
+ * `prometheus_base_url` is an in-cluster Service address. Expects `${var}`s substituted.
+ */
+export function serviceProxyPermissions(experiment: Experiment): PermissionNeed[] {
+  const needs = new Map<string, PermissionNeed>();
+  const add = (need: PermissionNeed) => needs.set(needKey(need), need);
+  const prometheusNamespace = serviceNamespaceOf(experiment.configuration?.prometheus_base_url);
+  const visitTolerance = (tolerance: Tolerance | undefined) => {
+    if (
+      tolerance &&
+      typeof tolerance === "object" &&
+      !Array.isArray(tolerance) &&
+      tolerance.type === "probe"
+    ) {
+      visit(tolerance);
+    }
+  };
+  const visit = (activity: ActivityDefinition) => {
+    const provider = activity.provider;
+    if (provider.type === "python") {
+      const args = provider.arguments ?? {};
+      if (provider.module === LOAD_MODULE && typeof args.service === "string" && args.service !== "") {
+        const namespace =
+          typeof args.namespace === "string" && args.namespace !== "" ? args.namespace : "default";
+        add(proxyNeed(proxyVerb(args.method), namespace));
+      }
+      if (PROMETHEUS_MODULE.test(provider.module) && prometheusNamespace !== undefined) {
+        add(proxyNeed("get", prometheusNamespace));
+      }
+    }
+    visitTolerance(activity.tolerance);
+  };
+  const activities = [
+    ...(experiment["steady-state-hypothesis"]?.probes ?? []),
+    ...experiment.method,
+    ...(experiment.rollbacks ?? []),
+  ];
+  for (const activity of activities) if (!("ref" in activity)) visit(activity);
+  return [...needs.values()];
 }
 
 async function mapBounded<T, R>(

@@ -22,12 +22,15 @@ import {
   transient,
 } from "./retry-policy.ts";
 import { RUN_ANNOTATION } from "./run-annotation.ts";
+import type { WriteLog } from "./write-log.ts";
 
 export interface TransportOptions {
   retry?: Partial<RetryOptions>;
   /** Aborts every attempt and every wait: the activity's deadline, an interruption. */
   signal?: AbortSignal;
   random?: () => number;
+  /** Told of every write sent, so caches of the resource catch up with it (list-cache.ts). */
+  writes?: WriteLog;
   /** Called before each retry (tests count them; logs could). */
   onRetry?: (retry: {
     attempt: number;
@@ -163,6 +166,15 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
   const textBody = (text: string) => new client.SelfDecodingBody(Promise.resolve(Buffer.from(text)));
 
   const send: PromiseHttpLibrary["send"] = async (request) => {
+    const written = options.writes?.begin(request.getHttpMethod(), request.getUrl());
+    try {
+      return await sendWithRetries(request);
+    } finally {
+      written?.();
+    }
+  };
+
+  const sendWithRetries: PromiseHttpLibrary["send"] = async (request) => {
     const started = Date.now();
     const callerSignal = request.getSignal();
     const mode: RetryMode = retryMode({

@@ -1,5 +1,6 @@
 // `chaosaction.load.probes.generate_load`: checks its arguments against the bounds, runs the open
-// loop against the target and summarizes. It ends at its duration, or earlier when the run stops it
+// loop against the target and summarizes. It ends at its duration, or earlier: when the method it runs
+// beside ends (`ctx.finish`: its result then covers the time up to that end), or when the run stops it
 // (the activity's timeout, an abort, SIGINT/SIGTERM): then it returns what it measured so far.
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeImplementation } from "../providers/native.ts";
@@ -62,6 +63,7 @@ export const generateLoad: NativeImplementation = async (args, ctx): Promise<Loa
       target.send,
       ctx.clock,
       ctx.signal,
+      ctx.finish,
     );
     return { ...summarizeLoad(run.samples, { rate, ...run }), target: target.describe };
   } finally {

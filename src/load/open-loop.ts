@@ -17,7 +17,10 @@ export interface OpenLoopPlan {
 
 export interface OpenLoopResult {
   samples: LoadSample[];
-  /** From the start to the end of the last request's slot: the plan's duration when on schedule. */
+  /**
+   * From the start to the end of the last request's slot (the plan's duration when on schedule), or
+   * to the moment it was asked to finish.
+   */
   elapsedMs: number;
   stoppedEarly: boolean;
 }
@@ -28,11 +31,17 @@ const errorKind = (error: unknown, timedOut: boolean): string => {
   return typeof code === "string" && code.length > 0 ? code : "error";
 };
 
+/**
+ * `signal` aborts the run: requests still in flight are abandoned and not counted. `finish` ends it
+ * early but cleanly (the method it observes has ended): no new request starts, those in flight are
+ * awaited (each bounded by its timeout) and counted.
+ */
 export async function runOpenLoop(
   plan: OpenLoopPlan,
   send: SendRequest,
   clock: Clock,
   signal: AbortSignal,
+  finish?: AbortSignal,
 ): Promise<OpenLoopResult> {
   const total = Math.round((plan.rate * plan.durationMs) / 1000);
   const intervalMs = 1000 / plan.rate;
@@ -69,21 +78,34 @@ export async function runOpenLoop(
 
   let next = 0;
   let lastFired = 0;
+  let finishedAt: number | undefined;
+  const onFinish = () => {
+    if (next < total && !signal.aborted) finishedAt = clock.now() - start;
+  };
+  if (finish?.aborted) onFinish();
+  else finish?.addEventListener("abort", onFinish, { once: true });
+  const stopFiring = finish ? AbortSignal.any([signal, finish]) : signal;
   try {
-    while (next < total && !signal.aborted) {
+    while (next < total && !stopFiring.aborted) {
       const elapsed = clock.now() - start;
       while (next < total && next * intervalMs <= elapsed) {
         fire(next * intervalMs);
         next++;
         lastFired = elapsed;
       }
-      if (next < total) await clock.sleep(Math.max(0, next * intervalMs - (clock.now() - start)), signal);
+      if (next < total) await clock.sleep(Math.max(0, next * intervalMs - (clock.now() - start)), stopFiring);
     }
   } catch {
-    // The sleep was aborted: the run stops.
+    // The sleep was aborted: the run stops, or finishes early.
   }
   await Promise.all(inFlight);
   signal.removeEventListener("abort", onAbort);
-  const elapsedMs = next === 0 ? 0 : Math.max(lastFired + intervalMs, next * intervalMs);
+  finish?.removeEventListener("abort", onFinish);
+  const elapsedMs =
+    finishedAt !== undefined
+      ? finishedAt
+      : next === 0
+        ? 0
+        : Math.max(lastFired + intervalMs, next * intervalMs);
   return { samples, elapsedMs, stoppedEarly: next < total };
 }

@@ -47,6 +47,10 @@ export interface NativeContext {
   experimentDir: string;
   /** Services the entry point composed (e.g. the Kubernetes connection); opaque to the engine. */
   services: Record<string, unknown>;
+  /** See ProviderCall.finish: the method this background activity runs beside has ended. */
+  finish?: AbortSignal;
+  /** See ProviderCall.cacheUntil: reads may come from a watch-fed cache kept until it aborts. */
+  cacheUntil?: AbortSignal;
 }
 
 export type NativeImplementation = (args: Record<string, unknown>, ctx: NativeContext) => Promise<unknown>;

@@ -16,6 +16,17 @@ export interface ProviderCall {
   clock: Clock;
   experimentDir: string;
   services: Record<string, unknown>;
+  /**
+   * For a background activity: aborted when the method it runs beside ends (its other steps are done,
+   * it was cut short, or the run stops). An open-ended activity (the load generator) then wraps up and
+   * returns what it has measured; unlike `signal`, its result counts.
+   */
+  finish?: AbortSignal;
+  /**
+   * Present while the hypothesis runs during the method: reads may be answered from a watch-fed cache
+   * (kubernetes/list-cache.ts) that is kept until this signal aborts (the method ends, or the run stops).
+   */
+  cacheUntil?: AbortSignal;
 }
 
 export type ProviderExecutor = (provider: Provider, call: ProviderCall) => Promise<unknown>;

@@ -57,5 +57,7 @@ export async function runPythonProvider(
     clock: call.clock,
     experimentDir: call.experimentDir,
     services: call.services,
+    ...(call.finish ? { finish: call.finish } : {}),
+    ...(call.cacheUntil ? { cacheUntil: call.cacheUntil } : {}),
   });
 }

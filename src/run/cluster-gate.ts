@@ -35,6 +35,7 @@ import {
   type PermissionNeed,
   permissionsFor,
   type SignatureWithPermissions,
+  serviceProxyPermissions,
 } from "../kubernetes/preflight.ts";
 import { type KubernetesActivity, namespacesNamed } from "../kubernetes/scope.ts";
 import type { TargetSet } from "../kubernetes/targets.ts";
@@ -260,8 +261,12 @@ export async function createCluster(
     return resolved;
   };
 
-  /** What the activities need, and what holding the Leases in `leaseNamespaces` needs. */
+  /**
+   * What the activities need, what reaching Services through the API server's proxy needs, and what
+   * holding the Leases in `leaseNamespaces` needs.
+   */
   const missingPermissions = async (
+    experiment: Experiment,
     activities: KubernetesActivity[],
     registry: NativeRegistry,
     namespaces: readonly string[],
@@ -269,6 +274,7 @@ export async function createCluster(
     const kc = await service.connect();
     const needs: PermissionNeed[] = [
       ...permissionsFor(activities, registry.allSignatures() as readonly SignatureWithPermissions[]),
+      ...serviceProxyPermissions(experiment),
       ...leasePermissions(namespaces),
     ];
     return checkPermissions(kc, needs);
@@ -316,7 +322,7 @@ export async function createCluster(
       },
     async gate(experiment, activities, request_, registry) {
       const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
-      const missing = await missingPermissions(activities, registry, named);
+      const missing = await missingPermissions(experiment, activities, registry, named);
       if (missing.length > 0) {
         throw new MissingPermissionsError(missing, info?.source.user);
       }
@@ -332,7 +338,7 @@ export async function createCluster(
     },
     async plan(experiment, activities, request_, registry) {
       const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
-      const missing = await missingPermissions(activities, registry, named);
+      const missing = await missingPermissions(experiment, activities, registry, named);
       const { isFault, wouldReachNothing } = await import("../kubernetes/targets.ts");
       const unresolved = new Map<string, string>();
       const targets = await resolveAll(experiment, activities, registry, (message, activity) =>

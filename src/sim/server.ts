@@ -69,6 +69,8 @@ export interface SimCluster {
   addFaultRule(rule: SimFaultRule): SimFaultRuleHandle;
   /** Removes every fault rule added with addFaultRule (faults from the options stay). */
   clearFaultRules(): void;
+  /** How many watches are open (of one resource, e.g. "pods", or all). */
+  openWatches(resource?: string): number;
   /** Ends the open watches (of one resource, e.g. "deployments"); answers how many. */
   dropWatches(options?: { resource?: string; abrupt?: boolean }): number;
   /** Makes the API unreachable for a while; resolves once it answers again. */
@@ -290,6 +292,9 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
     },
     clearFaultRules() {
       rules.clear();
+    },
+    openWatches(resource) {
+      return handler.openWatches(resource);
     },
     dropWatches(options) {
       return handler.dropWatches(options);

@@ -216,9 +216,24 @@ export function testSource(world: World): NativeModuleSource {
       return "scaled";
     },
     "ignore-signal": () => new Promise(() => {}),
+    // A background observer (as the load generator): runs until the method ends (ctx.finish), the
+    // run stops it (ctx.signal), or, when given, `value` seconds pass.
+    observe: async (args, ctx) => {
+      const ended = AbortSignal.any([ctx.signal, ...(ctx.finish ? [ctx.finish] : [])]);
+      try {
+        if (args.value === undefined || args.value === null) {
+          await new Promise((_, reject) => ended.addEventListener("abort", reject, { once: true }));
+        }
+        await ctx.clock.sleep(Number(args.value) * 1000, ended);
+        return "elapsed";
+      } catch {
+        ctx.signal.throwIfAborted();
+        return "finished";
+      }
+    },
   };
   const signatures = Object.keys(impls).map((func) =>
-    sig(func, ["value", "healthy", "config", "reachable"].includes(func) ? "probe" : "action", [
+    sig(func, ["value", "healthy", "config", "reachable", "observe"].includes(func) ? "probe" : "action", [
       "value",
       "message",
     ]),

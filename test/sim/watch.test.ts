@@ -1,6 +1,6 @@
 // Watch streams: events as JSON lines, resume from a resourceVersion, bookmarks, 410 for a too-old
 // resourceVersion, and the server-side timeout that ends a watch.
-import { CoreV1Api, Watch } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, Watch } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SimCluster, type SimOptions, startSimCluster } from "../../src/sim/index.ts";
 import { fastTiming, kubeConfigFor, podManifest, simsClosedAfterEachTest, waitFor } from "./sim-client.ts";
@@ -145,5 +145,48 @@ describe("watch", () => {
     });
     await sim.close();
     await waitFor(() => ended, "the watch to end on close");
+  });
+
+  it("watches a Deployment by name from a list's resourceVersion: its scale and status changes arrive, in order", async () => {
+    const sim = await start({ manifests: undefined, timing: fastTiming });
+    const kc = kubeConfigFor(sim);
+    const apps = kc.makeApiClient(AppsV1Api);
+    const list = await apps.listNamespacedDeployment({
+      namespace: "default",
+      fieldSelector: "metadata.name=web",
+    });
+    const seen: Array<{ type: string; replicas?: number; ready?: number; rv: string }> = [];
+    const controller = await new Watch(kc).watch(
+      "/apis/apps/v1/namespaces/default/deployments",
+      { fieldSelector: "metadata.name=web", resourceVersion: list.metadata?.resourceVersion },
+      (
+        type,
+        object: {
+          metadata: { resourceVersion: string };
+          spec?: { replicas?: number };
+          status?: { readyReplicas?: number };
+        },
+      ) =>
+        seen.push({
+          type,
+          replicas: object.spec?.replicas,
+          ready: object.status?.readyReplicas,
+          rv: object.metadata.resourceVersion,
+        }),
+      () => {},
+    );
+    aborts.push(controller);
+    expect(sim.openWatches("deployments")).toBe(1);
+    await apps.patchNamespacedDeploymentScale({
+      name: "web",
+      namespace: "default",
+      body: [{ op: "replace", path: "/spec/replicas", value: 1 }],
+    });
+    await waitFor(() => seen.some((e) => e.replicas === 1 && e.ready === 1), "the scale and its status");
+    expect(seen.every((e) => e.type === "MODIFIED")).toBe(true);
+    const rvs = seen.map((e) => Number(e.rv));
+    expect([...rvs].sort((a, b) => a - b)).toEqual(rvs);
+    controller.abort();
+    await waitFor(() => sim.openWatches("deployments") === 0, "the watch to close when the client leaves");
   });
 });

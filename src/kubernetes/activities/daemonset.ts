@@ -1,9 +1,10 @@
 // chaosk8s.daemonset.actions and chaosk8s.daemonset.probes (these probes answer false, never raise).
 import type { NativeContext } from "../../providers/native.ts";
+import { listForProbe } from "../list-cache.ts";
 import { type Args, optObject, optString, reqInt, reqString, str } from "./arguments.ts";
 import { chaosk8sFunction, Param, perm, required } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
-import { Kinds, listObjects, patchObject, refTo } from "./object-access.ts";
+import { Kinds, patchObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
 import { created, existing } from "./target-set.ts";
 import { changeTracked, createTracked } from "./tracked-changes.ts";
@@ -56,7 +57,7 @@ async function updateDaemonSet(args: Args, ctx: NativeContext): Promise<null> {
 
 async function daemonSetsNamed(args: Args, ctx: NativeContext) {
   const kc = await kubeConfigOf(ctx);
-  return listObjects(kc, Kinds.DaemonSet, str(args, "ns"), {
+  return listForProbe(ctx, kc, Kinds.DaemonSet, str(args, "ns"), {
     fieldSelector: nameField(reqString(args, "name")),
     labelSelector: optString(args, "label_selector"),
   });

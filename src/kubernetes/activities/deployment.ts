@@ -1,11 +1,12 @@
 // chaosk8s.deployment.actions and chaosk8s.deployment.probes.
 import type { NativeContext } from "../../providers/native.ts";
 import { appsApi, patchOptions } from "../cluster-client.ts";
+import { listForProbe } from "../list-cache.ts";
 import { callApi } from "./activity-failed.ts";
 import { type Args, bool, optString, reqInt, reqString, str } from "./arguments.ts";
 import { chaosk8sFunction, optional, Param, perm, required } from "./chaosk8s-function.ts";
 import { kubeConfigOf, RUN_ANNOTATION, recordTouch, runIdOf } from "./cluster-context.ts";
-import { Kinds, listObjects, refTo } from "./object-access.ts";
+import { Kinds, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
 import { created, existing } from "./target-set.ts";
 import { createTracked, scaleTracked, touched } from "./tracked-changes.ts";
@@ -95,7 +96,7 @@ async function deploymentsNamed(args: Args, ctx: NativeContext) {
   const ns = str(args, "ns");
   const name = reqString(args, "name");
   const kc = await kubeConfigOf(ctx);
-  const items = await listObjects(kc, Kinds.Deployment, ns, {
+  const items = await listForProbe(ctx, kc, Kinds.Deployment, ns, {
     fieldSelector: nameField(name),
     labelSelector: optString(args, "label_selector"),
   });

@@ -1,11 +1,12 @@
 // chaosk8s.namespace.actions and chaosk8s.namespace.probes.
 // A deleted namespace takes everything in it: no undo can bring that back, so none is registered.
 import type { NativeContext } from "../../providers/native.ts";
+import { listForProbe } from "../list-cache.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { type Args, optString, reqString } from "./arguments.ts";
 import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
-import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
+import { Kinds, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
 import { createdName, existing, targetSet } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
@@ -35,7 +36,7 @@ async function deleteNamespace(args: Args, ctx: NativeContext): Promise<null> {
 
 async function namespaceExists(args: Args, ctx: NativeContext): Promise<boolean> {
   const kc = await kubeConfigOf(ctx);
-  const found = await listObjects(kc, Kinds.Namespace, undefined, {
+  const found = await listForProbe(ctx, kc, Kinds.Namespace, undefined, {
     fieldSelector: nameField(reqString(args, "name")),
   });
   return found.length > 0;

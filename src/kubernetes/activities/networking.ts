@@ -1,5 +1,6 @@
 // chaosk8s.networking.actions and chaosk8s.networking.probes.
 import type { NativeContext } from "../../providers/native.ts";
+import { listForProbe } from "../list-cache.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { type Args, optObject, optString, reqString, str } from "./arguments.ts";
 import {
@@ -11,7 +12,7 @@ import {
   required,
 } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
-import { type Json, Kinds, listObjects, patchObject, readObject, refTo } from "./object-access.ts";
+import { type Json, Kinds, patchObject, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
 import { created, existing, named } from "./target-set.ts";
 import { changeTracked, createTracked, deleteTracked } from "./tracked-changes.ts";
@@ -129,7 +130,7 @@ function helperPolicy(func: string, args: Args): Json {
 
 async function ingressExists(args: Args, ctx: NativeContext): Promise<boolean> {
   const kc = await kubeConfigOf(ctx);
-  const found = await listObjects(kc, Kinds.Ingress, str(args, "ns"), {
+  const found = await listForProbe(ctx, kc, Kinds.Ingress, str(args, "ns"), {
     fieldSelector: nameField(reqString(args, "name")),
   });
   return found.length > 0;

@@ -4,6 +4,7 @@
 import type { KubeConfig, V1Namespace, V1Node, V1Secret, V1Service } from "@kubernetes/client-node";
 import { coreApi, customObjectsApi, type PatchKind, patchOptions, toWire } from "../cluster-client.ts";
 import { ActivityFailed, type ApiCall, callApi, explainApiError, isNotFound } from "./activity-failed.ts";
+import { wirePodsApi } from "./selection.ts";
 
 export interface ObjectRef {
   /** "" for the core group. */
@@ -51,7 +52,7 @@ export interface Selectors {
 
 interface JsonPage {
   items?: Json[];
-  metadata?: { continue?: string };
+  metadata?: { continue?: string; resourceVersion?: string };
 }
 
 /** Every object of a kind (in a namespace, or cluster-wide), plain JSON, following `continue`. */
@@ -61,6 +62,19 @@ export async function listObjects(
   namespace: string | undefined,
   selectors: Selectors = {},
 ): Promise<Json[]> {
+  return (await listObjectsAt(kc, kind, namespace, selectors)).items;
+}
+
+/**
+ * As listObjects, with the list's resourceVersion (that of its first page: `continue` pages keep it),
+ * from which a watch resumes without missing a change.
+ */
+export async function listObjectsAt(
+  kc: KubeConfig,
+  kind: KindInfo,
+  namespace: string | undefined,
+  selectors: Selectors = {},
+): Promise<{ items: Json[]; resourceVersion: string | undefined }> {
   const call: ApiCall = {
     verb: "list",
     resource: kind.group ? `${kind.plural}.${kind.group}` : kind.plural,
@@ -74,12 +88,14 @@ export async function listObjects(
   return callApi(call, async () => {
     const items: Json[] = [];
     let token: string | undefined;
+    let resourceVersion: string | undefined;
     do {
       const page = await listPage(kc, kind, namespace, { ...query, _continue: token });
       items.push(...(page.items ?? []));
+      resourceVersion ??= page.metadata?.resourceVersion || undefined;
       token = page.metadata?.continue || undefined;
     } while (token);
-    return items;
+    return { items, resourceVersion };
   });
 }
 
@@ -96,8 +112,11 @@ async function listPage(
       ? custom.listNamespacedCustomObject({ group, version, plural, namespace, ...query })
       : custom.listClusterCustomObject({ group, version, plural, ...query });
   }
-  const core = await coreApi(kc);
   const ns = namespace ?? "default";
+  // Pods as the API server sent them: building typed V1Pods is slow and changes nothing we read.
+  if (kind.plural === "pods")
+    return (await wirePodsApi(kc)).listNamespacedPod({ namespace: ns, ...query }) as unknown as JsonPage;
+  const core = await coreApi(kc);
   if (kind.plural === "services")
     return toWire(await core.listNamespacedService({ namespace: ns, ...query }), "V1ServiceList");
   if (kind.plural === "secrets")
@@ -242,6 +261,7 @@ export function recreatable(object: Json): Json {
 export type KindInfo = Omit<ObjectRef, "name" | "namespace">;
 
 export const Kinds = {
+  Pod: { group: "", version: "v1", plural: "pods", kind: "Pod" },
   Deployment: { group: "apps", version: "v1", plural: "deployments", kind: "Deployment" },
   StatefulSet: { group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet" },
   DaemonSet: { group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet" },

@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import type { KubeConfig, V1Pod, V1Status } from "@kubernetes/client-node";
 import type { NativeContext } from "../../providers/native.ts";
 import { coreApi } from "../cluster-client.ts";
+import { listForProbe } from "../list-cache.ts";
 import { ActivityFailed, callApi, isNotFound } from "./activity-failed.ts";
 import {
   type Args,
@@ -20,6 +21,7 @@ import { chaosk8sFunction, NAME_TEMPLATE, optional, Param, perm, required } from
 import { kubeConfigOf, randomOf, recordTouch } from "./cluster-context.ts";
 import { execClient, execFailure } from "./exec-connection.ts";
 import { parseLast } from "./log-window.ts";
+import { Kinds } from "./object-access.ts";
 import { formatNameTemplate, listPods, type PodSelection, pythonRegex, selectPods } from "./selection.ts";
 import { splitCommand } from "./shell-words.ts";
 import { type TargetSet, targetSet } from "./target-set.ts";
@@ -213,8 +215,11 @@ const deletePodsSelection = (args: Args) =>
     label_selector: optString(args, "label_selector"),
   });
 
+/** The pods the probes judge; from the run's watch-fed cache while the hypothesis repeats (list-cache.ts). */
 async function podsOf(ctx: NativeContext, ns: string, labelSelector: string | undefined): Promise<V1Pod[]> {
   const kc = await kubeConfigOf(ctx);
+  // The probes read names, phases and conditions, which the API server's JSON and V1Pod spell alike.
+  if (ctx.cacheUntil) return (await listForProbe(ctx, kc, Kinds.Pod, ns, { labelSelector })) as V1Pod[];
   return listPods(await coreApi(kc), ns, { labelSelector });
 }
 

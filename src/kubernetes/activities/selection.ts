@@ -179,7 +179,7 @@ let wirePodsClass: Promise<new (configuration: unknown) => CoreV1Api> | undefine
  * pod listings stay the JSON the API server sent: building typed V1Pods costs ~55 µs a pod, 5 s for
  * 100,000. Failures are the typed client's own: only a 2xx answer is read differently.
  */
-async function wirePodsApi(kc: KubeConfig): Promise<CoreV1Api> {
+export async function wirePodsApi(kc: KubeConfig): Promise<CoreV1Api> {
   wirePodsClass ??= Promise.all([
     clientNode(),
     import("@kubernetes/client-node/dist/gen/apis/CoreV1Api.js"),

@@ -1,10 +1,11 @@
 // chaosk8s.service.actions and chaosk8s.service.probes.
 import type { NativeContext } from "../../providers/native.ts";
+import { listForProbe } from "../list-cache.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { type Args, bool, optString, reqString, str } from "./arguments.ts";
 import { chaosk8sFunction, optional, Param, perm } from "./chaosk8s-function.ts";
 import { kubeConfigOf } from "./cluster-context.ts";
-import { Kinds, listObjects, readObject, refTo } from "./object-access.ts";
+import { Kinds, readObject, refTo } from "./object-access.ts";
 import { readSpecFile } from "./spec-file.ts";
 import { created, existing } from "./target-set.ts";
 import { createTracked, deleteTracked } from "./tracked-changes.ts";
@@ -42,7 +43,7 @@ async function serviceIsInitialized(args: Args, ctx: NativeContext): Promise<boo
   const name = optString(args, "name");
   const labelSelector = optString(args, "label_selector");
   const kc = await kubeConfigOf(ctx);
-  const services = await listObjects(kc, Kinds.Service, ns, {
+  const services = await listForProbe(ctx, kc, Kinds.Service, ns, {
     fieldSelector: nameField(name),
     labelSelector,
   });

@@ -379,6 +379,11 @@ export class ApiHandler {
     else socket.resetAndDestroy();
   }
 
+  /** How many watches are open (on `resource`, all when absent). */
+  openWatches(resource?: string): number {
+    return [...this.watches].filter((watch) => resource === undefined || watch.resource === resource).length;
+  }
+
   /** Ends the open watches on `resource` (all when absent): cleanly, or by resetting their connections. */
   dropWatches(options: { resource?: string; abrupt?: boolean } = {}): number {
     let dropped = 0;
