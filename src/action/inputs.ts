@@ -6,6 +6,13 @@
 
 import type { WorkloadRef } from "../kubernetes/apply.ts";
 import {
+  defaultClusterName,
+  type NodeImage,
+  PREVIOUS_WORKERS_SELECTOR,
+  parseNodeImage,
+  upgradeProblems,
+} from "../kubernetes/kind-config.ts";
+import {
   checkBoolean,
   checkChoice,
   checkDuration,
@@ -32,6 +39,17 @@ export interface ActionInputs {
   context?: string;
   kindVersion?: string;
   kindConfig?: string;
+  /** The image of every kind node; in an upgrade rehearsal, of the control plane and upgraded workers. */
+  nodeImage?: NodeImage;
+  /** An upgrade rehearsal's previous version: the image of the workers it drains. */
+  upgradeFromImage?: NodeImage;
+  /**
+   * An upgrade rehearsal on any cluster: the label selector of the nodes drained between the two
+   * runs of the experiments (with upgrade-from-image, the previous workers).
+   */
+  upgradeDrain?: string;
+  /** Create the kind cluster, export its kubeconfig for later steps and stop: a later step gates. */
+  bootOnly: boolean;
   clusterName: string;
   manifests: string[];
   /** Workloads to wait for: `deployment/web` (namespace `default`) or `shop/statefulset/db`. */
@@ -55,6 +73,10 @@ export const INPUT_NAMES = [
   "kind-version",
   "kind-config",
   "cluster-name",
+  "node-image",
+  "upgrade-from-image",
+  "upgrade-drain",
+  "boot-only",
   "manifests",
   "wait-for",
   "wait-for-timeout",
@@ -173,8 +195,11 @@ const surface: OptionSurface = {
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
 };
 
-/** The pure check: every problem is collected, so a user fixes them all in one go. */
-export function parseActionInputs(raw: RawInputs): ActionInputs {
+/**
+ * The pure check: every problem is collected, so a user fixes them all in one go. `env` gives the
+ * workflow run's identity, which names the kind cluster when cluster-name is not set.
+ */
+export function parseActionInputs(raw: RawInputs, env: NodeJS.ProcessEnv = {}): ActionInputs {
   const run = parseRunOptions(
     {
       targets: list(raw.experiments),
@@ -211,7 +236,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
   const waitForTimeoutSeconds =
     own.read("wait-for-timeout", optional(raw["wait-for-timeout"]), (text) => checkDuration(text)) ?? 300;
 
-  const kindOnly: InputName[] = ["kind-version", "kind-config"];
+  const kindOnly: InputName[] = ["kind-version", "kind-config", "node-image", "upgrade-from-image"];
   if (cluster !== "kind") {
     for (const input of kindOnly) {
       if (raw[input] !== "") own.add(`${input} is only used with cluster: kind (cluster is ${cluster})`);
@@ -231,7 +256,54 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
   if (kindVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(kindVersion)) {
     own.add(`kind-version: "${kindVersion}" is not a kind release tag such as v0.32.0`);
   }
-  const clusterName = raw["cluster-name"] === "" ? "chaos-action" : raw["cluster-name"];
+  const image = (input: InputName): NodeImage | undefined => {
+    const text = optional(raw[input]);
+    if (text === undefined) return undefined;
+    const parsed = parseNodeImage(text);
+    if (typeof parsed !== "string") return parsed;
+    own.add(`${input}: ${parsed}`);
+    return undefined;
+  };
+  const nodeImage = image("node-image");
+  const upgradeFromImage = image("upgrade-from-image");
+  if (raw["upgrade-from-image"] !== "") {
+    if (raw["node-image"] === "") {
+      own.add("upgrade-from-image: an upgrade rehearsal also needs node-image, the version upgraded to");
+    }
+    if (raw["kind-config"] !== "") {
+      own.add(
+        "kind-config: an upgrade rehearsal writes its own kind config (a control plane on node-image, a worker on each image); leave kind-config out",
+      );
+    }
+    if (upgradeFromImage && nodeImage) {
+      for (const problem of upgradeProblems(upgradeFromImage, nodeImage))
+        own.add(`upgrade-from-image: ${problem}`);
+    }
+  }
+  const bootOnly = own.read("boot-only", optional(raw["boot-only"]), checkBoolean) ?? false;
+  if (bootOnly && cluster !== "kind") {
+    own.add(`boot-only: only cluster: kind boots a cluster (cluster is ${cluster})`);
+  }
+  const upgradeDrain =
+    optional(raw["upgrade-drain"]) ??
+    (raw["upgrade-from-image"] !== "" ? PREVIOUS_WORKERS_SELECTOR : undefined);
+  if (upgradeDrain !== undefined && !bootOnly && !run.options.allowNodeDrain) {
+    own.add(
+      "allow-node-drain: an upgrade rehearsal drains nodes that host kube-system pods; set allow-node-drain: true to let it evict them (through the Eviction API, never deleting)",
+    );
+  }
+  if (upgradeDrain !== undefined && !bootOnly && run.options.journalPath?.endsWith(".json")) {
+    own.add(
+      `journal-path: an upgrade rehearsal writes a journal per experiment and phase; give a directory, not ${run.options.journalPath}`,
+    );
+  }
+  if (upgradeDrain !== undefined && !bootOnly && run.options.dryRun) {
+    own.add("dry-run: an upgrade rehearsal drains nodes between its two phases; run it without dry-run");
+  }
+  if (raw["upgrade-drain"] !== "" && bootOnly) {
+    own.add("upgrade-drain: boot-only runs no experiment; give upgrade-drain to the step that gates");
+  }
+  const clusterName = raw["cluster-name"] === "" ? defaultClusterName(env) : raw["cluster-name"];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName)) {
     own.add(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);
   }
@@ -243,6 +315,10 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     context: optional(raw.context),
     kindVersion,
     kindConfig: optional(raw["kind-config"]),
+    ...(nodeImage === undefined ? {} : { nodeImage }),
+    ...(upgradeFromImage === undefined ? {} : { upgradeFromImage }),
+    ...(upgradeDrain === undefined ? {} : { upgradeDrain }),
+    bootOnly,
     clusterName,
     manifests: list(raw.manifests),
     waitFor,

@@ -14,7 +14,7 @@ import { deleteLeftoverLeases, invalidRunResult, replayPendingUndo, runPrepared 
 import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
-import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { exportForLaterSteps, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
 import { info } from "./log.ts";
@@ -63,10 +63,23 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     const raw = readRawInputs((name) => core.getInput(name));
     secrets.add(inputSecrets(raw));
     secrets.add(environmentSecrets(env));
-    inputs = parseActionInputs(raw);
+    inputs = parseActionInputs(raw, env);
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const tag = runTag(env);
+    if (inputs.bootOnly) {
+      // No experiment: the cluster is for the job's later steps, which deploy and then gate.
+      const { kind } = await setUpCluster(inputs, {
+        env,
+        cwd,
+        tempDir,
+        tag,
+        signal: controller.signal,
+        secrets,
+      });
+      if (kind) exportForLaterSteps(kind);
+      return;
+    }
     const undoFile = join(tempDir, `chaos-action-undo-${tag}.json`);
     core.saveState(STATE_UNDO_FILE, undoFile);
     const journalDir = join(tempDir, `chaos-action-journals-${tag}`);
@@ -100,7 +113,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       return;
     }
 
-    const cluster = await setUpCluster(inputs, {
+    const { cluster } = await setUpCluster(inputs, {
       env,
       cwd,
       tempDir,

@@ -44,6 +44,9 @@ const OUTPUTS = [
   "junit-path",
   "report",
   "comment-url",
+  "kubeconfig",
+  "cluster-name",
+  "context",
 ];
 
 describe("action.yml", () => {
