@@ -297,6 +297,11 @@ export function parseActionInputs(raw: RawInputs, env: NodeJS.ProcessEnv = {}): 
       `journal-path: an upgrade rehearsal writes a journal per experiment and phase; give a directory, not ${run.options.journalPath}`,
     );
   }
+  if (upgradeDrain !== undefined && cluster === "sim") {
+    own.add(
+      "upgrade-drain: the simulated cluster starts afresh for each run; rehearse upgrades on kind or an existing cluster",
+    );
+  }
   if (upgradeDrain !== undefined && !bootOnly && run.options.dryRun) {
     own.add("dry-run: an upgrade rehearsal drains nodes between its two phases; run it without dry-run");
   }
