@@ -93,8 +93,11 @@ afterAll(async () => {
 });
 
 /** Two nodes; the one that hosts a DNS pod is labelled as the previous version, the other as upgraded. */
-async function withUpgradingSim<T>(body: (sim: SimCluster, previous: string) => Promise<T>): Promise<T> {
-  const sim = await startSimCluster({ manifests, nodes: 2, timing });
+async function withUpgradingSim<T>(
+  body: (sim: SimCluster, previous: string) => Promise<T>,
+  source = manifests,
+): Promise<T> {
+  const sim = await startSimCluster({ manifests: source, nodes: 2, timing });
   try {
     await sim.settled(10_000);
     const dnsNode = (sim.list("Pod", "kube-system") as Pod[]).find((pod) =>
@@ -120,7 +123,7 @@ async function withUpgradingSim<T>(body: (sim: SimCluster, previous: string) => 
   }
 }
 
-async function rehearse(sim: SimCluster, options: Partial<RunOptions>, log: string[]) {
+async function rehearse(sim: SimCluster, options: Partial<RunOptions>, log: string[], timeoutSeconds = 60) {
   const record = (message: string) => log.push(message);
   const reporter = { info: record, warn: record, error: record };
   const env = { PATH: process.env.PATH, HOME: dir };
@@ -142,7 +145,7 @@ async function rehearse(sim: SimCluster, options: Partial<RunOptions>, log: stri
   });
   const result = await runUpgradeRehearsal(preparation, request, {
     labelSelector: PREVIOUS_WORKERS_SELECTOR,
-    timeoutSeconds: 60,
+    timeoutSeconds,
     waitFor: [
       { namespace: "shop", kind: "deployment", name: "web" },
       { namespace: "kube-system", kind: "deployment", name: "dns" },
@@ -213,5 +216,22 @@ describe("an upgrade rehearsal", () => {
       expect(podsOn(sim, "kube-system", previous)).toEqual(before);
       expect(existsSync(join(journalPath, "2-drained"))).toBe(false);
     });
+  });
+
+  it("when a PodDisruptionBudget never allows the eviction, the drain fails, phase 2 is skipped and the node is uncordoned", async () => {
+    const strict = manifests.replace("minAvailable: 1", "minAvailable: 2");
+    await withUpgradingSim(async (sim, previous) => {
+      const log: string[] = [];
+      const { result } = await rehearse(sim, { allowNodeDrain: true }, log, 2);
+      expect(result.verdict).toBe("failed");
+      expect(result.outcomes.map((outcome) => outcome.verdict)).toEqual(["passed", "failed", "skipped"]);
+      expect(result.outcomes[1]!.reason).toMatch(/^failed: .*(disruption budget|429|Too many)/i);
+      // The cordon was undone: nothing is left changed.
+      expect(result.undo).toBeUndefined();
+      expect((sim.get("Node", undefined, previous) as Node).spec.unschedulable).toBe(false);
+      expect(
+        podsOn(sim, "kube-system", previous).filter((name) => name.startsWith("dns-")).length,
+      ).toBeGreaterThan(0);
+    }, strict);
   });
 });
