@@ -97,6 +97,11 @@ async function createKind(
     toolCache,
     log: { info, warn: core.warning },
   });
+  if (inputs.nodeImage && binary.source === "PATH") {
+    core.warning(
+      `node-image: kind from PATH (${binary.path}) is used; node images belong to the kind release that built them, so set kind-version to the release whose notes list ${inputs.nodeImage.reference}`,
+    );
+  }
   if (await kind.kindClusterExists(binary.path, inputs.clusterName)) {
     throw new Error(
       `cluster-name: a kind cluster named "${inputs.clusterName}" already exists on this runner; ` +

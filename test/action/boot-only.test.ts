@@ -170,6 +170,8 @@ describe("boot-only", () => {
     expect(boot.exported).toEqual({ KUBECONFIG: kubeconfig, KIND_CLUSTER_NAME: name });
     expect(await calls()).toContain(`create cluster --name ${name} --wait 180s --image ${V132}`);
     expect(boot.log).toContain(`Kind cluster ${name} is up for the next steps`);
+    // kind from PATH with a node image: the release the image belongs to should be named.
+    expect(boot.log).toContain("::warning::node-image: kind from PATH");
     // No experiment ran: no journal, no verdict.
     expect(boot.outputs.verdict).toBeUndefined();
 
