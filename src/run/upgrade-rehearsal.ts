@@ -6,7 +6,7 @@
 // the run's undo file, so a killed run's post step or `cleanup` uncordons them. One result, both
 // phases and the drain in it.
 import { randomUUID } from "node:crypto";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import { systemClock } from "../engine/clock.ts";
@@ -23,7 +23,11 @@ import {
   isProtectedNamespace,
   protectedEvictions,
 } from "../kubernetes/guard.ts";
+import type { HeldLeases } from "../kubernetes/lease.ts";
+import { CLUSTER_LEASE } from "../kubernetes/lease-scope.ts";
 import { type Cluster, createCluster } from "./cluster-gate.ts";
+import { leaseFileOf } from "./lease-file.ts";
+import { DEFAULT_LEASE_WAIT_SECONDS } from "./options.ts";
 import type { ExperimentOutcome, RunResult } from "./outcome.ts";
 import { type RunRequest, runPrepared } from "./pipeline.ts";
 import type { Preparation } from "./prepare.ts";
@@ -92,6 +96,7 @@ async function drainPreviousNodes(
   const reporter = request.reporter;
   const title = `Upgrade rehearsal: cordon and drain the nodes ${drain.labelSelector}`;
   const base = { file: DRAIN_OUTCOME_FILE, title, issues: [] };
+  let held: HeldLeases | undefined;
   const args = {
     label_selector: drain.labelSelector,
     timeout: drain.timeoutSeconds,
@@ -126,6 +131,14 @@ async function drainPreviousNodes(
     }
     const evictions = protectedEvictions(actions, rules);
     if (evictions.length > 0) reporter.warn(formatProtectedEvictions(evictions));
+    // Node faults of other runs wait for the drain, as for a drain_nodes in an experiment.
+    const { holderIdentity } = await import("../kubernetes/lease.ts");
+    held = await cluster.holdLeases([CLUSTER_LEASE], {
+      holder: holderIdentity(request.env, hostname(), process.pid, runId),
+      waitSeconds: request.options.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS,
+      leaseFile: leaseFileOf(undoFile),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     reporter.info(`Draining ${nodes.map(describeTarget).join(", ")} (${drain.labelSelector})`);
 
     const { chaosk8sSource } = await import("../kubernetes/catalog.ts");
@@ -162,6 +175,12 @@ async function drainPreviousNodes(
       outcome: { ...base, verdict: "failed", reason: `failed: ${errorMessage(error, { whole: true })}` },
       drained: true,
     };
+  } finally {
+    if (held && !(await held.release())) {
+      reporter.warn(
+        `The Lease ${CLUSTER_LEASE.namespace}/${CLUSTER_LEASE.name} could not be deleted; it expires on its own.`,
+      );
+    }
   }
 }
 

@@ -182,6 +182,14 @@ describe("an upgrade rehearsal", () => {
       );
       for (const name of dnsOnPrevious) expect(drain.reason).toContain(`kube-system/${name}`);
       expect(log.some((line) => line.startsWith("--allow-node-drain: drain_nodes may evict"))).toBe(true);
+      // The drain held the cluster's node Lease, as a drain in an experiment does, and gave it back.
+      const drainAt = log.findIndex((line) => line.startsWith("Draining "));
+      expect(log[drainAt - 1]).toMatch(/^Holding Lease default\/chaos-action-nodes as /);
+      expect(
+        (sim.list("Lease", "default") as Array<{ metadata: { name: string } }>).map(
+          (lease) => lease.metadata.name,
+        ),
+      ).not.toContain("chaos-action-nodes");
 
       // Phase 2 ran on the upgraded node alone: nothing came back to the previous one, which is
       // schedulable again at the end.
