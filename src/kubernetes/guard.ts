@@ -1,5 +1,6 @@
 // The blast-radius guard: before the method runs, every action's targets (resolved dry) are checked
 // against the allowed namespaces, the protected namespaces and the --max-affected limit. Pure.
+import { isProtectedNamespace, PROTECTED_NAMESPACES } from "../common/protected-namespaces.ts";
 import type { TargetObject, TargetSet } from "./activities/target-set.ts";
 
 /** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
@@ -35,7 +36,7 @@ export interface GuardRules {
   maxAffected?: MaxAffected;
 }
 
-export const PROTECTED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+export { isProtectedNamespace, PROTECTED_NAMESPACES };
 
 export type GuardRule = "outside-namespaces" | "protected-namespace" | "max-affected";
 
@@ -69,10 +70,6 @@ export class BlastRadiusRefusal extends Error {
 
 export function formatMaxAffected(limit: MaxAffected): string {
   return limit.kind === "count" ? String(limit.value) : `${limit.value}%`;
-}
-
-export function isProtectedNamespace(namespace: string): boolean {
-  return PROTECTED_NAMESPACES.includes(namespace);
 }
 
 const DRAIN_MODULE = "chaosk8s.node.actions";

@@ -1,8 +1,9 @@
 // The pods of protected namespaces (kube-system, …) a run evicted: only a drain under
 // --allow-node-drain may evict them, and a reviewer should see each one. Read from the journal's
 // touch records. Pure.
+
+import { isProtectedNamespace } from "../common/protected-namespaces.ts";
 import type { Journal, TouchedObject } from "../engine/journal.ts";
-import { isProtectedNamespace } from "../kubernetes/guard.ts";
 import { code } from "./escape.ts";
 
 const DRAIN = "chaosk8s.node.actions.drain_nodes";
