@@ -234,6 +234,17 @@ export async function runUpgradeRehearsal(
         verdict: "skipped",
         outcomes: skippedPhase(phase1, "phase 1 left changes in the cluster that could not be undone"),
       };
+    } else if (
+      phase1.outcomes.some((outcome) => outcome.journal?.chaos_action.recovery?.recovered === false)
+    ) {
+      // Draining nodes under a system still hurt would prove nothing about the upgrade.
+      phase2 = {
+        verdict: "skipped",
+        outcomes: skippedPhase(
+          phase1,
+          "an experiment of phase 1 did not recover; the nodes were not drained",
+        ),
+      };
     } else if (request.signal?.aborted) {
       phase2 = { verdict: "skipped", outcomes: skippedPhase(phase1, "the run was interrupted") };
     } else {

@@ -123,20 +123,26 @@ async function withUpgradingSim<T>(
   }
 }
 
-async function rehearse(sim: SimCluster, options: Partial<RunOptions>, log: string[], timeoutSeconds = 60) {
+async function rehearse(
+  sim: SimCluster,
+  options: Partial<RunOptions>,
+  log: string[],
+  timeoutSeconds = 60,
+  targets = ["kill-web.yaml"],
+) {
   const record = (message: string) => log.push(message);
   const reporter = { info: record, warn: record, error: record };
   const env = { PATH: process.env.PATH, HOME: dir };
   const journalPath = join(dir, `journals-${Math.random().toString(36).slice(2)}`);
   const request: RunRequest = {
-    options: runOptions({ targets: ["kill-web.yaml"], journalPath, ...options }),
+    options: runOptions({ targets, journalPath, ...options }),
     cwd: dir,
     cluster: { mode: "auto", kubeconfigContent: sim.kubeconfig },
     reporter,
     env,
   };
   const preparation = await prepareExperiments({
-    targets: ["kill-web.yaml"],
+    targets,
     vars: [],
     varFiles: [],
     cwd: dir,
@@ -241,5 +247,56 @@ describe("an upgrade rehearsal", () => {
         podsOn(sim, "kube-system", previous).filter((name) => name.startsWith("dns-")).length,
       ).toBeGreaterThan(0);
     }, strict);
+  });
+
+  it("skips the drain and phase 2 when an experiment of phase 1 leaves the system hurt", async () => {
+    await writeFile(
+      join(dir, "kill-loner.yaml"),
+      `title: the only loner pod may die
+description: a bare pod nothing recreates
+steady-state-hypothesis:
+  title: the loner runs
+  probes:
+    - type: probe
+      name: loner-running
+      tolerance: true
+      provider:
+        type: python
+        module: chaosk8s.pod.probes
+        func: pods_in_phase
+        arguments: {label_selector: app=loner, phase: Running, ns: shop}
+method:
+  - type: action
+    name: kill-the-loner
+    provider:
+      type: python
+      module: chaosk8s.pod.actions
+      func: terminate_pods
+      arguments: {label_selector: app=loner, ns: shop}
+`,
+    );
+    const loner = `
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: loner, namespace: shop, labels: {app: loner}}
+spec: {containers: [{name: loner, image: busybox}]}
+`;
+    await withUpgradingSim(async (sim, previous) => {
+      const log: string[] = [];
+      const { result } = await rehearse(
+        sim,
+        { targets: ["kill-loner.yaml"], recoveryTimeoutSeconds: 1, allowNodeDrain: true },
+        log,
+        5,
+        ["kill-loner.yaml"],
+      );
+      expect(result.outcomes.map((outcome) => outcome.verdict)).toEqual(["deviated", "skipped"]);
+      expect(result.outcomes[1]!.reason).toBe(
+        "skipped: an experiment of phase 1 did not recover; the nodes were not drained",
+      );
+      expect(log.some((line) => line.startsWith("Draining "))).toBe(false);
+      expect((sim.get("Node", undefined, previous) as Node).spec.unschedulable).not.toBe(true);
+    }, manifests + loner);
   });
 });
