@@ -257,6 +257,28 @@ method:
   });
 });
 
+describe("boot-only with kind from the tool cache", () => {
+  it("puts that kind on PATH for the later steps, so `kind load docker-image` uses the same release", async () => {
+    const source = await fakeKind();
+    const toolCache = await mkdtemp(join(work, "tool-cache-"));
+    const cached = join(toolCache, "kind", "0.32.0", process.arch === "arm64" ? "arm64" : "amd64");
+    await mkdir(cached, { recursive: true });
+    await writeFile(join(cached, "kind"), FAKE_KIND);
+    await chmod(join(cached, "kind"), 0o755);
+    await writeFile(join(cached, "sim-kubeconfig"), await readFile(join(source, "sim-kubeconfig")));
+    await writeFile(`${cached}.complete`, "");
+    bin = cached;
+    const boot = await step(
+      { cluster: "kind", "boot-only": "true", "kind-version": "v0.32.0" },
+      { GITHUB_ACTION: "boot", RUNNER_TOOL_CACHE: toolCache, PATH: savedEnv.PATH ?? "" },
+    );
+    expect(boot.failed, boot.log).toBe(false);
+    expect(boot.log).toContain(`Using kind v0.32.0 from the tool cache: ${cached}`);
+    expect(boot.path.trim()).toBe(cached);
+    expect(boot.exported.KIND_CLUSTER_NAME).toBe(boot.outputs["cluster-name"]);
+  });
+});
+
 /** The runner gives the post step its main step's saved state as STATE_* variables. */
 function stateEnv(state: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value]));
