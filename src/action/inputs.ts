@@ -195,6 +195,74 @@ const surface: OptionSurface = {
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
 };
 
+/** node-image, upgrade-from-image, upgrade-drain and boot-only, and how they combine. */
+function kindClusterInputs(
+  raw: RawInputs,
+  cluster: ClusterMode,
+  options: RunOptions,
+  own: OptionProblems,
+): Pick<ActionInputs, "nodeImage" | "upgradeFromImage" | "upgradeDrain" | "bootOnly"> {
+  const image = (input: InputName): NodeImage | undefined => {
+    const text = optional(raw[input]);
+    if (text === undefined) return undefined;
+    const parsed = parseNodeImage(text);
+    if (typeof parsed !== "string") return parsed;
+    own.add(`${input}: ${parsed}`);
+    return undefined;
+  };
+  const nodeImage = image("node-image");
+  const upgradeFromImage = image("upgrade-from-image");
+  if (raw["upgrade-from-image"] !== "") {
+    if (raw["node-image"] === "") {
+      own.add("upgrade-from-image: an upgrade rehearsal also needs node-image, the version upgraded to");
+    }
+    if (raw["kind-config"] !== "") {
+      own.add(
+        "kind-config: an upgrade rehearsal writes its own kind config (a control plane on node-image, a worker on each image); leave kind-config out",
+      );
+    }
+    if (upgradeFromImage && nodeImage) {
+      for (const problem of upgradeProblems(upgradeFromImage, nodeImage))
+        own.add(`upgrade-from-image: ${problem}`);
+    }
+  }
+  const bootOnly = own.read("boot-only", optional(raw["boot-only"]), checkBoolean) ?? false;
+  if (bootOnly && cluster !== "kind") {
+    own.add(`boot-only: only cluster: kind boots a cluster (cluster is ${cluster})`);
+  }
+  if (bootOnly) {
+    if (raw["upgrade-drain"] !== "") {
+      own.add("upgrade-drain: boot-only runs no experiment; give upgrade-drain to the step that gates");
+    }
+    // The step that gates later rehearses the upgrade (cluster: existing, upgrade-drain).
+    return { nodeImage, upgradeFromImage, bootOnly };
+  }
+  const upgradeDrain =
+    optional(raw["upgrade-drain"]) ??
+    (raw["upgrade-from-image"] !== "" ? PREVIOUS_WORKERS_SELECTOR : undefined);
+  if (upgradeDrain !== undefined) {
+    if (!options.allowNodeDrain) {
+      own.add(
+        "allow-node-drain: an upgrade rehearsal drains nodes that host kube-system pods; set allow-node-drain: true to let it evict them (through the Eviction API, never deleting)",
+      );
+    }
+    if (options.journalPath?.endsWith(".json")) {
+      own.add(
+        `journal-path: an upgrade rehearsal writes a journal per experiment and phase; give a directory, not ${options.journalPath}`,
+      );
+    }
+    if (cluster === "sim") {
+      own.add(
+        "upgrade-drain: the simulated cluster starts afresh for each run; rehearse upgrades on kind or an existing cluster",
+      );
+    }
+    if (options.dryRun) {
+      own.add("dry-run: an upgrade rehearsal drains nodes between its two phases; run it without dry-run");
+    }
+  }
+  return { nodeImage, upgradeFromImage, upgradeDrain, bootOnly };
+}
+
 /**
  * The pure check: every problem is collected, so a user fixes them all in one go. `env` gives the
  * workflow run's identity, which names the kind cluster when cluster-name is not set.
@@ -256,58 +324,12 @@ export function parseActionInputs(raw: RawInputs, env: NodeJS.ProcessEnv = {}): 
   if (kindVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(kindVersion)) {
     own.add(`kind-version: "${kindVersion}" is not a kind release tag such as v0.32.0`);
   }
-  const image = (input: InputName): NodeImage | undefined => {
-    const text = optional(raw[input]);
-    if (text === undefined) return undefined;
-    const parsed = parseNodeImage(text);
-    if (typeof parsed !== "string") return parsed;
-    own.add(`${input}: ${parsed}`);
-    return undefined;
-  };
-  const nodeImage = image("node-image");
-  const upgradeFromImage = image("upgrade-from-image");
-  if (raw["upgrade-from-image"] !== "") {
-    if (raw["node-image"] === "") {
-      own.add("upgrade-from-image: an upgrade rehearsal also needs node-image, the version upgraded to");
-    }
-    if (raw["kind-config"] !== "") {
-      own.add(
-        "kind-config: an upgrade rehearsal writes its own kind config (a control plane on node-image, a worker on each image); leave kind-config out",
-      );
-    }
-    if (upgradeFromImage && nodeImage) {
-      for (const problem of upgradeProblems(upgradeFromImage, nodeImage))
-        own.add(`upgrade-from-image: ${problem}`);
-    }
-  }
-  const bootOnly = own.read("boot-only", optional(raw["boot-only"]), checkBoolean) ?? false;
-  if (bootOnly && cluster !== "kind") {
-    own.add(`boot-only: only cluster: kind boots a cluster (cluster is ${cluster})`);
-  }
-  const upgradeDrain =
-    optional(raw["upgrade-drain"]) ??
-    (raw["upgrade-from-image"] !== "" ? PREVIOUS_WORKERS_SELECTOR : undefined);
-  if (upgradeDrain !== undefined && !bootOnly && !run.options.allowNodeDrain) {
-    own.add(
-      "allow-node-drain: an upgrade rehearsal drains nodes that host kube-system pods; set allow-node-drain: true to let it evict them (through the Eviction API, never deleting)",
-    );
-  }
-  if (upgradeDrain !== undefined && !bootOnly && run.options.journalPath?.endsWith(".json")) {
-    own.add(
-      `journal-path: an upgrade rehearsal writes a journal per experiment and phase; give a directory, not ${run.options.journalPath}`,
-    );
-  }
-  if (upgradeDrain !== undefined && cluster === "sim") {
-    own.add(
-      "upgrade-drain: the simulated cluster starts afresh for each run; rehearse upgrades on kind or an existing cluster",
-    );
-  }
-  if (upgradeDrain !== undefined && !bootOnly && run.options.dryRun) {
-    own.add("dry-run: an upgrade rehearsal drains nodes between its two phases; run it without dry-run");
-  }
-  if (raw["upgrade-drain"] !== "" && bootOnly) {
-    own.add("upgrade-drain: boot-only runs no experiment; give upgrade-drain to the step that gates");
-  }
+  const { nodeImage, upgradeFromImage, upgradeDrain, bootOnly } = kindClusterInputs(
+    raw,
+    cluster,
+    run.options,
+    own,
+  );
   const clusterName = raw["cluster-name"] === "" ? defaultClusterName(env) : raw["cluster-name"];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName)) {
     own.add(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);

@@ -108,6 +108,8 @@ describe("boot-only", () => {
       raw({ cluster: "kind", "boot-only": "true", "node-image": V132, "upgrade-from-image": V131 }),
     );
     expect(inputs.upgradeFromImage).toBeDefined();
+    // The gating step rehearses; the boot step only boots.
+    expect(inputs.upgradeDrain).toBeUndefined();
     expect(problems({ cluster: "kind", "boot-only": "true", "upgrade-drain": "pool=old" })).toEqual([
       "upgrade-drain: boot-only runs no experiment; give upgrade-drain to the step that gates",
     ]);
