@@ -1,7 +1,8 @@
 // boot-only in the action's own steps, with the real @actions/core and a stand-in for the kind
 // binary whose cluster is the simulated one: the boot step exports KUBECONFIG and KIND_CLUSTER_NAME
 // and the cluster's outputs, a later `cluster: existing` step gates against it through KUBECONFIG,
-// and the boot step's post step deletes the cluster. Also: the upgrade rehearsal's kind config.
+// and the boot step's post step deletes the cluster. Also: the upgrade rehearsal's kind config, and a
+// whole rehearsal through the action's step against a simulated cluster labelled as kind labels it.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -57,12 +58,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function fakeKind(): Promise<string> {
+async function fakeKind(kubeconfig = sim.kubeconfig): Promise<string> {
   const dir = await mkdtemp(join(work, "bin-"));
   await writeFile(join(dir, "kind"), FAKE_KIND);
   await chmod(join(dir, "kind"), 0o755);
   // `get kubeconfig` names the context kind-<name>, as kind does.
-  await writeFile(join(dir, "sim-kubeconfig"), sim.kubeconfig);
+  await writeFile(join(dir, "sim-kubeconfig"), kubeconfig);
   return dir;
 }
 
@@ -276,6 +277,107 @@ describe("boot-only with kind from the tool cache", () => {
     expect(boot.log).toContain(`Using kind v0.32.0 from the tool cache: ${cached}`);
     expect(boot.path.trim()).toBe(cached);
     expect(boot.exported.KIND_CLUSTER_NAME).toBe(boot.outputs["cluster-name"]);
+  });
+});
+
+describe("an upgrade rehearsal through the action", () => {
+  it("runs phase 1, drains the previous worker, runs phase 2, and reports all three in one summary", async () => {
+    const app = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx}]}
+`;
+    const cluster = await startSimCluster({
+      nodes: 2,
+      manifests: app,
+      timing: { scheduleMs: 20, startMs: 40, readyMs: 20, jitter: 0, deleteGraceMs: 100 },
+    });
+    try {
+      await cluster.settled(10_000);
+      // As the rehearsal's kind config labels its workers.
+      for (const [name, pool] of [
+        ["sim-node-1", "previous"],
+        ["sim-node-2", "upgraded"],
+      ] as const) {
+        await cluster.apply([
+          {
+            apiVersion: "v1",
+            kind: "Node",
+            metadata: { name, labels: { "kubernetes.io/hostname": name, "chaos-action/upgrade-pool": pool } },
+          },
+        ]);
+      }
+      bin = await fakeKind(cluster.kubeconfig);
+      await mkdir(join(work, "workspace"), { recursive: true });
+      await writeFile(
+        join(work, "workspace", "kill-web.yaml"),
+        `title: a web pod may die
+description: the app keeps running when one of its pods is killed
+steady-state-hypothesis:
+  title: web pods run
+  probes:
+    - type: probe
+      name: web-pods-running
+      tolerance: true
+      provider:
+        type: python
+        module: chaosk8s.pod.probes
+        func: pods_in_phase
+        arguments: {label_selector: app=web, phase: Running, ns: shop}
+method:
+  - type: action
+    name: kill-one-web-pod
+    provider:
+      type: python
+      module: chaosk8s.pod.actions
+      func: terminate_pods
+      arguments: {label_selector: app=web, ns: shop, rand: true, qty: 1}
+    pauses: {after: 1}
+`,
+      );
+      const rehearsal = await step(
+        {
+          cluster: "kind",
+          "node-image": V132,
+          "upgrade-from-image": V131,
+          "allow-node-drain": "true",
+          experiments: "kill-web.yaml",
+          namespaces: "shop",
+          "wait-for": "shop/deployment/web",
+          "wait-for-timeout": "60s",
+          "recovery-timeout": "30s",
+        },
+        { GITHUB_ACTION: "rehearsal" },
+      );
+      expect(rehearsal.failed, rehearsal.log).toBe(false);
+      expect(rehearsal.outputs.verdict).toBe("passed");
+      expect(rehearsal.outputs.experiments).toBe("3");
+      const report = rehearsal.outputs.report ?? "";
+      expect(report).toContain("a web pod may die (phase 1: before the drain)");
+      expect(report).toContain(
+        "Upgrade rehearsal: cordon and drain the nodes chaos-action/upgrade-pool=previous",
+      );
+      expect(report).toContain("drained sim-node-1: evicted");
+      expect(report).toContain(
+        "a web pod may die (phase 2: nodes chaos-action/upgrade-pool=previous cordoned and drained)",
+      );
+      const pods = cluster.list("Pod", "shop") as Array<{ spec: { nodeName?: string } }>;
+      expect(pods.filter((pod) => pod.spec.nodeName === "sim-node-1")).toEqual([]);
+      const node = cluster.get("Node", undefined, "sim-node-1") as { spec: { unschedulable?: boolean } };
+      expect(node.spec.unschedulable).toBe(false);
+    } finally {
+      await cluster.close();
+    }
   });
 });
 
