@@ -4,7 +4,7 @@
 // it is saved in the action's state.
 import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
@@ -26,6 +26,18 @@ export interface SetupContext {
   signal: AbortSignal;
   /** The connection's credentials join it before anything about the connection is logged. */
   secrets: SecretRegistry;
+  /** The runner's OS and CPU; default process.platform and process.arch. */
+  platform?: string;
+  arch?: string;
+}
+
+/** What a kind cluster this step created leaves for later steps. */
+export interface KindClusterInfo {
+  name: string;
+  context: string;
+  kubeconfigFile: string;
+  /** The directory of the kind binary when it is not on PATH (the tool cache). */
+  kindDirectory?: string;
 }
 
 async function writeKubeconfig(content: string, context: SetupContext): Promise<string> {
@@ -50,11 +62,34 @@ async function connectForSetup(cluster: ClusterRequest, context: SetupContext): 
   return resolved.kc;
 }
 
-async function createKind(inputs: ActionInputs, context: SetupContext): Promise<ClusterRequest> {
+/** The kind config file: the user's, or the upgrade rehearsal's (an image per node), written to tempDir. */
+async function kindConfigFile(inputs: ActionInputs, context: SetupContext): Promise<string | undefined> {
+  if (inputs.upgradeFromImage && inputs.nodeImage) {
+    const { kindConfigYaml, upgradeRehearsalNodes } = await import("../kubernetes/kind-config.ts");
+    const content = kindConfigYaml(upgradeRehearsalNodes(inputs.upgradeFromImage, inputs.nodeImage));
+    const file = join(context.tempDir, `chaos-action-kind-config-${context.tag}.yaml`);
+    await writeFile(file, content);
+    info(`Upgrade rehearsal cluster (kind config ${file}):\n${content.trimEnd()}`);
+    return file;
+  }
   const config = inputs.kindConfig ? resolve(context.cwd, inputs.kindConfig) : undefined;
   if (config && !existsSync(config)) {
     throw new ActionInputError([`kind-config: ${config} does not exist`]);
   }
+  return config;
+}
+
+async function createKind(
+  inputs: ActionInputs,
+  context: SetupContext,
+): Promise<{ cluster: ClusterRequest; kind: KindClusterInfo }> {
+  const { unsupportedKindRunner } = await import("../kubernetes/kind-config.ts");
+  const unsupported = unsupportedKindRunner(
+    context.platform ?? process.platform,
+    context.arch ?? process.arch,
+  );
+  if (unsupported) throw new ActionInputError([unsupported]);
+  const config = await kindConfigFile(inputs, context);
   const kind = await import("../kubernetes/kind.ts");
   const toolCache = await import("@actions/tool-cache");
   const binary = await kind.findKind({
@@ -62,6 +97,11 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
     toolCache,
     log: { info, warn: core.warning },
   });
+  if (inputs.nodeImage && binary.source === "PATH") {
+    core.warning(
+      `node-image: kind from PATH (${binary.path}) is used; node images belong to the kind release that built them, so set kind-version to the release whose notes list ${inputs.nodeImage.reference}`,
+    );
+  }
   if (await kind.kindClusterExists(binary.path, inputs.clusterName)) {
     throw new Error(
       `cluster-name: a kind cluster named "${inputs.clusterName}" already exists on this runner; ` +
@@ -75,6 +115,8 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
       kind: binary.path,
       name: inputs.clusterName,
       config,
+      // In a rehearsal the config gives each node its image; --image would override them all.
+      ...(inputs.nodeImage && !inputs.upgradeFromImage ? { image: inputs.nodeImage.reference } : {}),
       log: { info, warn: core.warning },
       signal: context.signal,
     }),
@@ -83,26 +125,61 @@ async function createKind(inputs: ActionInputs, context: SetupContext): Promise<
   info(
     `Connecting with the kubeconfig of kind cluster ${inputs.clusterName}, kept in ${file} for the post step`,
   );
+  const kubeContext = `kind-${inputs.clusterName}`;
+  core.setOutput("kubeconfig", file);
+  core.setOutput("cluster-name", inputs.clusterName);
+  core.setOutput("context", kubeContext);
   return {
-    mode: "auto",
-    kubeconfig: file,
-    kubeconfigLabel: `the kubeconfig of kind cluster ${inputs.clusterName}`,
-    context: `kind-${inputs.clusterName}`,
+    cluster: {
+      mode: "auto",
+      kubeconfig: file,
+      kubeconfigLabel: `the kubeconfig of kind cluster ${inputs.clusterName}`,
+      context: kubeContext,
+    },
+    kind: {
+      name: inputs.clusterName,
+      context: kubeContext,
+      kubeconfigFile: file,
+      ...(binary.source === "PATH" ? {} : { kindDirectory: dirname(binary.path) }),
+    },
   };
 }
 
-/** Sets up the cluster the inputs name; returns how the run connects to it (never a secret). */
-export async function setUpCluster(inputs: ActionInputs, context: SetupContext): Promise<ClusterRequest> {
+/**
+ * boot-only: the cluster stays for the job's later steps. KUBECONFIG makes kubectl, helm and a later
+ * `cluster: existing` step use it; KIND_CLUSTER_NAME makes `kind load docker-image` load into it;
+ * kind joins PATH when it came from the tool cache. The post step of this step deletes it.
+ */
+export function exportForLaterSteps(kind: KindClusterInfo): void {
+  core.exportVariable("KUBECONFIG", kind.kubeconfigFile);
+  core.exportVariable("KIND_CLUSTER_NAME", kind.name);
+  if (kind.kindDirectory) core.addPath(kind.kindDirectory);
+  info(
+    `Kind cluster ${kind.name} is up for the next steps: KUBECONFIG=${kind.kubeconfigFile} (context ${kind.context}), KIND_CLUSTER_NAME=${kind.name}. Gate in a later step with cluster: existing; this step's post step deletes the cluster.`,
+  );
+}
+
+/**
+ * Sets up the cluster the inputs name; returns how the run connects to it (never a secret) and, for
+ * cluster: kind, what later steps need of the cluster.
+ */
+export async function setUpCluster(
+  inputs: ActionInputs,
+  context: SetupContext,
+): Promise<{ cluster: ClusterRequest; kind?: KindClusterInfo }> {
   if (inputs.cluster === "sim") {
     if (inputs.waitFor.length > 0) {
       core.warning(
         "wait-for is ignored with cluster: sim; the simulated cluster starts its workloads itself",
       );
     }
-    return { mode: "sim", ...(inputs.manifests.length > 0 ? { simManifests: inputs.manifests } : {}) };
+    return {
+      cluster: { mode: "sim", ...(inputs.manifests.length > 0 ? { simManifests: inputs.manifests } : {}) },
+    };
   }
   let cluster: ClusterRequest;
-  if (inputs.cluster === "kind") cluster = await createKind(inputs, context);
+  let kind: KindClusterInfo | undefined;
+  if (inputs.cluster === "kind") ({ cluster, kind } = await createKind(inputs, context));
   else if (inputs.kubeconfig) {
     // A file, not the content: the post step needs the same cluster and state must hold no secret.
     const file = await writeKubeconfig(inputs.kubeconfig, context);
@@ -136,7 +213,7 @@ export async function setUpCluster(inputs: ActionInputs, context: SetupContext):
       );
     }
   }
-  return cluster;
+  return kind ? { cluster, kind } : { cluster };
 }
 
 /** The post step's half: delete the kind cluster this action created, and the kubeconfig file it wrote. */

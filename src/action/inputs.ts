@@ -6,6 +6,13 @@
 
 import type { WorkloadRef } from "../kubernetes/apply.ts";
 import {
+  defaultClusterName,
+  type NodeImage,
+  PREVIOUS_WORKERS_SELECTOR,
+  parseNodeImage,
+  upgradeProblems,
+} from "../kubernetes/kind-config.ts";
+import {
   checkBoolean,
   checkChoice,
   checkDuration,
@@ -33,6 +40,17 @@ export interface ActionInputs {
   context?: string;
   kindVersion?: string;
   kindConfig?: string;
+  /** The image of every kind node; in an upgrade rehearsal, of the control plane and upgraded workers. */
+  nodeImage?: NodeImage;
+  /** An upgrade rehearsal's previous version: the image of the workers it drains. */
+  upgradeFromImage?: NodeImage;
+  /**
+   * An upgrade rehearsal on any cluster: the label selector of the nodes drained between the two
+   * runs of the experiments (with upgrade-from-image, the previous workers).
+   */
+  upgradeDrain?: string;
+  /** Create the kind cluster, export its kubeconfig for later steps and stop: a later step gates. */
+  bootOnly: boolean;
   clusterName: string;
   manifests: string[];
   /** Workloads to wait for: `deployment/web` (namespace `default`) or `shop/statefulset/db`. */
@@ -60,6 +78,10 @@ export const INPUT_NAMES = [
   "kind-version",
   "kind-config",
   "cluster-name",
+  "node-image",
+  "upgrade-from-image",
+  "upgrade-drain",
+  "boot-only",
   "manifests",
   "wait-for",
   "wait-for-timeout",
@@ -73,6 +95,7 @@ export const INPUT_NAMES = [
   "rollback-strategy",
   "dry-run",
   "allow-no-target",
+  "allow-node-drain",
   "fail-on",
   "github-token",
   "comment",
@@ -169,6 +192,7 @@ const surface: OptionSurface = {
     rollbackStrategy: "rollback-strategy",
     dryRun: "dry-run",
     allowNoTarget: "allow-no-target",
+    allowNodeDrain: "allow-node-drain",
     maxAffected: "max-affected",
     timeout: "timeout-minutes",
     recoveryTimeout: "recovery-timeout",
@@ -178,8 +202,79 @@ const surface: OptionSurface = {
   problem: (name, value, expected) => `${name}: "${value}" is not ${expected}`,
 };
 
-/** The pure check: every problem is collected, so a user fixes them all in one go. */
-export function parseActionInputs(raw: RawInputs): ActionInputs {
+/** node-image, upgrade-from-image, upgrade-drain and boot-only, and how they combine. */
+function kindClusterInputs(
+  raw: RawInputs,
+  cluster: ClusterMode,
+  options: RunOptions,
+  own: OptionProblems,
+): Pick<ActionInputs, "nodeImage" | "upgradeFromImage" | "upgradeDrain" | "bootOnly"> {
+  const image = (input: InputName): NodeImage | undefined => {
+    const text = optional(raw[input]);
+    if (text === undefined) return undefined;
+    const parsed = parseNodeImage(text);
+    if (typeof parsed !== "string") return parsed;
+    own.add(`${input}: ${parsed}`);
+    return undefined;
+  };
+  const nodeImage = image("node-image");
+  const upgradeFromImage = image("upgrade-from-image");
+  if (raw["upgrade-from-image"] !== "") {
+    if (raw["node-image"] === "") {
+      own.add("upgrade-from-image: an upgrade rehearsal also needs node-image, the version upgraded to");
+    }
+    if (raw["kind-config"] !== "") {
+      own.add(
+        "kind-config: an upgrade rehearsal writes its own kind config (a control plane on node-image, a worker on each image); leave kind-config out",
+      );
+    }
+    if (upgradeFromImage && nodeImage) {
+      for (const problem of upgradeProblems(upgradeFromImage, nodeImage))
+        own.add(`upgrade-from-image: ${problem}`);
+    }
+  }
+  const bootOnly = own.read("boot-only", optional(raw["boot-only"]), checkBoolean) ?? false;
+  if (bootOnly && cluster !== "kind") {
+    own.add(`boot-only: only cluster: kind boots a cluster (cluster is ${cluster})`);
+  }
+  if (bootOnly) {
+    if (raw["upgrade-drain"] !== "") {
+      own.add("upgrade-drain: boot-only runs no experiment; give upgrade-drain to the step that gates");
+    }
+    // The step that gates later rehearses the upgrade (cluster: existing, upgrade-drain).
+    return { nodeImage, upgradeFromImage, bootOnly };
+  }
+  const upgradeDrain =
+    optional(raw["upgrade-drain"]) ??
+    (raw["upgrade-from-image"] !== "" ? PREVIOUS_WORKERS_SELECTOR : undefined);
+  if (upgradeDrain !== undefined) {
+    if (!options.allowNodeDrain) {
+      own.add(
+        "allow-node-drain: an upgrade rehearsal drains nodes that host kube-system pods; set allow-node-drain: true to let it evict them (through the Eviction API, never deleting)",
+      );
+    }
+    if (options.journalPath?.endsWith(".json")) {
+      own.add(
+        `journal-path: an upgrade rehearsal writes a journal per experiment and phase; give a directory, not ${options.journalPath}`,
+      );
+    }
+    if (cluster === "sim") {
+      own.add(
+        "upgrade-drain: the simulated cluster starts afresh for each run; rehearse upgrades on kind or an existing cluster",
+      );
+    }
+    if (options.dryRun) {
+      own.add("dry-run: an upgrade rehearsal drains nodes between its two phases; run it without dry-run");
+    }
+  }
+  return { nodeImage, upgradeFromImage, upgradeDrain, bootOnly };
+}
+
+/**
+ * The pure check: every problem is collected, so a user fixes them all in one go. `env` gives the
+ * workflow run's identity, which names the kind cluster when cluster-name is not set.
+ */
+export function parseActionInputs(raw: RawInputs, env: NodeJS.ProcessEnv = {}): ActionInputs {
   const run = parseRunOptions(
     {
       targets: list(raw.experiments),
@@ -192,6 +287,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
       rollbackStrategy: optional(raw["rollback-strategy"]),
       dryRun: optional(raw["dry-run"]),
       allowNoTarget: optional(raw["allow-no-target"]),
+      allowNodeDrain: optional(raw["allow-node-drain"]),
       namespaces: list(raw.namespaces),
       maxAffected: optional(raw["max-affected"]),
       timeout: optional(raw["timeout-minutes"]),
@@ -215,7 +311,7 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
   const waitForTimeoutSeconds =
     own.read("wait-for-timeout", optional(raw["wait-for-timeout"]), (text) => checkDuration(text)) ?? 300;
 
-  const kindOnly: InputName[] = ["kind-version", "kind-config"];
+  const kindOnly: InputName[] = ["kind-version", "kind-config", "node-image", "upgrade-from-image"];
   if (cluster !== "kind") {
     for (const input of kindOnly) {
       if (raw[input] !== "") own.add(`${input} is only used with cluster: kind (cluster is ${cluster})`);
@@ -235,7 +331,13 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
   if (kindVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(kindVersion)) {
     own.add(`kind-version: "${kindVersion}" is not a kind release tag such as v0.32.0`);
   }
-  const clusterName = raw["cluster-name"] === "" ? "chaos-action" : raw["cluster-name"];
+  const { nodeImage, upgradeFromImage, upgradeDrain, bootOnly } = kindClusterInputs(
+    raw,
+    cluster,
+    run.options,
+    own,
+  );
+  const clusterName = raw["cluster-name"] === "" ? defaultClusterName(env) : raw["cluster-name"];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName)) {
     own.add(`cluster-name: "${clusterName}" must be lower-case letters, digits and dashes`);
   }
@@ -252,6 +354,10 @@ export function parseActionInputs(raw: RawInputs): ActionInputs {
     context: optional(raw.context),
     kindVersion,
     kindConfig: optional(raw["kind-config"]),
+    ...(nodeImage === undefined ? {} : { nodeImage }),
+    ...(upgradeFromImage === undefined ? {} : { upgradeFromImage }),
+    ...(upgradeDrain === undefined ? {} : { upgradeDrain }),
+    bootOnly,
     clusterName,
     manifests: list(raw.manifests),
     waitFor,

@@ -14,7 +14,8 @@ import { deleteLeftoverLeases, invalidRunResult, replayPendingUndo, runPrepared 
 import { prepareExperiments } from "../run/prepare.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "../run/secrets.ts";
-import { setUpCluster, tearDownCluster } from "./cluster-setup.ts";
+import { runUpgradeRehearsal } from "../run/upgrade-rehearsal.ts";
+import { exportForLaterSteps, setUpCluster, tearDownCluster } from "./cluster-setup.ts";
 import { inputSecrets } from "./input-secrets.ts";
 import { type ActionInputs, failsStep, parseActionInputs, readRawInputs } from "./inputs.ts";
 import { info } from "./log.ts";
@@ -63,10 +64,23 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     const raw = readRawInputs((name) => core.getInput(name));
     secrets.add(inputSecrets(raw));
     secrets.add(environmentSecrets(env));
-    inputs = parseActionInputs(raw);
+    inputs = parseActionInputs(raw, env);
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const tag = runTag(env);
+    if (inputs.bootOnly) {
+      // No experiment: the cluster is for the job's later steps, which deploy and then gate.
+      const { kind } = await setUpCluster(inputs, {
+        env,
+        cwd,
+        tempDir,
+        tag,
+        signal: controller.signal,
+        secrets,
+      });
+      if (kind) exportForLaterSteps(kind);
+      return;
+    }
     const undoFile = join(tempDir, `chaos-action-undo-${tag}.json`);
     core.saveState(STATE_UNDO_FILE, undoFile);
     const journalDir = join(tempDir, `chaos-action-journals-${tag}`);
@@ -100,7 +114,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       return;
     }
 
-    const cluster = await setUpCluster(inputs, {
+    const { cluster } = await setUpCluster(inputs, {
       env,
       cwd,
       tempDir,
@@ -112,7 +126,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
     // A journal-path of the workflow's is in its workspace, wherever the experiments were read from.
     const { journalPath } = inputs.options;
-    const result = await runPrepared(preparation, {
+    const runRequest: Parameters<typeof runPrepared>[1] = {
       options: {
         ...inputs.options,
         journalPath: journalPath
@@ -134,7 +148,16 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
         inputs.options.timeoutSeconds === undefined
           ? undefined
           : { seconds: inputs.options.timeoutSeconds, startedAt },
-    });
+    };
+    // An upgrade rehearsal runs the experiments twice, around the drain of the previous nodes.
+    const result = inputs.upgradeDrain
+      ? await runUpgradeRehearsal(preparation, runRequest, {
+          labelSelector: inputs.upgradeDrain,
+          timeoutSeconds: inputs.waitForTimeoutSeconds,
+          waitFor: inputs.waitFor,
+          waitTimeoutSeconds: inputs.waitForTimeoutSeconds,
+        })
+      : await runPrepared(preparation, runRequest);
     info(secrets.redact(summaryLine(result)));
     await publish(inputs, result, { env, cwd, secrets, journalDir });
     if (result.undo) {

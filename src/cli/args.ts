@@ -99,6 +99,8 @@ const RUN_OPTIONS_TEXT = `  --journal-path PATH           journal file (one expe
   --dry-run                     validate, resolve and print what would run and what it would touch
                                 (exit 1 when the real run would be refused or reach nothing)
   --allow-no-target             a method action that reaches no object does not fail the experiment
+  --allow-node-drain            drain_nodes may evict (never delete) the pods of every namespace on the
+                                drained nodes, kube-system included; they are listed in the log and report
   --timeout SECONDS             limit for each experiment's whole run
   --activity-timeout SECONDS    limit for each activity (an activity's own \`timeout\` key is ignored)
   --undo-timeout SECONDS        after the method, how long failing undo steps are retried (default 120)
@@ -261,6 +263,7 @@ const RUN_FLAGS = {
   "rollback-strategy": { type: "string" },
   "dry-run": { type: "boolean", default: false },
   "allow-no-target": { type: "boolean", default: false },
+  "allow-node-drain": { type: "boolean", default: false },
   timeout: { type: "string" },
   "activity-timeout": { type: "string" },
   "undo-timeout": { type: "string" },
@@ -366,6 +369,7 @@ function parseRun(args: string[]): Command {
       rollbackStrategy: values["rollback-strategy"],
       dryRun: values["dry-run"],
       allowNoTarget: values["allow-no-target"],
+      allowNodeDrain: values["allow-node-drain"],
       namespaces: list(values.namespaces),
       maxAffected: values["max-affected"],
       timeout: values.timeout,

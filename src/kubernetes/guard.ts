@@ -1,5 +1,6 @@
 // The blast-radius guard: before the method runs, every action's targets (resolved dry) are checked
 // against the allowed namespaces, the protected namespaces and the --max-affected limit. Pure.
+import { isProtectedNamespace, PROTECTED_NAMESPACES } from "../common/protected-namespaces.ts";
 import type { TargetObject, TargetSet } from "./activities/target-set.ts";
 
 /** A Kubernetes object an action would change; no namespace for cluster-scoped objects (nodes, namespaces). */
@@ -26,10 +27,16 @@ export interface GuardRules {
   namespacesExplicit: boolean;
   /** Lifts the protection of kube-system, kube-public and kube-node-lease (they must still be allowed). */
   allowProtected: boolean;
+  /**
+   * --allow-node-drain: drain_nodes may evict the pods of every namespace on the nodes it drains,
+   * protected ones included. Eviction only (the Eviction API, which PodDisruptionBudgets gate); no
+   * other action gains anything.
+   */
+  allowNodeDrain?: boolean;
   maxAffected?: MaxAffected;
 }
 
-export const PROTECTED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+export { isProtectedNamespace, PROTECTED_NAMESPACES };
 
 export type GuardRule = "outside-namespaces" | "protected-namespace" | "max-affected";
 
@@ -65,8 +72,26 @@ export function formatMaxAffected(limit: MaxAffected): string {
   return limit.kind === "count" ? String(limit.value) : `${limit.value}%`;
 }
 
-export function isProtectedNamespace(namespace: string): boolean {
-  return PROTECTED_NAMESPACES.includes(namespace);
+const DRAIN_MODULE = "chaosk8s.node.actions";
+const DRAIN_FUNC = "drain_nodes";
+
+/** The one action --allow-node-drain lets evict pods of any namespace. */
+export function isNodeDrain(action: Pick<ActionTargets, "module" | "func">): boolean {
+  return action.module === DRAIN_MODULE && action.func === DRAIN_FUNC;
+}
+
+/**
+ * The pods of protected namespaces the run may evict because --allow-node-drain lets drain_nodes
+ * through: what the log and the report list. Empty without the opt-in (the guard refuses them).
+ */
+export function protectedEvictions(actions: readonly ActionTargets[], rules: GuardRules): TargetObject[] {
+  if (!rules.allowNodeDrain) return [];
+  return uniqueTargets(
+    actions
+      .filter(isNodeDrain)
+      .flatMap((action) => action.targetSet.objects)
+      .filter((t) => t.kind === "Pod" && t.namespace !== undefined && isProtectedNamespace(t.namespace)),
+  );
 }
 
 /** The namespace a target lives in; a Namespace object counts as living in itself. */
@@ -95,10 +120,13 @@ function namespaceViolation(
 ): Pick<GuardViolation, "rule" | "reason"> | undefined {
   const allowed = rules.allowedNamespaces.includes(namespace);
   const listedExplicitly = rules.namespacesExplicit && allowed;
+  const drainHint = isNodeDrain(action)
+    ? "; or pass --allow-node-drain to let drain_nodes evict (never delete) the pods of every namespace on the drained nodes"
+    : "";
   if (isProtectedNamespace(namespace) && !rules.allowProtected && !listedExplicitly) {
     return {
       rule: "protected-namespace",
-      reason: `${namespace} is a protected namespace; list it in --namespaces to allow "${action.activityName}" there`,
+      reason: `${namespace} is a protected namespace; list it in --namespaces to allow "${action.activityName}" there${drainHint}`,
     };
   }
   if (!allowed) {
@@ -106,7 +134,7 @@ function namespaceViolation(
     const origin = rules.namespacesExplicit ? "--namespaces" : "the namespaces the experiment names";
     return {
       rule: "outside-namespaces",
-      reason: `${namespace} is outside the allowed namespaces (${list}, from ${origin}); add it to --namespaces to allow it`,
+      reason: `${namespace} is outside the allowed namespaces (${list}, from ${origin}); add it to --namespaces to allow it${drainHint}`,
     };
   }
   return undefined;
@@ -146,7 +174,9 @@ export function checkBlastRadius(actions: readonly ActionTargets[], rules: Guard
       const ns = targetNamespace(target);
       if (ns !== undefined) namespaces.add(ns);
     }
-    for (const namespace of [...namespaces].sort()) {
+    // A drain evicts whatever runs on its nodes: with the opt-in, no namespace rule applies to it.
+    const namespaceRules = !(rules.allowNodeDrain && isNodeDrain(action));
+    for (const namespace of namespaceRules ? [...namespaces].sort() : []) {
       const broken = namespaceViolation(action, namespace, rules);
       if (!broken) continue;
       violations.push({
@@ -190,6 +220,14 @@ export function formatGuardRefusal(violations: readonly GuardViolation[]): strin
   return lines.join("\n");
 }
 
+/** The log line of --allow-node-drain: which pods of protected namespaces a drain may evict. */
+export function formatProtectedEvictions(pods: readonly TargetObject[]): string {
+  return [
+    `--allow-node-drain: drain_nodes may evict ${pods.length} pod${pods.length === 1 ? "" : "s"} of protected namespaces (through the Eviction API, which PodDisruptionBudgets gate; never deleted):`,
+    ...formatTargetList(pods, "    ", 50),
+  ].join("\n");
+}
+
 /** What --dry-run prints: each action and the objects it would change, without changing anything. */
 export function formatTargets(actions: readonly ActionTargets[]): string {
   if (actions.length === 0) return "No Kubernetes action has targets to resolve.";
@@ -215,6 +253,7 @@ export function guardRules(options: {
   namespaces?: readonly string[];
   named: readonly string[];
   allowProtected?: boolean;
+  allowNodeDrain?: boolean;
   maxAffected?: MaxAffected;
 }): GuardRules {
   const explicit = options.namespaces !== undefined && options.namespaces.length > 0;
@@ -222,6 +261,7 @@ export function guardRules(options: {
     allowedNamespaces: explicit ? [...(options.namespaces ?? [])] : [...options.named],
     namespacesExplicit: explicit,
     allowProtected: options.allowProtected ?? false,
+    ...(options.allowNodeDrain ? { allowNodeDrain: true } : {}),
     ...(options.maxAffected !== undefined ? { maxAffected: options.maxAffected } : {}),
   };
 }

@@ -198,6 +198,8 @@ export interface CreateKindClusterOptions {
   name: string;
   /** A kind config file (nodes, Kubernetes image, port mappings). */
   config?: string;
+  /** The node image of every node (`kind create cluster --image`), over the config's images. */
+  image?: string;
   /** How long kind waits for the control plane, in seconds. */
   waitSeconds?: number;
   log?: Log;
@@ -213,6 +215,7 @@ export async function kindClusterExists(kind: string, name: string): Promise<boo
 export async function createKindCluster(options: CreateKindClusterOptions): Promise<string> {
   const args = ["create", "cluster", "--name", options.name, "--wait", `${options.waitSeconds ?? 180}s`];
   if (options.config) args.push("--config", options.config);
+  if (options.image) args.push("--image", options.image);
   await runKind(options.kind, args, options.log, options.signal);
   const { stdout } = await runKind(options.kind, ["get", "kubeconfig", "--name", options.name]);
   if (!stdout.includes("clusters:")) {

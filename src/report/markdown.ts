@@ -8,6 +8,7 @@ import { redact } from "../experiment/redact.ts";
 import { adviceSection } from "./advice.ts";
 import { type Detail, fitReport, type SizeLimit } from "./budget.ts";
 import { cell, clip, code, escapeHtml, escapeMarkdown, fence } from "./escape.ts";
+import { protectedEvictionLines } from "./evictions.ts";
 import { ganttOf } from "./gantt.ts";
 import { describeTarget, targetsOf } from "./targets.ts";
 import { type Timeline, timelineOf } from "./timeline.ts";
@@ -398,6 +399,7 @@ function outcomeBody(outcome: ReportOutcome, context: ReportContext, detail: Det
   }
   const timeline = timelineOf(journal);
   lines.push(...figures(journal, timeline));
+  lines.push(...protectedEvictionLines(journal));
   if (detail === "brief") {
     lines.push(`_The timeline, probes and activities are in ${fullReportLink(context)}._`, "");
     return lines;

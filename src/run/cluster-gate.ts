@@ -20,9 +20,11 @@ import {
   BlastRadiusRefusal,
   checkBlastRadius,
   formatGuardRefusal,
+  formatProtectedEvictions,
   formatTargets,
   guardRules,
   type MaxAffected,
+  protectedEvictions,
   UnresolvedTargetsError,
 } from "../kubernetes/guard.ts";
 import { acquireLeases, deleteLeases, type HeldLeases } from "../kubernetes/lease.ts";
@@ -70,6 +72,8 @@ export interface ClusterRequest {
 export interface GateRequest {
   namespaces?: string[];
   maxAffected?: MaxAffected;
+  /** --allow-node-drain: drain_nodes may evict the pods of any namespace, protected ones included. */
+  allowNodeDrain?: boolean;
   cluster: ClusterRequest;
 }
 
@@ -302,6 +306,7 @@ export async function createCluster(
       namespaces: request_.namespaces,
       named: namespacesNamed(experiment, registry.allSignatures()),
       allowProtected: request_.cluster.allowProtected,
+      allowNodeDrain: request_.allowNodeDrain,
       maxAffected: request_.maxAffected,
     });
 
@@ -329,9 +334,12 @@ export async function createCluster(
       const targets = await resolveAll(experiment, activities, registry, (message) => {
         throw new UnresolvedTargetsError(message);
       });
-      const violations = checkBlastRadius(targets, rulesFor(experiment, request_, registry));
+      const rules = rulesFor(experiment, request_, registry);
+      const violations = checkBlastRadius(targets, rules);
       if (violations.length > 0) throw new BlastRadiusRefusal(violations);
       if (targets.length > 0) reporter.info(formatTargets(targets));
+      const evictions = protectedEvictions(targets, rules);
+      if (evictions.length > 0) reporter.warn(formatProtectedEvictions(evictions));
       const leases = await leasesOf(activities, targets, registry, named);
       if (leases.missing.length > 0) throw new MissingPermissionsError(leases.missing, info?.source.user);
       return leases.leases;

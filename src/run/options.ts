@@ -36,6 +36,11 @@ export interface RunOptions {
   /** The namespaces actions may touch; absent: those the experiment names. */
   namespaces?: string[];
   maxAffected?: MaxAffected;
+  /**
+   * drain_nodes may evict (through the Eviction API, never delete) the pods of every namespace on the
+   * drained nodes, protected ones included; those pods are listed in the log and the report.
+   */
+  allowNodeDrain?: boolean;
   /** A limit for each experiment's whole run. */
   timeoutSeconds?: number;
   /** A limit for every activity (their own `timeout` key is ignored, as by Chaos Toolkit). */
@@ -82,6 +87,7 @@ export interface GivenOptions {
   rollbackStrategy?: string;
   dryRun?: string | boolean;
   allowNoTarget?: string | boolean;
+  allowNodeDrain?: string | boolean;
   namespaces?: readonly string[];
   maxAffected?: string;
   timeout?: string;
@@ -101,6 +107,7 @@ export type CheckedOption =
   | "rollbackStrategy"
   | "dryRun"
   | "allowNoTarget"
+  | "allowNodeDrain"
   | "maxAffected"
   | "timeout"
   | "activityTimeout"
@@ -250,6 +257,8 @@ export function parseRunOptions(
     ),
     dryRun: flag("dryRun", given.dryRun),
     allowNoTarget: flag("allowNoTarget", given.allowNoTarget),
+    // Only present when given: an opt-in, absent means off.
+    ...(flag("allowNodeDrain", given.allowNodeDrain) ? { allowNodeDrain: true } : {}),
     namespaces: namespaces.length > 0 ? namespaces : undefined,
     maxAffected: named("maxAffected", given.maxAffected, checkMaxAffected),
     timeoutSeconds: named("timeout", given.timeout, (text) => checkDuration(text, surface.units?.timeout)),

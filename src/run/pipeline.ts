@@ -267,6 +267,7 @@ async function runOne(
   const gateRequest: GateRequest = {
     namespaces: options.namespaces,
     maxAffected: options.maxAffected,
+    ...(options.allowNodeDrain ? { allowNodeDrain: true } : {}),
     cluster: request.cluster,
   };
   const failed = (error: unknown): ExperimentOutcome => ({

@@ -46,6 +46,9 @@ const OUTPUTS = [
   "comment-url",
   "artifact-id",
   "artifact-url",
+  "kubeconfig",
+  "cluster-name",
+  "context",
 ];
 
 describe("action.yml", () => {

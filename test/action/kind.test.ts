@@ -190,3 +190,66 @@ describe("kind clusters", () => {
     );
   });
 });
+
+describe("kind checksums per architecture, checked on a local file", () => {
+  /** A tool cache whose "download" is a copy of a local file: no network. */
+  async function localToolCache(content: string): Promise<ToolCache & { urls: string[] }> {
+    const real = await realToolCache();
+    const source = join(dir, "local-kind");
+    await writeFile(source, content);
+    const urls: string[] = [];
+    return {
+      find: real.find,
+      cacheFile: real.cacheFile,
+      async downloadTool(url) {
+        urls.push(url);
+        const copy = join(dir, `download-${urls.length}`);
+        await writeFile(copy, await readFile(source));
+        return copy;
+      },
+      urls,
+    };
+  }
+
+  it("checks the pinned release for arm64 against the arm64 checksum, and for x64 against the amd64 one", async () => {
+    for (const [arch, target, digest] of [
+      ["arm64", "linux-arm64", "b92cd615e97585de8ddade28ed5cd7feb4248d717c233eea5b03c37298900f5d"],
+      ["x64", "linux-amd64", "50030de23cf40a18505f20426f6a8506bedf13c6e509244bd1fa9463721b0f54"],
+    ] as const) {
+      const toolCache = await localToolCache("not kind");
+      const attempt = findKind({ toolCache, log, searchPath: "", platform: "linux", arch });
+      await expect(attempt).rejects.toThrow(`expected ${digest}: refusing to run it`);
+      expect(toolCache.urls).toEqual([
+        `https://github.com/kubernetes-sigs/kind/releases/download/${PINNED_KIND_VERSION}/kind-${target}`,
+      ]);
+    }
+  });
+
+  it("accepts a file whose sha256 is the published one, and caches it executable", async () => {
+    const toolCache = await localToolCache(FAKE_KIND);
+    const digest = createHash("sha256").update(FAKE_KIND).digest("hex");
+    const found = await findKind({
+      version: "v0.30.0",
+      toolCache,
+      log,
+      platform: "linux",
+      arch: "arm64",
+      fetchText: async (url) => {
+        expect(url).toMatch(/\/v0.30.0\/kind-linux-arm64\.sha256sum$/);
+        return `${digest}  kind-linux-arm64\n`;
+      },
+    });
+    expect(found.source).toBe("download");
+    expect(await kindClusterExists(found.path, "none")).toBe(false);
+  });
+});
+
+describe("node images on the command line", () => {
+  it("passes node-image to kind create cluster as --image", async () => {
+    const kind = join(await fakeKindOnPath(), "kind");
+    const image = `kindest/node:v1.33.1@sha256:${"c".repeat(64)}`;
+    await createKindCluster({ kind, name: "pinned", image, waitSeconds: 60 });
+    const calls = (await readFile(join(dir, "bin", "calls"), "utf8")).trim().split("\n");
+    expect(calls).toContain(`create cluster --name pinned --wait 60s --image ${image}`);
+  });
+});

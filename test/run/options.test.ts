@@ -292,3 +292,20 @@ describe("the CLI and the action feed the same parser", () => {
     ]);
   });
 });
+
+describe("--allow-node-drain", () => {
+  const surface = {
+    names: { allowNodeDrain: "allow-node-drain" },
+    problem: (name: string, value: string, expected: string) => `${name}: "${value}" is not ${expected}`,
+  };
+  it("is off unless given, on when true, and a clear problem otherwise", () => {
+    expect(parseRunOptions({}, surface).options).not.toHaveProperty("allowNodeDrain");
+    expect(parseRunOptions({ allowNodeDrain: "false" }, surface).options).not.toHaveProperty(
+      "allowNodeDrain",
+    );
+    expect(parseRunOptions({ allowNodeDrain: "true" }, surface).options.allowNodeDrain).toBe(true);
+    expect(parseRunOptions({ allowNodeDrain: "yes" }, surface).problems).toEqual([
+      'allow-node-drain: "yes" is not a boolean: use true or false',
+    ]);
+  });
+});
