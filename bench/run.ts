@@ -5,6 +5,7 @@ import { benchActionFirstRequest } from "./action.ts";
 import { benchCli } from "./cli.ts";
 import { benchEngine } from "./engine.ts";
 import { benchKubernetes } from "./kubernetes.ts";
+import { benchPodSelection } from "./pod-selection.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -24,6 +25,7 @@ const cli = await benchCli(RUNS);
 const action = await benchActionFirstRequest(Math.min(RUNS, 5));
 const engine = await benchEngine();
 const k8s = await benchKubernetes();
+const selection = await benchPodSelection(Number(process.env.BENCH_PODS ?? 100_000));
 
 const node = cli.node.wallMs;
 const rows: Row[] = [
@@ -83,6 +85,28 @@ const rows: Row[] = [
     target: "one paginated list",
     met: k8s.selectionLists === 1,
   },
+  ...(selection
+    ? [
+        {
+          figure: `target selection among ${selection.pods} pods (resolve)`,
+          measured: ms(selection.resolveMs),
+          target: "< 2000 ms",
+          met: selection.resolveMs < 2000,
+        },
+        {
+          figure: "  the action's selection, same listing",
+          measured: ms(selection.selectMs),
+          target: "< 2000 ms",
+          met: selection.selectMs < 2000,
+        },
+        {
+          figure: "  peak memory of the selecting process",
+          measured: mib(selection.peakMiB),
+          target: "< 150 MiB",
+          met: selection.peakMiB < 150,
+        },
+      ]
+    : []),
   {
     figure: "pod Ready → readiness probe answer",
     measured: `${k8s.readyToProbeMs.toFixed(1)} ms (max ${k8s.readyToProbeMaxMs.toFixed(1)})`,

@@ -2,7 +2,8 @@
 // memory. The simulated cluster runs in a child process (its own memory is not counted); this
 // process resolves terminate_pods' targets (the dry run's and the guard's path) and then runs the
 // same selection as the action does, without deleting (qty 0).
-//   node scripts/measure-pod-selection.ts [pods=100000]
+//   node scripts/measure-pod-selection.ts [pods=100000] [--json]
+// With --json, the last line of the output is the figures as JSON (`npm run bench` reads it).
 import { fork } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -50,6 +51,7 @@ if (process.argv[3] === "--sim") {
   const { selectPods } = await import("../src/kubernetes/activities/selection.ts");
   const kc = await clusterKubeConfig();
   kc.loadFromFile(kubeconfig);
+  const loadedPeak = process.resourceUsage().maxRSS * 1024;
   const selection = {
     labelSelector: "app=web",
     all: false,
@@ -70,7 +72,7 @@ if (process.argv[3] === "--sim") {
   const resolveMs = performance.now() - start;
   const resolveCpu = process.cpuUsage(cpu);
   start = performance.now();
-  const { candidates } = await selectPods(kc, "load", selection, Math.random);
+  const { candidates } = await selectPods(kc, "load", selection, Math.random, "metadata");
   const selectMs = performance.now() - start;
   const selectCpu = process.cpuUsage();
   const ms = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1000).toFixed(0);
@@ -83,8 +85,9 @@ if (process.argv[3] === "--sim") {
     `select (oldest first, as the action): ${selectMs.toFixed(0)} ms wall, ${candidates.length} candidates`,
   );
   console.log(
-    `peak RSS of this process: ${mib(process.resourceUsage().maxRSS * 1024)} MiB (${mib(rssBefore)} MiB before loading the client)`,
+    `peak RSS of this process: ${mib(process.resourceUsage().maxRSS * 1024)} MiB (${mib(rssBefore)} MiB before loading the client, ${mib(loadedPeak)} MiB once loaded)`,
   );
+  const peakMiB = (process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
   const simCpu = new Promise<number>((resolve) =>
     child.once("message", (message) => resolve((message as { simCpuMs: number }).simCpuMs)),
   );
@@ -92,4 +95,7 @@ if (process.argv[3] === "--sim") {
   console.log(
     `CPU: this process ${ms(selectCpu)} ms in all, the simulated cluster ${(await simCpu).toFixed(0)} ms once ready`,
   );
+  if (process.argv.includes("--json")) {
+    console.log(JSON.stringify({ pods, candidates: targets?.candidates, resolveMs, selectMs, peakMiB }));
+  }
 }
