@@ -6,6 +6,7 @@ import { benchCli } from "./cli.ts";
 import { benchContinuous } from "./continuous.ts";
 import { benchEngine } from "./engine.ts";
 import { benchKubernetes } from "./kubernetes.ts";
+import { benchPodSelection } from "./pod-selection.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -26,6 +27,7 @@ const action = await benchActionFirstRequest(Math.min(RUNS, 5));
 const engine = await benchEngine();
 const k8s = await benchKubernetes();
 const continuous = await benchContinuous();
+const selection = await benchPodSelection(Number(process.env.BENCH_PODS ?? 100_000));
 
 const node = cli.node.wallMs;
 const rows: Row[] = [
@@ -85,6 +87,40 @@ const rows: Row[] = [
     target: "one paginated list",
     met: k8s.selectionLists === 1,
   },
+  ...(selection
+    ? [
+        {
+          figure: `target selection among ${selection.pods} pods (resolve)`,
+          measured: ms(selection.resolveMs),
+          target: "< 2000 ms",
+          met: selection.resolveMs < 2000,
+        },
+        {
+          figure: "  the action's selection, same listing",
+          measured: ms(selection.selectMs),
+          target: "< 2000 ms",
+          met: selection.selectMs < 2000,
+        },
+        {
+          figure: "  peak memory of the selecting process (from sources)",
+          measured: mib(selection.peakMiB),
+          target: "",
+          met: undefined,
+        },
+        {
+          figure: `chaos-action run, terminate_pods among ${selection.pods} pods`,
+          measured: ms(selection.cli.wallMs),
+          target: "",
+          met: undefined,
+        },
+        {
+          figure: "  peak memory",
+          measured: mib(selection.cli.peakMiB),
+          target: "< 150 MiB",
+          met: selection.cli.peakMiB < 150,
+        },
+      ]
+    : []),
   {
     figure: "pod Ready → readiness probe answer",
     measured: `${k8s.readyToProbeMs.toFixed(1)} ms (max ${k8s.readyToProbeMaxMs.toFixed(1)})`,

@@ -1,7 +1,7 @@
 // Parses `chaos-action` command lines into one typed command. Pure: no I/O, no process.exit. The
 // run's options go through the one parser both entry points share (run/options.ts); every problem
 // is listed at once, before anything starts.
-import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
 import type { ClusterRequest } from "../run/cluster-gate.ts";
 import {
   type Checked,
@@ -14,6 +14,10 @@ import {
 } from "../run/options.ts";
 import { webhookUrlProblem } from "../run/webhook.ts";
 import { closest } from "./suggest.ts";
+
+// Not `import { parseArgs } from "node:util"`: an ES import of node:util builds its namespace, which
+// reads every export and so loads the text decoders and the diff printer, a fifth of `--help`'s start.
+const { parseArgs } = process.getBuiltinModule("node:util");
 
 export { DEFAULT_TARGET };
 

@@ -6,6 +6,8 @@
 // (ours, KubernetesObjectApi's, the preflight's) sends through the retrying transport. An activity
 // works on `forActivity(kc, ...)`, the same configuration whose requests and retries also end with
 // the activity's signal.
+
+import { createHash } from "node:crypto";
 import type * as ClientNodeModule from "@kubernetes/client-node";
 import type {
   AppsV1Api,
@@ -42,10 +44,60 @@ type Bound = KubeConfig & { [ACTIVITY]?: ActivityBinding; [WRITES]?: WriteLog };
 
 let retryingClass: Promise<new () => KubeConfig> | undefined;
 
+type DispatcherOptions = ReturnType<KubeConfig["createDispatcherOptions"]>;
+
+/** The connection options as text: key material by its digest, so equal options give equal keys. */
+function connectionKey(options: DispatcherOptions): string {
+  return JSON.stringify(options, (_key, value: unknown) => {
+    if (value && typeof value === "object" && (value as { type?: unknown }).type === "Buffer") {
+      const bytes = Buffer.from((value as { data: number[] }).data);
+      return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    }
+    return value;
+  });
+}
+
+/** A configuration's connection pools, by connectionKey (its activities' views share them). */
+const POOLS = Symbol("pools");
+
+/** How many distinct connection setups one configuration keeps a pool for (a run has one or two). */
+const MAX_POOLS = 8;
+
+type Pooled = KubeConfig & { [POOLS]: Map<string, unknown> };
+
+/**
+ * client-node makes a new undici Agent for every request: a new TLS handshake and a new trust store
+ * each time (200 pages of a 100,000-pod listing, 200 handshakes). The requests of one configuration
+ * with the same connection options (server CA, client certificate, proxy) share one Agent here, so
+ * they reuse its kept-alive connections; idle ones do not hold the process open (undici unrefs them).
+ */
+function sharePools(kubeConfigClass: typeof ClientNodeModule.KubeConfig): void {
+  // `createDispatcher` is private in client-node's types; the public `createDispatcherOptions` is
+  // what it builds the Agent from, so the key covers everything that makes two Agents differ.
+  const prototype = kubeConfigClass.prototype as unknown as {
+    createDispatcher(this: Pooled, cluster: unknown, agentOptions: unknown): unknown;
+  };
+  const create = prototype.createDispatcher;
+  if (typeof create !== "function") return;
+  prototype.createDispatcher = function (cluster, agentOptions) {
+    const pools = this[POOLS];
+    const key = connectionKey(this.createDispatcherOptions(cluster as never, agentOptions as never));
+    let dispatcher = pools.get(key);
+    if (dispatcher === undefined) {
+      dispatcher = create.call(this, cluster, agentOptions);
+      if (pools.size >= MAX_POOLS) pools.delete(pools.keys().next().value!);
+      pools.set(key, dispatcher);
+    }
+    return dispatcher;
+  };
+}
+
 /** A KubeConfig whose API clients retry (retry-policy.ts), to be filled with `loadFromOptions`. */
 export async function clusterKubeConfig(): Promise<KubeConfig> {
   retryingClass ??= clientNode().then((client) => {
     class RetryingKubeConfig extends client.KubeConfig {
+      readonly [POOLS] = new Map<string, unknown>();
+
       override makeApiClient<T extends ClientNodeModule.ApiType>(
         apiClientType: ClientNodeModule.ApiConstructor<T>,
       ): T {
@@ -62,6 +114,7 @@ export async function clusterKubeConfig(): Promise<KubeConfig> {
         );
       }
     }
+    sharePools(RetryingKubeConfig);
     return RetryingKubeConfig;
   });
   const kc: Bound = new (await retryingClass)();

@@ -216,6 +216,49 @@ describe("lists", () => {
     }
   });
 
+  it("lists metadata only (PartialObjectMetadataList) when Accept asks for it, paging the same", async () => {
+    const small = await startSimCluster({ tls: false, auth: "none", manifests: [], timing: fastTiming });
+    const accept = {
+      Accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json",
+    };
+    type List = {
+      kind: string;
+      apiVersion: string;
+      items: Array<Record<string, unknown> & { metadata: { name: string } }>;
+      metadata: Record<string, unknown>;
+    };
+    const page = async (query: string, headers: Record<string, string>) =>
+      (
+        await raw(small, "GET", `/api/v1/namespaces/default/pods?limit=2${query}`, undefined, headers)
+      ).json() as List;
+    try {
+      for (const name of ["p3", "p1", "p2"])
+        await raw(small, "POST", "/api/v1/namespaces/default/pods", podManifest(name, { app: "web" }));
+      await small.settled();
+      const whole = await page("", {});
+      const first = await page("", accept);
+      expect(first.kind).toBe("PartialObjectMetadataList");
+      expect(first.apiVersion).toBe("meta.k8s.io/v1");
+      expect(first.items.map((item) => Object.keys(item).sort())).toEqual([
+        ["apiVersion", "kind", "metadata"],
+        ["apiVersion", "kind", "metadata"],
+      ]);
+      expect(first.items[0]).toMatchObject({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1" });
+      expect(first.items.map((item) => item.metadata)).toEqual(whole.items.map((item) => item.metadata));
+      expect(first.metadata.remainingItemCount).toBe(1);
+      const second = await page(`&continue=${first.metadata.continue}`, accept);
+      expect(second.items.map((item) => item.metadata.name)).toEqual(["p3"]);
+      expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+      // Plain JSON first: whole objects.
+      const plainFirst = await page("", {
+        Accept: "application/json, application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
+      });
+      expect(plainFirst.kind).toBe("PodList");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("answers 410 Expired for a continue token older than the kept history", async () => {
     const small = await startSimCluster({
       tls: false,

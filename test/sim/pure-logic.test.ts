@@ -7,6 +7,7 @@ import {
   shellSplit,
   sleepSeconds,
 } from "../../src/sim/command-interpreter.ts";
+import { wantsMetadataOnly } from "../../src/sim/http/list-response.ts";
 import { matchesLabels, parseLabelSelector, selectorFromObject } from "../../src/sim/label-selector.ts";
 import { jsonPatch, mergePatch, strategicMergePatch } from "../../src/sim/patch.ts";
 
@@ -184,5 +185,24 @@ describe("exec command interpreter", () => {
     const invalid = await run(["sleep", "soon"], timed);
     expect(invalid).toMatchObject({ exitCode: 1, stderr: "sleep: invalid time interval 'soon'\n" });
     expect((await run(["sleep"], timed)).exitCode).toBe(1);
+  });
+});
+
+describe("a list's Accept header", () => {
+  const partial = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+  it.each([
+    [partial, true],
+    [`${partial}, application/json`, true],
+    ["application/json; as=PartialObjectMetadataList; g=meta.k8s.io; v=v1", true],
+    [`application/json, ${partial}`, false],
+    ["application/json", false],
+    ["*/*", false],
+    ["", false],
+    ["application/json;as=Table;g=meta.k8s.io;v=v1", false],
+    [`application/json;as=Table;g=meta.k8s.io;v=v1, ${partial}`, true],
+    ["application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta9", false],
+    [`application/yaml, ${partial}`, true],
+  ])("%j asks for metadata only: %s", (accept, expected) => {
+    expect(wantsMetadataOnly(accept)).toBe(expected);
   });
 });

@@ -55,7 +55,7 @@ export function podSelectionOf(args: Args): PodSelection {
 
 /** Every pod a selection could hit in `ns` (all candidates when it picks at random). */
 export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelection): Promise<TargetSet> {
-  const { candidates, chosen } = await selectPods(kc, ns, selection, Math.random);
+  const { candidates, chosen } = await selectPods(kc, ns, selection, Math.random, "metadata");
   const hit = selection.rand ? candidates : chosen;
   return targetSet(
     hit.map((pod) => ({ kind: "Pod", namespace: ns, name: podName(pod) })),
@@ -79,7 +79,7 @@ async function terminatePods(
 ): Promise<string[]> {
   const kc = await kubeConfigOf(ctx);
   const core = await coreApi(kc);
-  const { chosen } = await selectPods(kc, ns, selection, randomOf(ctx));
+  const { chosen } = await selectPods(kc, ns, selection, randomOf(ctx), "metadata");
   const deleted: V1Pod[] = [];
   for (const pod of chosen) {
     const name = podName(pod);

@@ -26,7 +26,7 @@ import {
 import { accessReview } from "./access-review.ts";
 import { apiGroup, apiGroupList, apiVersions, resourceList, serverVersion } from "./discovery.ts";
 import { ExecServer } from "./exec-session.ts";
-import { listResponse } from "./list-response.ts";
+import { listResponse, wantsMetadataOnly } from "./list-response.ts";
 import { containerOf, podLog } from "./pod-subresources.ts";
 import { rbacAllows } from "./rbac-authorizer.ts";
 import {
@@ -195,6 +195,7 @@ export class ApiHandler {
           body,
           req.headers["content-type"] ?? "",
           user,
+          req.headers.accept ?? "",
         );
         // A static fault with `afterApply`: the change is made, then the answer is the fault.
         this.injectFault(method, url.pathname, true);
@@ -467,6 +468,7 @@ export class ApiHandler {
     body: Buffer,
     contentType: string,
     user: UserInfo,
+    accept = "",
   ): Reply {
     const { type, namespace, name, subresource } = target;
     const state = this.config.state;
@@ -483,7 +485,10 @@ export class ApiHandler {
     switch (method) {
       case "GET":
       case "HEAD": {
-        if (!name) return json(200, listResponse(this.config.state.store, type, namespace, query));
+        if (!name) {
+          const store = this.config.state.store;
+          return json(200, listResponse(store, type, namespace, query, wantsMetadataOnly(accept)));
+        }
         const obj = state.store.get(type, namespace, name);
         if (!obj) throw notFound(type, name);
         return json(200, obj);

@@ -55,12 +55,40 @@ function firstAfter(items: readonly KubeObject[], from: string): number {
   return lo;
 }
 
-/** A list answer: label and field selectors, then limit/continue pages that keep the first page's resourceVersion. */
+const PARTIAL_METADATA = { as: "PartialObjectMetadataList", g: "meta.k8s.io", v: "v1" };
+
+/**
+ * Whether a list's Accept header asks for the objects' metadata only, as the API server reads it:
+ * the first media range it can serve wins, so `application/json;as=PartialObjectMetadataList;
+ * g=meta.k8s.io;v=v1, application/json` is metadata only, and plain JSON (or any type) is whole objects.
+ */
+export function wantsMetadataOnly(accept: string): boolean {
+  for (const range of accept.split(",")) {
+    const [media = "", ...parameters] = range.split(";").map((part) => part.trim());
+    if (media !== "application/json" && media !== "*/*") continue;
+    const values = new Map(
+      parameters.map((parameter) => {
+        const [key = "", value = ""] = parameter.split("=");
+        return [key.trim(), value.trim()];
+      }),
+    );
+    if (!values.has("as")) return false;
+    if (Object.entries(PARTIAL_METADATA).every(([key, value]) => values.get(key) === value)) return true;
+  }
+  return false;
+}
+
+/**
+ * A list answer: label and field selectors, then limit/continue pages that keep the first page's
+ * resourceVersion; with `metadataOnly`, a PartialObjectMetadataList (what a list whose Accept asks
+ * for it gets: every object's metadata, nothing else).
+ */
 export function listResponse(
   store: ObjectStore,
   type: ResourceType,
   namespace: string | undefined,
   query: URLSearchParams,
+  metadataOnly = false,
 ): Obj {
   const labels = parseLabelSelector(query.get("labelSelector") ?? undefined);
   const fields = parseFieldSelector(query.get("fieldSelector") ?? undefined, type);
@@ -104,6 +132,15 @@ export function listResponse(
     metadata.remainingItemCount = remaining - limit;
   } else if (offset > 0) {
     items = items.slice(offset);
+  }
+  if (metadataOnly) {
+    const partial = { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1" };
+    return {
+      kind: "PartialObjectMetadataList",
+      apiVersion: "meta.k8s.io/v1",
+      metadata,
+      items: items.map((o) => ({ ...partial, metadata: o.metadata })),
+    };
   }
   return {
     kind: `${type.kind}List`,

@@ -60,4 +60,27 @@ describe("selectPods over pages", () => {
       "uid",
     ]);
   });
+
+  it("asks for the pods' metadata only when the caller reads no spec, choosing the same pods", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const selection = {
+      labelSelector: "app=db",
+      all: false,
+      rand: false,
+      mode: "percentage",
+      qty: 10,
+      order: "oldest",
+    };
+    const whole = await selectPods(kc, "load", selection, Math.random);
+    const requests = sim.requests.length;
+    const metadata = await selectPods(kc, "load", selection, Math.random, "metadata");
+    expect(metadata.candidates).toHaveLength(PODS / 2);
+    expect(metadata.chosen.map((pod) => pod.metadata)).toEqual(whole.chosen.map((pod) => pod.metadata));
+    // The listing carried no spec: the slimmed pods have no containers to keep.
+    expect(metadata.chosen[0]?.spec?.containers).toEqual([]);
+    expect(
+      sim.requests.slice(requests).filter((r) => r.path === "/api/v1/namespaces/load/pods"),
+    ).toHaveLength(2);
+  });
 });

@@ -87,6 +87,18 @@ describe("through a CONNECT proxy to the simulated cluster", () => {
     expect(proxy.tunnels).toBeGreaterThan(before);
   });
 
+  it("the requests of one connection share a kept-alive tunnel, not one each", async () => {
+    const { kc } = await resolveConnection({
+      kubeconfigContent: sim.kubeconfig,
+      env: { HTTPS_PROXY: proxy.url },
+    });
+    const before = proxy.tunnels;
+    for (let request = 0; request < 10; request++) await listPods(kc);
+    // client-node alone opens one per request; shared, the pool keeps one or two.
+    expect(proxy.tunnels - before).toBeGreaterThan(0);
+    expect(proxy.tunnels - before).toBeLessThanOrEqual(2);
+  });
+
   it("a proxy URL that is not one is bad input, naming the variable", async () => {
     await expect(
       resolveConnection({ kubeconfigContent: sim.kubeconfig, env: { HTTPS_PROXY: "proxy.corp:3128" } }),
