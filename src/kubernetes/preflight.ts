@@ -6,6 +6,7 @@ import type { ActivityDefinition, Experiment, Tolerance } from "../experiment/fo
 import type { NativeSignature } from "../providers/native.ts";
 import { explainClusterError } from "./cluster-errors.ts";
 import { activityNamespace } from "./scope.ts";
+import { inClusterService } from "./service-proxy.ts";
 
 /** What a function needs, as its signature declares it. `{arg}` in group/resource is replaced by that argument. */
 export interface PermissionSpec {
@@ -110,9 +111,6 @@ export function leasePermissions(namespaces: readonly string[]): PermissionNeed[
 
 const LOAD_MODULE = "chaosaction.load.probes";
 const PROMETHEUS_MODULE = /^chaosprometheus(\.|$)/;
-// A Service named by its cluster DNS name, as prometheus/service-proxy.ts reads it.
-const SERVICE_HOST =
-  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?$/;
 
 /** The RBAC verb of a request through a proxy subresource: its HTTP method's (as the authorizer maps it). */
 function proxyVerb(method: unknown): string {
@@ -133,7 +131,7 @@ function proxyVerb(method: unknown): string {
 function serviceNamespaceOf(address: unknown): string | undefined {
   if (typeof address !== "string") return undefined;
   try {
-    return SERVICE_HOST.exec(new URL(address).hostname.toLowerCase())?.[1];
+    return inClusterService(new URL(address))?.namespace;
   } catch {
     return undefined;
   }

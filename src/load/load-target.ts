@@ -5,6 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { serviceProxyUrl } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { SendRequest } from "./open-loop.ts";
@@ -17,13 +18,6 @@ export interface LoadTargetArgs {
   path: string;
   method: string;
   maxInFlight: number;
-}
-
-/** The proxy path of a Service port, as the API server spells it. */
-export function serviceProxyPath(namespace: string, service: string, port: string | undefined, path: string) {
-  const segment = port ? `${service}:${port}` : service;
-  const rest = path.startsWith("/") ? path : `/${path}`;
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(segment)}/proxy${rest}`;
 }
 
 interface ClusterConnection {
@@ -42,7 +36,11 @@ async function proxyTarget(args: LoadTargetArgs, ctx: NativeContext) {
   if (!server) throw new ActivityFailed("the Kubernetes connection names no server");
   const options: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(options);
-  const url = new URL(serviceProxyPath(args.namespace, args.service!, args.port, args.path), server);
+  const url = serviceProxyUrl(
+    server,
+    { namespace: args.namespace, name: args.service!, port: args.port },
+    args.path,
+  );
   return { url, options };
 }
 

@@ -6,10 +6,10 @@ import { readFile } from "node:fs/promises";
 import type { RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
+import { type InClusterService, inClusterService, serviceProxyUrl } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { PrometheusEndpoint } from "./endpoint.ts";
-import { type InClusterService, inClusterService, serviceProxyUrl } from "./service-proxy.ts";
 
 // Not `import`: the ES module facade of node:http loads undici on first read (see providers/http.ts).
 const http = process.getBuiltinModule("node:http");
