@@ -2,10 +2,10 @@
 // every verb the experiment's Kubernetes activities need is allowed, and when not, say which ones and
 // print the Role/ClusterRole rules that would grant them.
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { ActivityDefinition, Experiment, Tolerance } from "../experiment/format.ts";
+import type { Experiment } from "../experiment/format.ts";
 import type { NativeSignature } from "../providers/native.ts";
 import { explainClusterError } from "./cluster-errors.ts";
-import { activityNamespace } from "./scope.ts";
+import { activityNamespace, definedActivities } from "./scope.ts";
 import { inClusterService } from "./service-proxy.ts";
 
 /** What a function needs, as its signature declares it. `{arg}` in group/resource is replaced by that argument. */
@@ -154,37 +154,19 @@ export function serviceProxyPermissions(experiment: Experiment): PermissionNeed[
   const needs = new Map<string, PermissionNeed>();
   const add = (need: PermissionNeed) => needs.set(needKey(need), need);
   const prometheusNamespace = serviceNamespaceOf(experiment.configuration?.prometheus_base_url);
-  const visitTolerance = (tolerance: Tolerance | undefined) => {
-    if (
-      tolerance &&
-      typeof tolerance === "object" &&
-      !Array.isArray(tolerance) &&
-      tolerance.type === "probe"
-    ) {
-      visit(tolerance);
-    }
-  };
-  const visit = (activity: ActivityDefinition) => {
+  for (const activity of definedActivities(experiment)) {
     const provider = activity.provider;
-    if (provider.type === "python") {
-      const args = provider.arguments ?? {};
-      if (provider.module === LOAD_MODULE && typeof args.service === "string" && args.service !== "") {
-        const namespace =
-          typeof args.namespace === "string" && args.namespace !== "" ? args.namespace : "default";
-        add(proxyNeed(proxyVerb(args.method), namespace));
-      }
-      if (PROMETHEUS_MODULE.test(provider.module) && prometheusNamespace !== undefined) {
-        add(proxyNeed("get", prometheusNamespace));
-      }
+    if (provider.type !== "python") continue;
+    const args = provider.arguments ?? {};
+    if (provider.module === LOAD_MODULE && typeof args.service === "string" && args.service !== "") {
+      const namespace =
+        typeof args.namespace === "string" && args.namespace !== "" ? args.namespace : "default";
+      add(proxyNeed(proxyVerb(args.method), namespace));
     }
-    visitTolerance(activity.tolerance);
-  };
-  const activities = [
-    ...(experiment["steady-state-hypothesis"]?.probes ?? []),
-    ...experiment.method,
-    ...(experiment.rollbacks ?? []),
-  ];
-  for (const activity of activities) if (!("ref" in activity)) visit(activity);
+    if (PROMETHEUS_MODULE.test(provider.module) && prometheusNamespace !== undefined) {
+      add(proxyNeed("get", prometheusNamespace));
+    }
+  }
   return [...needs.values()];
 }
 
