@@ -18,6 +18,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { NativeContext } from "../providers/native.ts";
 import { ActivityFailed } from "./activities/activity-failed.ts";
 import {
+  collectionPath,
   type Json,
   type KindInfo,
   listObjects,
@@ -51,13 +52,6 @@ const resourceVersionOf = (object: unknown): string | undefined => {
   const version = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
   return typeof version === "string" && version !== "" ? version : undefined;
 };
-
-export function collectionPathOf(kind: KindInfo, namespace: string | undefined): string {
-  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
-  return namespace === undefined
-    ? `${base}/${kind.plural}`
-    : `${base}/namespaces/${namespace}/${kind.plural}`;
-}
 
 /** One list + watch: the objects of a kind in a namespace that match the selectors. */
 class WatchedList {
@@ -151,7 +145,7 @@ class WatchedList {
     const watch = new Watch(this.kc);
     Object.assign(watch, { requestTimeoutMs: WATCH_IDLE_MS });
     const request = await watch.watch(
-      collectionPathOf(this.kind, this.namespace),
+      collectionPath(this.kind, this.namespace),
       {
         labelSelector: this.selectors.labelSelector || undefined,
         fieldSelector: this.selectors.fieldSelector || undefined,
