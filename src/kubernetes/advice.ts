@@ -38,7 +38,8 @@ export interface AdviceTargets {
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" && !value.includes("${") ? value : undefined;
 
-const objectKey = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
+/** One key per object: kind, namespace and name. */
+export const objectKey = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
 
 /** Keeps the first of each key, in order. */
 function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -160,14 +161,17 @@ export function selects(selector: unknown, labels: Record<string, string>): bool
   return true;
 }
 
-const labelsOf = (object: Json): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(record(record(object.metadata).labels)).map(([key, value]) => [key, String(value)]),
-  );
+/** A label map (metadata.labels, a selector's matchLabels) with its values as strings. */
+const stringLabels = (labels: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(record(labels)).map(([key, value]) => [key, String(value)]));
 
-/** `app=web,tier=front`: the template's labels as a selector a user can paste. */
-const selectorText = (labels: Record<string, string>) =>
-  Object.entries(labels)
+/** An object's labels. */
+export const labelsOf = (object: Json): Record<string, string> =>
+  stringLabels(record(object.metadata).labels);
+
+/** `app=web,tier=front`: labels as a selector a user can paste (and a list can take); "" for none. */
+export const selectorText = (labels: unknown): string =>
+  Object.entries(stringLabels(labels))
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
 

@@ -277,6 +277,12 @@ export const Kinds = {
     plural: "networkpolicies",
     kind: "NetworkPolicy",
   },
+  PodDisruptionBudget: {
+    group: "policy",
+    version: "v1",
+    plural: "poddisruptionbudgets",
+    kind: "PodDisruptionBudget",
+  },
 } satisfies Record<string, KindInfo>;
 
 /** The API path of a kind's objects in a namespace, or across all namespaces (and for cluster-scoped kinds). */
