@@ -12,11 +12,10 @@ import type {
   TouchedObject,
 } from "../engine/journal.ts";
 import type { ActivityDefinition, Experiment } from "../experiment/format.ts";
+import { LOAD_MODULE } from "../load/catalog.ts";
 import { DEFAULT_NAMESPACE } from "./scope.ts";
 
 type Json = Record<string, unknown>;
-
-const LOAD_MODULE = "chaosaction.load.probes";
 
 /** A Service a load activity sent its requests to, by the activity's name. */
 export interface LoadService {

@@ -3,6 +3,7 @@
 // print the Role/ClusterRole rules that would grant them.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Experiment } from "../experiment/format.ts";
+import { LOAD_MODULE } from "../load/catalog.ts";
 import type { NativeSignature } from "../providers/native.ts";
 import { explainClusterError } from "./cluster-errors.ts";
 import { activityNamespace, definedActivities } from "./scope.ts";
@@ -109,7 +110,6 @@ export function leasePermissions(namespaces: readonly string[]): PermissionNeed[
   );
 }
 
-const LOAD_MODULE = "chaosaction.load.probes";
 const PROMETHEUS_MODULE = /^chaosprometheus(\.|$)/;
 
 /** The RBAC verb of a request through a proxy subresource: its HTTP method's (as the authorizer maps it). */
