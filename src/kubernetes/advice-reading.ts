@@ -18,6 +18,7 @@ import {
   readObject,
   refTo,
 } from "./activities/object-access.ts";
+import { wirePodsApi } from "./activities/selection.ts";
 import {
   type AdviceReading,
   adviceFindings,
@@ -28,7 +29,7 @@ import {
   selectorText,
   selects,
 } from "./advice.ts";
-import { coreApi, forActivity, toWire } from "./cluster-client.ts";
+import { forActivity } from "./cluster-client.ts";
 
 /** Bounds of one reading: its time, the workloads (and pod selections) it follows, the pods per list. */
 export const ADVICE_LIMITS = { timeoutMs: 15_000, maxWorkloads: 10, maxPods: 200 };
@@ -74,12 +75,12 @@ export async function readAdvice(
   };
   try {
     const targets = adviceTargets(experiment, journal);
-    const core = await coreApi(kc);
+    const pods = await wirePodsApi(kc);
     const listPods = async (namespace: string, selector: string): Promise<Json[]> => {
-      const page = await callApi({ verb: "list", resource: "pods", namespace }, () =>
-        core.listNamespacedPod({ namespace, labelSelector: selector, limit: bounds.maxPods }),
-      );
-      return ((await toWire(page, "V1PodList")).items as Json[] | undefined) ?? [];
+      const page = (await callApi({ verb: "list", resource: "pods", namespace }, () =>
+        pods.listNamespacedPod({ namespace, labelSelector: selector, limit: bounds.maxPods }),
+      )) as unknown as { items?: Json[] };
+      return page.items ?? [];
     };
     /** Reads an object; undefined when it is gone (a workload the experiment deleted). */
     const readIfAny = async (ref: ObjectRef): Promise<Json | undefined> => {
