@@ -15,8 +15,8 @@
 //   by others (controllers replacing a pod) arrive through the watch, milliseconds after they happen.
 // ResourceVersions are compared for equality only, never ordered: they are opaque.
 import type { KubeConfig } from "@kubernetes/client-node";
+import { raceAbort } from "../common/abort.ts";
 import type { NativeContext } from "../providers/native.ts";
-import { ActivityFailed } from "./activities/activity-failed.ts";
 import {
   collectionPath,
   type Json,
@@ -281,21 +281,6 @@ export async function listForProbe(
   const list = cacheFor(root, writes, until, kind, namespace, selectors, {
     ...((ctx.services.apiRetry as Record<string, unknown> | undefined) ?? {}),
   });
-  const answer = list.read();
   // The activity's own deadline or interruption ends its wait, not the cache.
-  return new Promise<Json[]>((resolve, reject) => {
-    if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new ActivityFailed("stopped"));
-    const onAbort = () => reject(ctx.signal.reason ?? new ActivityFailed("stopped"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    answer.then(
-      (items) => {
-        ctx.signal.removeEventListener("abort", onAbort);
-        resolve(items);
-      },
-      (error: unknown) => {
-        ctx.signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(list.read(), ctx.signal);
 }
