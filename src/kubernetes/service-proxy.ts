@@ -1,8 +1,11 @@
 // The API server's service proxy, /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH, forwards
 // to a Ready endpoint of the Service: how a runner outside the cluster reaches a ClusterIP. The segment's
 // colons stay as they are, as client-go's ProxyGet and `kubectl get --raw` send them (the API server
-// decodes the path, so an encoded `%3A` reaches the same Service). Pure: which addresses name a Service
-// and the URL the proxy gives them.
+// decodes the path, so an encoded `%3A` reaches the same Service). Pure but for serviceProxyRequest:
+// which addresses name a Service, and the URL the proxy gives them.
+import type { RequestOptions } from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { ActivityFailed } from "../providers/activity-failed.ts";
 
 export interface ServiceAddress {
   namespace: string;
@@ -49,4 +52,17 @@ export function serviceProxyUrl(server: string, service: ServiceAddress, target:
   const path = typeof target === "string" ? target : `${target.pathname}${target.search}`;
   const prefix = new URL(server).pathname.replace(/\/+$/, "");
   return new URL(`${prefix}${serviceProxyPath(service, path)}`, server);
+}
+
+/** A request to a Service through the API server `kc` connects to: its URL, and the TLS options and credentials it carries. */
+export async function serviceProxyRequest(
+  kc: KubeConfig,
+  service: ServiceAddress,
+  target: string | URL,
+): Promise<{ url: URL; options: RequestOptions }> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new ActivityFailed("the Kubernetes connection names no API server");
+  const options: RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  return { url: serviceProxyUrl(server, service, target), options };
 }

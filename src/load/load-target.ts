@@ -5,7 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { serviceProxyUrl } from "../kubernetes/service-proxy.ts";
+import { serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { SendRequest } from "./open-loop.ts";
@@ -31,17 +31,11 @@ async function proxyTarget(args: LoadTargetArgs, ctx: NativeContext) {
       `load to service '${args.service}' goes through the Kubernetes API server's service proxy, but the run has no cluster connection; give a 'url' instead`,
     );
   }
-  const kc = await service.connect(ctx.secrets);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new ActivityFailed("the Kubernetes connection names no server");
-  const options: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(options);
-  const url = serviceProxyUrl(
-    server,
+  return serviceProxyRequest(
+    await service.connect(ctx.secrets),
     { namespace: args.namespace, name: args.service!, port: args.port },
     args.path,
   );
-  return { url, options };
 }
 
 /** A sender over one keep-alive agent sized to the in-flight bound. */

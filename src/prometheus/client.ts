@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
-import { type InClusterService, inClusterService, serviceProxyUrl } from "../kubernetes/service-proxy.ts";
+import { type InClusterService, inClusterService, serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { PrometheusEndpoint } from "./endpoint.ts";
@@ -54,15 +54,9 @@ async function throughCluster(
       `${url.host} is reached through the Kubernetes API server's service proxy, which carries the cluster's credentials, not Prometheus' own: leave prometheus_token/prometheus_username out of the secrets, or give prometheus_base_url an address the runner can reach`,
     );
   }
-  const kc = await cluster.connect(ctx.secrets);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new ActivityFailed("the Kubernetes connection names no API server");
-  const options: RequestOptions = {};
-  await kc.applyToHTTPSOptions(options);
-  const proxied = serviceProxyUrl(server, service, url);
+  const proxied = await serviceProxyRequest(await cluster.connect(ctx.secrets), service, url);
   return {
-    url: proxied,
-    options,
+    ...proxied,
     label: `${url.origin} (through the Kubernetes API server's service proxy)`,
   };
 }
