@@ -17,6 +17,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { raceAbort } from "../common/abort.ts";
 import type { NativeContext } from "../providers/native.ts";
+import { kubernetesServiceOf } from "./activities/cluster-context.ts";
 import {
   collectionPath,
   type Json,
@@ -38,10 +39,6 @@ const WATCH_SECONDS = 290;
 const WATCH_IDLE_MS = 90_000;
 const REOPEN_DELAY_MS = 100;
 const MAX_REOPEN_DELAY_MS = 30_000;
-
-interface Connection {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
 
 const keyOf = (object: Json): string => {
   const metadata = (object.metadata ?? {}) as Json;
@@ -270,8 +267,8 @@ export async function listForProbe(
   selectors: Selectors = {},
 ): Promise<Json[]> {
   const until = ctx.cacheUntil;
-  const connection = ctx.services.kubernetes as Partial<Connection> | undefined;
-  if (!until || until.aborted || typeof connection?.connect !== "function") {
+  const connection = kubernetesServiceOf(ctx);
+  if (!until || until.aborted || !connection) {
     return listObjects(kc, kind, namespace, selectors);
   }
   const root = await connection.connect(ctx.secrets);

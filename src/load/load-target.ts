@@ -4,7 +4,7 @@
 // run's Kubernetes connection and its credentials.
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { kubernetesServiceOf } from "../kubernetes/activities/cluster-context.ts";
 import { serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
@@ -20,13 +20,9 @@ export interface LoadTargetArgs {
   maxInFlight: number;
 }
 
-interface ClusterConnection {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
-
 async function proxyTarget(args: LoadTargetArgs, ctx: NativeContext) {
-  const service = ctx.services.kubernetes as Partial<ClusterConnection> | undefined;
-  if (typeof service?.connect !== "function") {
+  const service = kubernetesServiceOf(ctx);
+  if (!service) {
     throw new ActivityFailed(
       `load to service '${args.service}' goes through the Kubernetes API server's service proxy, but the run has no cluster connection; give a 'url' instead`,
     );

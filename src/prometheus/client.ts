@@ -4,8 +4,8 @@
 // credentials. Bounded in time and size; ends with the activity.
 import { readFile } from "node:fs/promises";
 import type { RequestOptions } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
+import { type KubernetesService, kubernetesServiceOf } from "../kubernetes/activities/cluster-context.ts";
 import { type InClusterService, inClusterService, serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
@@ -32,18 +32,8 @@ interface Connection {
   label: string;
 }
 
-/** The connection service the entry point composed (kubernetes/connection.ts), when the run has one. */
-interface ClusterService {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
-
-function clusterService(ctx: NativeContext): ClusterService | undefined {
-  const service = ctx.services.kubernetes as Partial<ClusterService> | undefined;
-  return typeof service?.connect === "function" ? (service as ClusterService) : undefined;
-}
-
 async function throughCluster(
-  cluster: ClusterService,
+  cluster: KubernetesService,
   service: InClusterService,
   url: URL,
   endpoint: PrometheusEndpoint,
@@ -178,7 +168,7 @@ export async function prometheusGet(
 ): Promise<PrometheusResponse> {
   const { ctx, waitMs } = options;
   const service = inClusterService(url);
-  const cluster = service && clusterService(ctx);
+  const cluster = service && kubernetesServiceOf(ctx);
   // Credentials go with the request until a redirect leads to another host.
   let credentials = endpoint;
   let connection =
