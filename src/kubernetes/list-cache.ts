@@ -60,6 +60,8 @@ class WatchedList {
   private readonly until: AbortSignal;
   private readonly resource: string;
   private items = new Map<string, Json>();
+  /** `items` in the API server's order, kept until they change: probes read far more often than objects change. */
+  private ordered: Json[] | undefined;
   private resourceVersion: string | undefined;
   /** The write generation when the last list started; undefined until listed (or after a 410). */
   private listedAt: number | undefined;
@@ -96,9 +98,10 @@ class WatchedList {
       return listObjects(this.kc, this.kind, this.namespace, this.selectors);
     }
     if (!this.current()) await this.resync();
-    return [...this.items.entries()]
+    this.ordered ??= [...this.items.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, object]) => object);
+    return [...this.ordered];
   }
 
   close(): void {
@@ -106,6 +109,7 @@ class WatchedList {
     this.live = false;
     this.request?.abort();
     this.items.clear();
+    this.ordered = undefined;
   }
 
   private current(): boolean {
@@ -123,6 +127,7 @@ class WatchedList {
       this.request?.abort();
       const listed = await listObjectsAt(this.kc, this.kind, this.namespace, this.selectors);
       this.items = new Map(listed.items.map((object) => [keyOf(object), object]));
+      this.ordered = undefined;
       this.resourceVersion = listed.resourceVersion;
       this.listedAt = generation;
       await this.watch();
@@ -181,6 +186,8 @@ class WatchedList {
     const key = keyOf(object as Json);
     if (type === "DELETED") this.items.delete(key);
     else if (type === "ADDED" || type === "MODIFIED") this.items.set(key, object as Json);
+    else return;
+    this.ordered = undefined;
   }
 
   /** The server ended the stream (its timeout), or it broke: resume from the last version seen. */
