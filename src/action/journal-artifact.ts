@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
+import { workflowRunUrl } from "./workflow-run.ts";
 
 /** What the results service refuses in an artifact's name (NTFS, paths). */
 const FORBIDDEN_IN_NAME = /["<>|*?:\\/\r\n]/g;
@@ -52,14 +53,13 @@ export function randomSuffix(): string {
   return randomBytes(3).toString("hex");
 }
 
-/** Where an artifact of this workflow run is downloaded from (GitHub Enterprise Cloud hosts included). */
+/** Where an artifact of this workflow run is downloaded from. */
 export function artifactUrl(
   env: Readonly<Record<string, string | undefined>>,
   id: number,
 ): string | undefined {
-  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined;
-  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
+  const run = workflowRunUrl(env);
+  return run === undefined ? undefined : `${run}/artifacts/${id}`;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { SecretRegistry } from "../run/secrets.ts";
 import { ActionInputError, type ActionInputs } from "./inputs.ts";
 import { defaultArtifactName, randomSuffix, uploadJournalArtifact } from "./journal-artifact.ts";
 import { info } from "./log.ts";
+import { workflowRunUrl } from "./workflow-run.ts";
 
 export interface PublishContext {
   env: NodeJS.ProcessEnv;
@@ -73,11 +74,6 @@ function stickyKey(inputs: ActionInputs | undefined, env: NodeJS.ProcessEnv): st
   });
 }
 
-function runUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined;
-  return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
-
 /** Why a run reports to no pull request, for its notice. */
 function noPullRequest(event: GitHubEvent): string {
   if (event.name === "schedule") return "A scheduled run belongs to no pull request";
@@ -125,7 +121,7 @@ async function comment(
         issueNumber,
         key,
         body: markdown,
-        fullReportUrl: runUrl(env),
+        fullReportUrl: workflowRunUrl(env),
         create: inputs.comment === "always" || !held,
       });
       if (posted.action !== "skipped") {
@@ -216,7 +212,7 @@ export async function publish(
       (env.GITHUB_REPOSITORY
         ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`
         : undefined),
-    runUrl: runUrl(env),
+    runUrl: workflowRunUrl(env),
     journalUrl: artifact?.url,
     // Only private repositories see the API server's address.
     showServer: repositoryPayload?.private === true,
@@ -281,7 +277,7 @@ export async function publishFailure(
   const { env, secrets } = context;
   core.setOutput("verdict", error instanceof ActionInputError ? "invalid" : "failed");
   const event = await readEvent(env);
-  const details = { runUrl: runUrl(env), secrets: secrets.list(), subtitle: inputs?.commentKey };
+  const details = { runUrl: workflowRunUrl(env), secrets: secrets.list(), subtitle: inputs?.commentKey };
   const markdown = renderRunFailure(errorMessage(error, { whole: true }), details);
   core.setOutput("report", markdown);
   if (env.GITHUB_STEP_SUMMARY) {

@@ -1,6 +1,7 @@
 // One activity: pause before, substitute, execute under its timeout, record, pause after
 // (chaoslib activity.py `execute_activity`). Pauses are excluded from the recorded duration.
 
+import { raceAbort } from "../common/abort.ts";
 import { errorMessage } from "../common/error-message.ts";
 import type { ActivityDefinition } from "../experiment/format.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
@@ -101,24 +102,6 @@ function substitutedArguments(
   } catch {
     return {};
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 async function execute(

@@ -60,13 +60,7 @@ export async function runActivities(
     if (!observer) for (const earlier of observers) earlier.followed = true;
     const finish = new AbortController();
     const activityEnv: ActivityEnvironment = observer
-      ? {
-          ...env,
-          call: {
-            ...env.call,
-            finish: AbortSignal.any([finish.signal, env.signal, ...(cut ? [cut] : [])]),
-          },
-        }
+      ? { ...env, call: { ...env.call, finish: AbortSignal.any([finish.signal, stepEnv.signal]) } }
       : stepEnv;
     const task = runActivity(activity, activityEnv, phase, { background: inBackground }).then((result) => {
       if (!result) return;

@@ -9,26 +9,33 @@ import { isRecord } from "../common/record.ts";
 import type { Advice, Journal, TouchedObject } from "../engine/journal.ts";
 import type { Experiment } from "../experiment/format.ts";
 import { callApi, isNotFound } from "./activities/activity-failed.ts";
-import { type Json, listObjects, type ObjectRef, readObject } from "./activities/object-access.ts";
-import { type AdviceReading, adviceFindings, adviceTargets, type LoadService, selects } from "./advice.ts";
-import { coreApi, forActivity, toWire } from "./cluster-client.ts";
+import {
+  type Json,
+  type KindInfo,
+  Kinds,
+  listObjects,
+  type ObjectRef,
+  readObject,
+  refTo,
+} from "./activities/object-access.ts";
+import { wirePodsApi } from "./activities/selection.ts";
+import {
+  type AdviceReading,
+  adviceFindings,
+  adviceTargets,
+  type LoadService,
+  labelsOf,
+  objectKey,
+  selectorText,
+  selects,
+} from "./advice.ts";
+import { forActivity } from "./cluster-client.ts";
 
 /** Bounds of one reading: its time, the workloads (and pod selections) it follows, the pods per list. */
 export const ADVICE_LIMITS = { timeoutMs: 15_000, maxWorkloads: 10, maxPods: 200 };
 
-const APPS = { group: "apps", version: "v1" };
-const KINDS: Record<string, ObjectRef> = {
-  Deployment: { ...APPS, plural: "deployments", kind: "Deployment", name: "" },
-  StatefulSet: { ...APPS, plural: "statefulsets", kind: "StatefulSet", name: "" },
-  ReplicaSet: { ...APPS, plural: "replicasets", kind: "ReplicaSet", name: "" },
-};
-const SERVICES = { group: "", version: "v1", plural: "services", kind: "Service" };
-const BUDGETS = {
-  group: "policy",
-  version: "v1",
-  plural: "poddisruptionbudgets",
-  kind: "PodDisruptionBudget",
-};
+/** The workloads advice follows, by the kind an owner reference or a target names. */
+const WORKLOADS: Record<string, KindInfo> = { Deployment: Kinds.Deployment, StatefulSet: Kinds.StatefulSet };
 
 const record = (value: unknown): Json => (isRecord(value) ? value : {});
 
@@ -43,19 +50,7 @@ function controllerOf(object: Json): { kind: string; name: string } | undefined 
 }
 
 /** `a=b,c=d` from a label map; undefined for an empty one (which would select everything). */
-function labelSelector(labels: unknown): string | undefined {
-  const entries = Object.entries(record(labels));
-  return entries.length === 0
-    ? undefined
-    : entries.map(([key, value]) => `${key}=${String(value)}`).join(",");
-}
-
-const labelsOf = (object: Json): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(record(record(object.metadata).labels)).map(([name, value]) => [name, String(value)]),
-  );
-
-const key = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
+const labelSelector = (labels: unknown): string | undefined => selectorText(labels) || undefined;
 
 /** Reads what advice needs and computes the findings; never throws. */
 export async function readAdvice(
@@ -74,18 +69,18 @@ export async function readAdvice(
   const read: TouchedObject[] = [];
   const noted = new Set<string>();
   const note = (object: TouchedObject) => {
-    if (noted.has(key(object))) return;
-    noted.add(key(object));
+    if (noted.has(objectKey(object))) return;
+    noted.add(objectKey(object));
     read.push(object);
   };
   try {
     const targets = adviceTargets(experiment, journal);
-    const core = await coreApi(kc);
+    const pods = await wirePodsApi(kc);
     const listPods = async (namespace: string, selector: string): Promise<Json[]> => {
-      const page = await callApi({ verb: "list", resource: "pods", namespace }, () =>
-        core.listNamespacedPod({ namespace, labelSelector: selector, limit: bounds.maxPods }),
-      );
-      return ((await toWire(page, "V1PodList")).items as Json[] | undefined) ?? [];
+      const page = (await callApi({ verb: "list", resource: "pods", namespace }, () =>
+        pods.listNamespacedPod({ namespace, labelSelector: selector, limit: bounds.maxPods }),
+      )) as unknown as { items?: Json[] };
+      return page.items ?? [];
     };
     /** Reads an object; undefined when it is gone (a workload the experiment deleted). */
     const readIfAny = async (ref: ObjectRef): Promise<Json | undefined> => {
@@ -102,7 +97,7 @@ export async function readAdvice(
     const podSelectors = [...targets.podSelectors];
     const services: LoadService[] = [];
     for (const service of targets.services) {
-      const object = await readIfAny({ ...SERVICES, namespace: service.namespace, name: service.name });
+      const object = await readIfAny(refTo(Kinds.Service, service.name, service.namespace));
       if (!object) continue;
       services.push(service);
       const selector = labelSelector(record(object.spec).selector);
@@ -120,7 +115,7 @@ export async function readAdvice(
         if (owner?.kind !== "ReplicaSet") continue;
         const rsKey = `${namespace}/${owner.name}`;
         if (!replicaSets.has(rsKey)) {
-          replicaSets.set(rsKey, await readIfAny({ ...KINDS.ReplicaSet!, namespace, name: owner.name }));
+          replicaSets.set(rsKey, await readIfAny(refTo(Kinds.ReplicaSet, owner.name, namespace)));
         }
         const deployment = controllerOf(replicaSets.get(rsKey) ?? {});
         if (deployment?.kind === "Deployment") {
@@ -132,10 +127,10 @@ export async function readAdvice(
     const reading: AdviceReading = { workloads: [], budgets: [], services };
     const seen = new Set<string>();
     for (const ref of workloadRefs) {
-      if (seen.has(key(ref)) || seen.size >= bounds.maxWorkloads) continue;
-      seen.add(key(ref));
+      if (seen.has(objectKey(ref)) || seen.size >= bounds.maxWorkloads) continue;
+      seen.add(objectKey(ref));
       const namespace = ref.namespace ?? "default";
-      const object = await readIfAny({ ...KINDS[ref.kind]!, namespace, name: ref.name });
+      const object = await readIfAny(refTo(WORKLOADS[ref.kind]!, ref.name, namespace));
       if (!object) continue;
       const selector = record(record(object.spec).selector);
       const matchLabels = labelSelector(selector.matchLabels);
@@ -144,7 +139,7 @@ export async function readAdvice(
         : [];
       reading.workloads.push({ object, pods });
       if (!reading.budgets.some((entry) => entry.namespace === namespace)) {
-        const items = await listObjects(kc, BUDGETS, namespace);
+        const items = await listObjects(kc, Kinds.PodDisruptionBudget, namespace);
         for (const budget of items)
           note({ kind: "PodDisruptionBudget", namespace, name: String(record(budget.metadata).name) });
         reading.budgets.push({ namespace, items });

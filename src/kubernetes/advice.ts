@@ -12,11 +12,10 @@ import type {
   TouchedObject,
 } from "../engine/journal.ts";
 import type { ActivityDefinition, Experiment } from "../experiment/format.ts";
+import { LOAD_MODULE } from "../load/catalog.ts";
 import { DEFAULT_NAMESPACE } from "./scope.ts";
 
 type Json = Record<string, unknown>;
-
-const LOAD_MODULE = "chaosaction.load.probes";
 
 /** A Service a load activity sent its requests to, by the activity's name. */
 export interface LoadService {
@@ -38,7 +37,8 @@ export interface AdviceTargets {
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" && !value.includes("${") ? value : undefined;
 
-const objectKey = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
+/** One key per object: kind, namespace and name. */
+export const objectKey = (object: TouchedObject) => `${object.kind}/${object.namespace ?? ""}/${object.name}`;
 
 /** Keeps the first of each key, in order. */
 function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -160,14 +160,17 @@ export function selects(selector: unknown, labels: Record<string, string>): bool
   return true;
 }
 
-const labelsOf = (object: Json): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(record(record(object.metadata).labels)).map(([key, value]) => [key, String(value)]),
-  );
+/** A label map (metadata.labels, a selector's matchLabels) with its values as strings. */
+const stringLabels = (labels: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(record(labels)).map(([key, value]) => [key, String(value)]));
 
-/** `app=web,tier=front`: the template's labels as a selector a user can paste. */
-const selectorText = (labels: Record<string, string>) =>
-  Object.entries(labels)
+/** An object's labels. */
+export const labelsOf = (object: Json): Record<string, string> =>
+  stringLabels(record(object.metadata).labels);
+
+/** `app=web,tier=front`: labels as a selector a user can paste (and a list can take); "" for none. */
+export const selectorText = (labels: unknown): string =>
+  Object.entries(stringLabels(labels))
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
 

@@ -8,6 +8,7 @@
 // or prints something else than an ExecCredential is named in the error.
 import { spawn } from "node:child_process";
 import type { KubeConfig, User } from "@kubernetes/client-node";
+import { isRecord } from "../common/record.ts";
 import { ConnectionError } from "./cluster-errors.ts";
 
 type Authenticator = Parameters<KubeConfig["addAuthenticator"]>[0];
@@ -43,9 +44,6 @@ export function renewAt(obtainedAt: number, expiresAt: number): number {
   const lifetime = Math.max(0, expiresAt - obtainedAt);
   return expiresAt - Math.min(MAX_RESERVE_MS, lifetime / 5);
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Reads the plugin's stdout as an ExecCredential (client.authentication.k8s.io v1 or v1beta1). */
 export function parseExecCredential(stdout: string, plugin: string): ExecCredential {

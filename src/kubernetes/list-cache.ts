@@ -15,9 +15,11 @@
 //   by others (controllers replacing a pod) arrive through the watch, milliseconds after they happen.
 // ResourceVersions are compared for equality only, never ordered: they are opaque.
 import type { KubeConfig } from "@kubernetes/client-node";
+import { raceAbort } from "../common/abort.ts";
 import type { NativeContext } from "../providers/native.ts";
-import { ActivityFailed } from "./activities/activity-failed.ts";
+import { kubernetesServiceOf } from "./activities/cluster-context.ts";
 import {
+  collectionPath,
   type Json,
   type KindInfo,
   listObjects,
@@ -38,10 +40,6 @@ const WATCH_IDLE_MS = 90_000;
 const REOPEN_DELAY_MS = 100;
 const MAX_REOPEN_DELAY_MS = 30_000;
 
-interface Connection {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
-
 const keyOf = (object: Json): string => {
   const metadata = (object.metadata ?? {}) as Json;
   return `${String(metadata.namespace ?? "")}/${String(metadata.name ?? "")}`;
@@ -51,13 +49,6 @@ const resourceVersionOf = (object: unknown): string | undefined => {
   const version = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
   return typeof version === "string" && version !== "" ? version : undefined;
 };
-
-export function collectionPathOf(kind: KindInfo, namespace: string | undefined): string {
-  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
-  return namespace === undefined
-    ? `${base}/${kind.plural}`
-    : `${base}/namespaces/${namespace}/${kind.plural}`;
-}
 
 /** One list + watch: the objects of a kind in a namespace that match the selectors. */
 class WatchedList {
@@ -69,6 +60,8 @@ class WatchedList {
   private readonly until: AbortSignal;
   private readonly resource: string;
   private items = new Map<string, Json>();
+  /** `items` in the API server's order, kept until they change: probes read far more often than objects change. */
+  private ordered: Json[] | undefined;
   private resourceVersion: string | undefined;
   /** The write generation when the last list started; undefined until listed (or after a 410). */
   private listedAt: number | undefined;
@@ -105,9 +98,10 @@ class WatchedList {
       return listObjects(this.kc, this.kind, this.namespace, this.selectors);
     }
     if (!this.current()) await this.resync();
-    return [...this.items.entries()]
+    this.ordered ??= [...this.items.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, object]) => object);
+    return [...this.ordered];
   }
 
   close(): void {
@@ -115,6 +109,7 @@ class WatchedList {
     this.live = false;
     this.request?.abort();
     this.items.clear();
+    this.ordered = undefined;
   }
 
   private current(): boolean {
@@ -132,6 +127,7 @@ class WatchedList {
       this.request?.abort();
       const listed = await listObjectsAt(this.kc, this.kind, this.namespace, this.selectors);
       this.items = new Map(listed.items.map((object) => [keyOf(object), object]));
+      this.ordered = undefined;
       this.resourceVersion = listed.resourceVersion;
       this.listedAt = generation;
       await this.watch();
@@ -151,7 +147,7 @@ class WatchedList {
     const watch = new Watch(this.kc);
     Object.assign(watch, { requestTimeoutMs: WATCH_IDLE_MS });
     const request = await watch.watch(
-      collectionPathOf(this.kind, this.namespace),
+      collectionPath(this.kind, this.namespace),
       {
         labelSelector: this.selectors.labelSelector || undefined,
         fieldSelector: this.selectors.fieldSelector || undefined,
@@ -190,6 +186,8 @@ class WatchedList {
     const key = keyOf(object as Json);
     if (type === "DELETED") this.items.delete(key);
     else if (type === "ADDED" || type === "MODIFIED") this.items.set(key, object as Json);
+    else return;
+    this.ordered = undefined;
   }
 
   /** The server ended the stream (its timeout), or it broke: resume from the last version seen. */
@@ -276,8 +274,8 @@ export async function listForProbe(
   selectors: Selectors = {},
 ): Promise<Json[]> {
   const until = ctx.cacheUntil;
-  const connection = ctx.services.kubernetes as Partial<Connection> | undefined;
-  if (!until || until.aborted || typeof connection?.connect !== "function") {
+  const connection = kubernetesServiceOf(ctx);
+  if (!until || until.aborted || !connection) {
     return listObjects(kc, kind, namespace, selectors);
   }
   const root = await connection.connect(ctx.secrets);
@@ -287,21 +285,6 @@ export async function listForProbe(
   const list = cacheFor(root, writes, until, kind, namespace, selectors, {
     ...((ctx.services.apiRetry as Record<string, unknown> | undefined) ?? {}),
   });
-  const answer = list.read();
   // The activity's own deadline or interruption ends its wait, not the cache.
-  return new Promise<Json[]>((resolve, reject) => {
-    if (ctx.signal.aborted) return reject(ctx.signal.reason ?? new ActivityFailed("stopped"));
-    const onAbort = () => reject(ctx.signal.reason ?? new ActivityFailed("stopped"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    answer.then(
-      (items) => {
-        ctx.signal.removeEventListener("abort", onAbort);
-        resolve(items);
-      },
-      (error: unknown) => {
-        ctx.signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(list.read(), ctx.signal);
 }

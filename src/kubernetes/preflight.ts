@@ -2,10 +2,12 @@
 // every verb the experiment's Kubernetes activities need is allowed, and when not, say which ones and
 // print the Role/ClusterRole rules that would grant them.
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { ActivityDefinition, Experiment, Tolerance } from "../experiment/format.ts";
+import type { Experiment } from "../experiment/format.ts";
+import { LOAD_MODULE } from "../load/catalog.ts";
 import type { NativeSignature } from "../providers/native.ts";
 import { explainClusterError } from "./cluster-errors.ts";
-import { activityNamespace } from "./scope.ts";
+import { activityNamespace, definedActivities } from "./scope.ts";
+import { inClusterService } from "./service-proxy.ts";
 
 /** What a function needs, as its signature declares it. `{arg}` in group/resource is replaced by that argument. */
 export interface PermissionSpec {
@@ -108,11 +110,7 @@ export function leasePermissions(namespaces: readonly string[]): PermissionNeed[
   );
 }
 
-const LOAD_MODULE = "chaosaction.load.probes";
 const PROMETHEUS_MODULE = /^chaosprometheus(\.|$)/;
-// A Service named by its cluster DNS name, as prometheus/service-proxy.ts reads it.
-const SERVICE_HOST =
-  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?$/;
 
 /** The RBAC verb of a request through a proxy subresource: its HTTP method's (as the authorizer maps it). */
 function proxyVerb(method: unknown): string {
@@ -133,7 +131,7 @@ function proxyVerb(method: unknown): string {
 function serviceNamespaceOf(address: unknown): string | undefined {
   if (typeof address !== "string") return undefined;
   try {
-    return SERVICE_HOST.exec(new URL(address).hostname.toLowerCase())?.[1];
+    return inClusterService(new URL(address))?.namespace;
   } catch {
     return undefined;
   }
@@ -156,37 +154,19 @@ export function serviceProxyPermissions(experiment: Experiment): PermissionNeed[
   const needs = new Map<string, PermissionNeed>();
   const add = (need: PermissionNeed) => needs.set(needKey(need), need);
   const prometheusNamespace = serviceNamespaceOf(experiment.configuration?.prometheus_base_url);
-  const visitTolerance = (tolerance: Tolerance | undefined) => {
-    if (
-      tolerance &&
-      typeof tolerance === "object" &&
-      !Array.isArray(tolerance) &&
-      tolerance.type === "probe"
-    ) {
-      visit(tolerance);
-    }
-  };
-  const visit = (activity: ActivityDefinition) => {
+  for (const activity of definedActivities(experiment)) {
     const provider = activity.provider;
-    if (provider.type === "python") {
-      const args = provider.arguments ?? {};
-      if (provider.module === LOAD_MODULE && typeof args.service === "string" && args.service !== "") {
-        const namespace =
-          typeof args.namespace === "string" && args.namespace !== "" ? args.namespace : "default";
-        add(proxyNeed(proxyVerb(args.method), namespace));
-      }
-      if (PROMETHEUS_MODULE.test(provider.module) && prometheusNamespace !== undefined) {
-        add(proxyNeed("get", prometheusNamespace));
-      }
+    if (provider.type !== "python") continue;
+    const args = provider.arguments ?? {};
+    if (provider.module === LOAD_MODULE && typeof args.service === "string" && args.service !== "") {
+      const namespace =
+        typeof args.namespace === "string" && args.namespace !== "" ? args.namespace : "default";
+      add(proxyNeed(proxyVerb(args.method), namespace));
     }
-    visitTolerance(activity.tolerance);
-  };
-  const activities = [
-    ...(experiment["steady-state-hypothesis"]?.probes ?? []),
-    ...experiment.method,
-    ...(experiment.rollbacks ?? []),
-  ];
-  for (const activity of activities) if (!("ref" in activity)) visit(activity);
+    if (PROMETHEUS_MODULE.test(provider.module) && prometheusNamespace !== undefined) {
+      add(proxyNeed("get", prometheusNamespace));
+    }
+  }
   return [...needs.values()];
 }
 

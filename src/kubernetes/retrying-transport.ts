@@ -22,7 +22,7 @@ import {
   transient,
 } from "./retry-policy.ts";
 import { RUN_ANNOTATION } from "./run-annotation.ts";
-import type { WriteLog } from "./write-log.ts";
+import { isWrite, type WriteLog } from "./write-log.ts";
 
 export interface TransportOptions {
   retry?: Partial<RetryOptions>;
@@ -44,8 +44,6 @@ export interface TransportOptions {
 type ClientNode = typeof import("@kubernetes/client-node");
 
 type Outcome = { response: ResponseContext } | { error: unknown };
-
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** How long a change already sent may still answer once its caller has stopped. */
 export const MUTATION_ANSWER_GRACE_MS = 5_000;
@@ -113,7 +111,7 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
     callerSignal: AbortSignal | undefined,
   ): Promise<Outcome> => {
     const stops = [callerSignal, options.signal].filter((s) => s !== undefined);
-    const mutation = !READS.has(request.getHttpMethod());
+    const mutation = isWrite(request.getHttpMethod());
     const stopped = stops.find((s) => s.aborted);
     if (mutation && stopped) return { error: stopped.reason };
     // A change already sent is not abandoned when the caller stops: the server may apply it whatever

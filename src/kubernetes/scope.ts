@@ -17,10 +17,12 @@ export const DEFAULT_NAMESPACE = "default";
 const isKubernetesModule = (module: string): boolean =>
   module === "chaosk8s" || module.startsWith("chaosk8s.");
 
-/** Every chaosk8s activity defined in the experiment (hypothesis, method, rollbacks, probe tolerances). */
-export function kubernetesActivities(experiment: Experiment): KubernetesActivity[] {
-  const found: KubernetesActivity[] = [];
-  const visitTolerance = (tolerance: Tolerance | undefined): void => {
+/** Every activity the experiment defines (hypothesis, method, rollbacks, probe tolerances), refs left out. */
+export function definedActivities(experiment: Experiment): ActivityDefinition[] {
+  const found: ActivityDefinition[] = [];
+  const visit = (activity: ActivityDefinition): void => {
+    found.push(activity);
+    const tolerance: Tolerance | undefined = activity.tolerance;
     if (
       tolerance &&
       typeof tolerance === "object" &&
@@ -29,18 +31,6 @@ export function kubernetesActivities(experiment: Experiment): KubernetesActivity
     ) {
       visit(tolerance);
     }
-  };
-  const visit = (activity: ActivityDefinition): void => {
-    const provider = activity.provider;
-    if (provider.type === "python" && isKubernetesModule(provider.module)) {
-      found.push({
-        name: activity.name,
-        module: provider.module,
-        func: provider.func,
-        args: provider.arguments ?? {},
-      });
-    }
-    visitTolerance(activity.tolerance);
   };
   const activities = [
     ...(experiment["steady-state-hypothesis"]?.probes ?? []),
@@ -51,6 +41,23 @@ export function kubernetesActivities(experiment: Experiment): KubernetesActivity
     if (!("ref" in activity)) visit(activity);
   }
   return found;
+}
+
+/** Every chaosk8s activity defined in the experiment (hypothesis, method, rollbacks, probe tolerances). */
+export function kubernetesActivities(experiment: Experiment): KubernetesActivity[] {
+  return definedActivities(experiment).flatMap((activity) => {
+    const provider = activity.provider;
+    return provider.type === "python" && isKubernetesModule(provider.module)
+      ? [
+          {
+            name: activity.name,
+            module: provider.module,
+            func: provider.func,
+            args: provider.arguments ?? {},
+          },
+        ]
+      : [];
+  });
 }
 
 /** The part of a signature scope and preflight read. */

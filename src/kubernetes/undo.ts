@@ -3,7 +3,7 @@
 // happened (its outcome was unknown), is harmless: a delete of what is gone, a create of what is
 // there, a scale or cordon to the value the object already has all succeed. Pod deletions register
 // nothing: their controllers recreate the pods.
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { CoreV1Api, KubeConfig, V1Node } from "@kubernetes/client-node";
 import type { UndoDone, UndoStep } from "../providers/native.ts";
 import {
   ActivityFailed,
@@ -107,6 +107,19 @@ const conflict = (what: string): UndoDone => ({
   conflict: `left alone: ${what}; a newer change (a deploy, an HPA, a GitOps controller) is not overwritten`,
 });
 
+/**
+ * The nodes an undo checks, in one list (`list nodes` is what the cordon itself needed): all of them
+ * for several, by name for one, so a single-node undo on a large cluster does not fetch every node.
+ */
+async function nodesByName(
+  core: CoreV1Api,
+  nodes: ReadonlyArray<{ name: string }>,
+): Promise<Map<string, V1Node>> {
+  const fieldSelector = nodes.length === 1 ? `metadata.name=${nodes[0]!.name}` : undefined;
+  const listed = await callApi({ verb: "list", resource: "nodes" }, () => core.listNode({ fieldSelector }));
+  return new Map(listed.items.map((node) => [node.metadata?.name ?? "", node]));
+}
+
 async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefined> {
   switch (step.kind) {
     case UndoKind.nodeSchedulable: {
@@ -115,18 +128,16 @@ async function replay(step: UndoStep, kc: KubeConfig): Promise<UndoDone | undefi
       const core = await coreApi(kc);
       const merge = await patchOptions("merge");
       const conflicts: string[] = [];
+      const current =
+        typeof set === "boolean" && nodes.length > 0 ? await nodesByName(core, nodes) : undefined;
       for (const node of nodes) {
-        if (typeof set === "boolean") {
-          // Listed by name rather than read: `list nodes` is what the cordon itself needed.
-          const listed = await callApi({ verb: "list", resource: "nodes" }, () =>
-            core.listNode({ fieldSelector: `metadata.name=${node.name}` }),
-          );
-          const current = listed.items[0];
-          if (!current) {
+        if (current) {
+          const listed = current.get(node.name);
+          if (!listed) {
             conflicts.push(`node ${node.name} no longer exists`);
             continue;
           }
-          const now = current.spec?.unschedulable === true;
+          const now = listed.spec?.unschedulable === true;
           if (now !== set) {
             if (now !== node.unschedulable)
               conflicts.push(`node ${node.name} is ${now ? "cordoned" : "schedulable"}`);

@@ -5,6 +5,9 @@
 
 const METHODS_THAT_READ = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Whether a request with this HTTP method may change the cluster. */
+export const isWrite = (method: string): boolean => !METHODS_THAT_READ.has(method.toUpperCase());
+
 /** Deleting a namespace reaches every resource in it. */
 const EVERYTHING = "*";
 
@@ -31,7 +34,7 @@ export class WriteLog {
 
   /** Notes a request about to be sent; returns what to call when its answer (or failure) is in. */
   begin(method: string, url: string): () => void {
-    if (METHODS_THAT_READ.has(method.toUpperCase())) return () => {};
+    if (!isWrite(method)) return () => {};
     let resource: string | undefined;
     try {
       resource = writtenResource(new URL(url).pathname);

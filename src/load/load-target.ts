@@ -4,7 +4,8 @@
 // run's Kubernetes connection and its credentials.
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { kubernetesServiceOf } from "../kubernetes/activities/cluster-context.ts";
+import { serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { SendRequest } from "./open-loop.ts";
@@ -19,31 +20,18 @@ export interface LoadTargetArgs {
   maxInFlight: number;
 }
 
-/** The proxy path of a Service port, as the API server spells it. */
-export function serviceProxyPath(namespace: string, service: string, port: string | undefined, path: string) {
-  const segment = port ? `${service}:${port}` : service;
-  const rest = path.startsWith("/") ? path : `/${path}`;
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(segment)}/proxy${rest}`;
-}
-
-interface ClusterConnection {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
-
 async function proxyTarget(args: LoadTargetArgs, ctx: NativeContext) {
-  const service = ctx.services.kubernetes as Partial<ClusterConnection> | undefined;
-  if (typeof service?.connect !== "function") {
+  const service = kubernetesServiceOf(ctx);
+  if (!service) {
     throw new ActivityFailed(
       `load to service '${args.service}' goes through the Kubernetes API server's service proxy, but the run has no cluster connection; give a 'url' instead`,
     );
   }
-  const kc = await service.connect(ctx.secrets);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new ActivityFailed("the Kubernetes connection names no server");
-  const options: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(options);
-  const url = new URL(serviceProxyPath(args.namespace, args.service!, args.port, args.path), server);
-  return { url, options };
+  return serviceProxyRequest(
+    await service.connect(ctx.secrets),
+    { namespace: args.namespace, name: args.service!, port: args.port },
+    args.path,
+  );
 }
 
 /** A sender over one keep-alive agent sized to the in-flight bound. */

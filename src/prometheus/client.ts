@@ -4,12 +4,12 @@
 // credentials. Bounded in time and size; ends with the activity.
 import { readFile } from "node:fs/promises";
 import type { RequestOptions } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
+import { type KubernetesService, kubernetesServiceOf } from "../kubernetes/activities/cluster-context.ts";
+import { type InClusterService, inClusterService, serviceProxyRequest } from "../kubernetes/service-proxy.ts";
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeContext } from "../providers/native.ts";
 import type { PrometheusEndpoint } from "./endpoint.ts";
-import { type InClusterService, inClusterService, serviceProxyUrl } from "./service-proxy.ts";
 
 // Not `import`: the ES module facade of node:http loads undici on first read (see providers/http.ts).
 const http = process.getBuiltinModule("node:http");
@@ -32,18 +32,8 @@ interface Connection {
   label: string;
 }
 
-/** The connection service the entry point composed (kubernetes/connection.ts), when the run has one. */
-interface ClusterService {
-  connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
-}
-
-function clusterService(ctx: NativeContext): ClusterService | undefined {
-  const service = ctx.services.kubernetes as Partial<ClusterService> | undefined;
-  return typeof service?.connect === "function" ? (service as ClusterService) : undefined;
-}
-
 async function throughCluster(
-  cluster: ClusterService,
+  cluster: KubernetesService,
   service: InClusterService,
   url: URL,
   endpoint: PrometheusEndpoint,
@@ -54,15 +44,9 @@ async function throughCluster(
       `${url.host} is reached through the Kubernetes API server's service proxy, which carries the cluster's credentials, not Prometheus' own: leave prometheus_token/prometheus_username out of the secrets, or give prometheus_base_url an address the runner can reach`,
     );
   }
-  const kc = await cluster.connect(ctx.secrets);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new ActivityFailed("the Kubernetes connection names no API server");
-  const options: RequestOptions = {};
-  await kc.applyToHTTPSOptions(options);
-  const proxied = serviceProxyUrl(server, service, url);
+  const proxied = await serviceProxyRequest(await cluster.connect(ctx.secrets), service, url);
   return {
-    url: proxied,
-    options,
+    ...proxied,
     label: `${url.origin} (through the Kubernetes API server's service proxy)`,
   };
 }
@@ -184,7 +168,7 @@ export async function prometheusGet(
 ): Promise<PrometheusResponse> {
   const { ctx, waitMs } = options;
   const service = inClusterService(url);
-  const cluster = service && clusterService(ctx);
+  const cluster = service && kubernetesServiceOf(ctx);
   // Credentials go with the request until a redirect leads to another host.
   let credentials = endpoint;
   let connection =

@@ -4,14 +4,13 @@
 // its token in the path): it is never printed, and a failure to notify is a warning, not a failure
 // of the run.
 import type { ExperimentOutcome } from "./outcome.ts";
-import type { Verdict } from "./verdict.ts";
+import { exitCodeOf, type Verdict } from "./verdict.ts";
 
 /** The environment variable that gives the webhook's URL when --webhook-url does not. */
 export const WEBHOOK_URL_VARIABLE = "CHAOS_ACTION_WEBHOOK_URL";
 
 /** Whether a run with this verdict notifies: whenever it would fail a gate (deviated, failed, invalid). */
-export const notifiesOn = (verdict: Verdict): boolean =>
-  verdict === "deviated" || verdict === "failed" || verdict === "invalid";
+export const notifiesOn = (verdict: Verdict): boolean => exitCodeOf(verdict) !== 0;
 
 /** Why a URL cannot be a webhook's, without repeating it; undefined when it can. */
 export function webhookUrlProblem(text: string): string | undefined {

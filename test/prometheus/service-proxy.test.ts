@@ -1,6 +1,6 @@
 // Which Prometheus addresses go through the API server's service proxy, and what they become.
 import { describe, expect, it } from "vitest";
-import { inClusterService, serviceProxyUrl } from "../../src/prometheus/service-proxy.ts";
+import { inClusterService, serviceProxyUrl } from "../../src/kubernetes/service-proxy.ts";
 
 describe("in-cluster addresses", () => {
   it("are SERVICE.NAMESPACE.svc and SERVICE.NAMESPACE.svc.cluster.local, nothing else", () => {

@@ -51,6 +51,15 @@ describe("service proxy paths", () => {
     });
     expect(parseServiceProxy("/api/v1/namespaces/ns/services/web")).toBeUndefined();
   });
+
+  it("reads the segment's colons percent-encoded too, as a real API server decodes the path", () => {
+    expect(parseServiceProxy(proxy("https%3Aweb%3A8443", "/q"))).toMatchObject({
+      segment: "https:web:8443",
+      service: "web",
+      port: "8443",
+      path: "/q",
+    });
+  });
 });
 
 describe("the service proxy", () => {

@@ -13,9 +13,15 @@ export interface KubernetesService {
   connect(secrets: Record<string, unknown>): Promise<KubeConfig>;
 }
 
-export async function kubeConfigOf(ctx: NativeContext): Promise<KubeConfig> {
+/** The run's cluster connection; undefined when the run has none (no Kubernetes activity). */
+export function kubernetesServiceOf(ctx: NativeContext): KubernetesService | undefined {
   const service = ctx.services.kubernetes as Partial<KubernetesService> | undefined;
-  if (typeof service?.connect !== "function") {
+  return typeof service?.connect === "function" ? (service as KubernetesService) : undefined;
+}
+
+export async function kubeConfigOf(ctx: NativeContext): Promise<KubeConfig> {
+  const service = kubernetesServiceOf(ctx);
+  if (!service) {
     throw new ActivityFailed(
       "this activity needs a Kubernetes cluster, but the run has no cluster connection",
     );

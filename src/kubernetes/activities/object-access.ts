@@ -277,7 +277,21 @@ export const Kinds = {
     plural: "networkpolicies",
     kind: "NetworkPolicy",
   },
+  PodDisruptionBudget: {
+    group: "policy",
+    version: "v1",
+    plural: "poddisruptionbudgets",
+    kind: "PodDisruptionBudget",
+  },
 } satisfies Record<string, KindInfo>;
+
+/** The API path of a kind's objects in a namespace, or across all namespaces (and for cluster-scoped kinds). */
+export function collectionPath(kind: KindInfo, namespace?: string): string {
+  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
+  return namespace === undefined
+    ? `${base}/${kind.plural}`
+    : `${base}/namespaces/${namespace}/${kind.plural}`;
+}
 
 export function refTo(kind: KindInfo, name: string, namespace?: string): ObjectRef {
   return namespace === undefined ? { ...kind, name } : { ...kind, name, namespace };

@@ -5,7 +5,14 @@ import type { NativeContext } from "../../providers/native.ts";
 import { listForProbe } from "../list-cache.ts";
 import { ActivityFailed } from "./activity-failed.ts";
 import { type Args, optString, str } from "./arguments.ts";
-import { apiVersionOf, type Json, type KindInfo, listObjects, refTo } from "./object-access.ts";
+import {
+  apiVersionOf,
+  collectionPath,
+  type Json,
+  type KindInfo,
+  listObjects,
+  refTo,
+} from "./object-access.ts";
 import { watchForState } from "./readiness.ts";
 import { formatNameTemplate } from "./selection.ts";
 import { type TargetSet, targetSet } from "./target-set.ts";
@@ -87,10 +94,6 @@ export async function deleteSelected(
     }
   }
   return deleted;
-}
-
-export function collectionPath(kind: KindInfo, ns: string): string {
-  return `${kind.group ? `/apis/${kind.group}` : "/api"}/${kind.version}/namespaces/${ns}/${kind.plural}`;
 }
 
 export interface ReadinessWait {

@@ -143,13 +143,7 @@ export class ApiHandler {
     try {
       await this.latency();
       const body = await readBody(req);
-      const user = authenticate(
-        req,
-        this.config.auth,
-        this.config.credentials,
-        url.pathname,
-        this.config.tokens,
-      );
+      const user = this.authenticate(req, url.pathname);
       this.injectFault(method, url.pathname);
       const proxied = parseServiceProxy(url.pathname);
       if (proxied) {
@@ -254,13 +248,7 @@ export class ApiHandler {
         status,
       });
     try {
-      const user = authenticate(
-        req,
-        this.config.auth,
-        this.config.credentials,
-        url.pathname,
-        this.config.tokens,
-      );
+      const user = this.authenticate(req, url.pathname);
       this.injectFault(req.method ?? "GET", url.pathname);
       const target = parseTarget(url.pathname, this.config.state.registry);
       if (target.kind !== "resource" || target.subresource !== "exec" || !target.name) throw notFoundPath();
@@ -416,6 +404,12 @@ export class ApiHandler {
       fault.status,
       fault.message ?? `injected fault: ${method} ${path} answers ${fault.status}`,
     );
+  }
+
+  /** Who is calling: the configured credentials, or a service-account token the server issued. */
+  private authenticate(req: IncomingMessage, path: string): UserInfo {
+    const { auth, credentials, tokens } = this.config;
+    return authenticate(req, auth, credentials, path, tokens);
   }
 
   /** The sim's deny rules (for every user), then RBAC over the stored roles and bindings. */

@@ -1,5 +1,6 @@
 // Undo: every change registers its undo before it happens (seen from inside register()), and
 // executeUndo replays each kind, harmlessly when replayed twice.
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { executeUndo } from "../../../src/kubernetes/undo.ts";
 import type { UndoStep } from "../../../src/providers/native.ts";
@@ -290,6 +291,30 @@ describe("executeUndo is idempotent and says what a retry can help", () => {
     for (const s of [...steps, ...steps]) await executeUndo(s, h.kc);
     const deployment = h.sim.get("Deployment", "default", "web") as { spec: { replicas: number } };
     expect(deployment.spec.replicas).toBe(2);
+  });
+
+  it("uncordons the nodes still as we set them, leaves one uncordoned since alone and names one gone", async () => {
+    h = await startHarness({ nodes: 3 });
+    const core = h.kc.makeApiClient(CoreV1Api);
+    for (const name of ["sim-node-1", "sim-node-2"]) {
+      await core.patchNode({ name, body: [{ op: "add", path: "/spec/unschedulable", value: true }] });
+    }
+    const cordon = step("k8s.node-schedulable", {
+      nodes: ["sim-node-1", "sim-node-2", "sim-node-3", "sim-node-9"].map((name) => ({
+        name,
+        unschedulable: false,
+      })),
+      set: true,
+    });
+    expect(await executeUndo(cordon, h.kc)).toEqual({
+      conflict: expect.stringMatching(
+        /^left alone: node sim-node-9 no longer exists now, not as we set it; /,
+      ),
+    });
+    const cordoned = (name: string) =>
+      (h!.sim.get("Node", undefined, name) as { spec: { unschedulable?: boolean } }).spec.unschedulable ===
+      true;
+    expect(["sim-node-1", "sim-node-2", "sim-node-3"].map(cordoned)).toEqual([false, false, false]);
   });
 
   it("marks a 5xx retryable, and a refusal for good (404) or a broken step not", async () => {
