@@ -12,7 +12,7 @@ import type { ResolvedExperiment } from "../experiment/resolve.ts";
 import { substitute, substitutionMapping } from "../experiment/substitute.ts";
 import { validateExperiment } from "../experiment/validate.ts";
 import { loadVarOverrides } from "../experiment/vars.ts";
-import { chaosk8sSource } from "../kubernetes/catalog.ts";
+import { chaosk8sSource } from "../kubernetes/chaosk8s-source.ts";
 import { loadSource } from "../load/catalog.ts";
 import { prometheusSource } from "../prometheus/catalog.ts";
 import { osSource } from "../providers/os-module.ts";
