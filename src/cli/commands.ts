@@ -6,9 +6,7 @@ import { resolve } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
-import { renderReport } from "../report/markdown.ts";
 import { formatRunEvent } from "../report/progress.ts";
-import { JournalFileError, outcomeOfJournalFile } from "../report/saved-journal.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { SecretRegistry } from "../run/secrets.ts";
@@ -156,6 +154,11 @@ function printPendingUndo(undo: { file: string; pending: string[] }, command: Ru
 
 /** The report of saved journals on stdout: 0, or 2 when a file cannot be read as a journal. */
 async function report(command: ReportCommand, io: CliIo): Promise<number> {
+  // The Markdown report is loaded for this command alone: `run` and `validate` do without it.
+  const [{ renderReport }, { JournalFileError, outcomeOfJournalFile }] = await Promise.all([
+    import("../report/markdown.ts"),
+    import("../report/saved-journal.ts"),
+  ]);
   const outcomes = [];
   const problems: string[] = [];
   for (const path of command.journals) {
