@@ -23,7 +23,7 @@ import {
 import type { CommandToRun, ReportCommand, RunCommand } from "./args.ts";
 import { UsageError } from "./args.ts";
 import type { CliIo } from "./main.ts";
-import { type Output, outputFor } from "./output.ts";
+import { type Output, outputFor, printUsageError } from "./output.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use
 // it, so `--help`, `--version` and a bad flag answer without waiting for it.
@@ -251,12 +251,8 @@ export async function runCommand(command: CommandToRun, given: CliIo): Promise<n
 
 /** Prints why a command failed and returns its exit status. */
 export function reportFailure(error: unknown, io: CliIo): number {
-  if (error instanceof UsageError) {
-    // A problem only a command finds (a webhook URL from the environment) reads like a bad flag.
-    for (const problem of error.problems) io.stderr(`error: ${problem}`);
-    io.stderr("Run 'chaos-action --help' for usage.");
-    return 2;
-  }
+  // A problem only a command finds (a webhook URL from the environment) reads like a bad flag.
+  if (error instanceof UsageError) return printUsageError(error, io);
   io.stderr(`error: ${errorMessage(error, { whole: true })}`);
   return exitCodeOfError(error);
 }

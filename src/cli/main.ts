@@ -3,8 +3,8 @@
 // report, the experiment schemas) loads only for a command that uses it, so the usage, the version
 // and a bad flag answer after loading the argument parser and the help text alone.
 import packageJson from "../../package.json" with { type: "json" };
-import { parseCommandLine, UsageError, usageOf } from "./args.ts";
-import { outputFor } from "./output.ts";
+import { type Command, parseCommandLine, UsageError, usageOf } from "./args.ts";
+import { outputFor, printUsageError } from "./output.ts";
 import type { TerminalStream, Ticker } from "./terminal.ts";
 
 export interface CliIo {
@@ -24,15 +24,13 @@ export interface CliIo {
 export async function main(argv: readonly string[], given: CliIo): Promise<number> {
   // Nothing secret is known before a command runs: the command line alone is printed unscrubbed.
   const io = outputFor(given, (text) => text);
-  let command: ReturnType<typeof parseCommandLine>;
+  let command: Command;
   try {
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) return (await import("./commands.ts")).reportFailure(error, io);
-    // Every problem of the command line at once, before anything started.
-    for (const problem of error.problems) io.stderr(`error: ${problem}`);
-    io.stderr("Run 'chaos-action --help' for usage.");
-    return 2;
+    // Before anything started.
+    return printUsageError(error, io);
   }
   switch (command.command) {
     case "help":

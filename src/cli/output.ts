@@ -1,5 +1,6 @@
 // What the CLI prints on: the given io with a scrubber applied to everything printed and, on a
 // terminal, colour (per NO_COLOR/FORCE_COLOR) and a live pause line that the next printed line replaces.
+import type { UsageError } from "./args.ts";
 import type { CliIo } from "./main.ts";
 import { colourEnabled, countdown, paintLine, realTicker, StatusLine } from "./terminal.ts";
 
@@ -39,4 +40,11 @@ export function outputFor(given: CliIo, redact: (text: string) => string): Outpu
         }
       : {}),
   };
+}
+
+/** Every problem of the command line at once, and where to read the usage: exit status 2. */
+export function printUsageError(error: UsageError, io: Pick<CliIo, "stderr">): number {
+  for (const problem of error.problems) io.stderr(`error: ${problem}`);
+  io.stderr("Run 'chaos-action --help' for usage.");
+  return 2;
 }
