@@ -1,5 +1,5 @@
 // Whole-process figures of the bundled CLI (dist/cli.js), each beside an empty `node -e 0`:
-// `--help`, `validate` of one file, `run` of 20 local http/process activities, and `run` of a
+// `--help`, `validate` of one file (YAML, and the same as JSON), `run` of 20 local http/process activities, and `run` of a
 // terminate-pod experiment (no pauses) against the simulated cluster, which loads the cluster client.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse } from "yaml";
 import { startSimCluster } from "../src/sim/index.ts";
 import { measureNode, type ProcessFigures } from "./measure.ts";
 
@@ -17,6 +18,8 @@ export interface CliFigures {
   node: ProcessFigures;
   help: ProcessFigures;
   validate: ProcessFigures;
+  /** The same experiment as JSON: it loads no YAML parser. */
+  validateJson: ProcessFigures;
   runLocal: ProcessFigures;
   runKubernetes: ProcessFigures;
 }
@@ -43,6 +46,9 @@ export async function benchCli(runs: number): Promise<CliFigures> {
     const node = await measureNode(["-e", "0"], { runs });
     const help = await measureNode([cli, "--help"], { runs });
     const validate = await measureNode([cli, "validate", LOCAL], { runs });
+    const localJson = path.join(dir, "twenty-activities.json");
+    writeFileSync(localJson, JSON.stringify(parse(await readFile(LOCAL, "utf8"))));
+    const validateJson = await measureNode([cli, "validate", localJson], { runs });
     const runLocal = await measureNode(
       [cli, "run", LOCAL, "--var", `base_url=http://127.0.0.1:${port}`, ...journal("local")],
       { runs },
@@ -61,7 +67,7 @@ export async function benchCli(runs: number): Promise<CliFigures> {
         [cli, "run", KUBERNETES, "--kubeconfig", kubeconfig, ...journal("kubernetes"), ...undo],
         { runs, prepare: () => sim.settled(10_000) },
       );
-      return { node, help, validate, runLocal, runKubernetes };
+      return { node, help, validate, validateJson, runLocal, runKubernetes };
     } finally {
       await sim.close();
     }

@@ -11,7 +11,12 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises
 import path from "node:path";
 import { build } from "esbuild";
 
-const OUT = "dist";
+// `node scripts/build.js --outdir /tmp/x` builds elsewhere (to compare two builds side by side).
+const outdirFlag = process.argv.indexOf("--outdir");
+// esbuild names outputs relative to the working directory: so does OUT.
+const OUT =
+  outdirFlag === -1 ? "dist" : path.relative(process.cwd(), path.resolve(process.argv[outdirFlag + 1]));
+const METAFILE = process.argv.includes("--metafile");
 
 const result = await build({
   entryPoints: { index: "src/action/index.ts", post: "src/action/post.ts", cli: "src/cli/bin.ts" },
@@ -144,6 +149,8 @@ await writeFile(
   path.join(OUT, "licenses.txt"),
   `Third-party software bundled in dist/ (${entries.length} packages)\n\n${licences.join("\n-----\n\n")}`,
 );
+// `--metafile`: what each entry and chunk holds, for esbuild's analyzer (https://esbuild.github.io/analyze/).
+if (METAFILE) await writeFile(path.join(OUT, "meta.json"), JSON.stringify(result.metafile));
 // `npx chaos-action` and the package's `bin` run dist/cli.js itself: it must be executable in git too.
 await chmod(path.join(OUT, "cli.js"), 0o755);
 console.log(`${OUT}/: ${result.outputFiles.length} files; ${OUT}/licenses.txt: ${entries.length} packages`);

@@ -65,13 +65,10 @@ export interface ReportCommand {
   journals: string[];
 }
 
-export type Command =
-  | RunCommand
-  | ValidateCommand
-  | CleanupCommand
-  | ReportCommand
-  | { command: "help"; topic?: string }
-  | { command: "version" };
+/** A command that does something, as opposed to printing the usage or the version. */
+export type CommandToRun = RunCommand | ValidateCommand | CleanupCommand | ReportCommand;
+
+export type Command = CommandToRun | { command: "help"; topic?: string } | { command: "version" };
 
 /** The CLI names options by their flags and words problems as `--flag expects …, got 'value'`. */
 const surface: OptionSurface = {

@@ -2,7 +2,8 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { ExperimentLoadError, NoExperimentsError } from "./errors.ts";
-import { experimentFormatOf, loadExperimentFile } from "./load.ts";
+import { experimentFormatOf } from "./loaded.ts";
+import { loadExperimentFile } from "./read-experiment.ts";
 
 export const DEFAULT_TARGET = "experiments/";
 

@@ -5,9 +5,9 @@ import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { isRecord } from "../common/record.ts";
 import { VarsError } from "./errors.ts";
-import { pyyamlTags } from "./load.ts";
 import { quoteList } from "./quote.ts";
 import type { VarOverrides } from "./vars.ts";
+import { pyyamlTags } from "./yaml-experiment.ts";
 
 /** Parses the text of a var file; pure. */
 export function parseVarFileText(text: string, file: string): Partial<VarOverrides> {

@@ -1,0 +1,34 @@
+// Reading an experiment file into plain data while keeping where every value came from, so that
+// validation can point at `file:line:column`. JSON by json-experiment.ts; YAML by yaml-experiment.ts,
+// imported only when a YAML file is read, so a run of JSON experiments never loads the YAML parser.
+import { readFile, stat } from "node:fs/promises";
+import { extname } from "node:path";
+import { ExperimentLoadError } from "./errors.ts";
+import { parseJsonText } from "./json-experiment.ts";
+import { sizeProblem } from "./limits.ts";
+import { experimentFormatOf, type LoadedExperiment, parseGuarded } from "./loaded.ts";
+
+export async function loadExperimentFile(file: string): Promise<LoadedExperiment> {
+  const format = experimentFormatOf(file);
+  if (format === undefined) {
+    throw new ExperimentLoadError(
+      file,
+      `unsupported file type '${extname(file) || "(none)"}': only files with json, yaml or yml extensions are supported`,
+    );
+  }
+  let text: string;
+  try {
+    // Checked before reading, so a huge file is never read into memory.
+    const tooBig = sizeProblem((await stat(file)).size);
+    if (tooBig) throw new ExperimentLoadError(file, tooBig);
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (error instanceof ExperimentLoadError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ExperimentLoadError(file, "file does not exist");
+    if (code === "EISDIR") throw new ExperimentLoadError(file, "is a directory, not an experiment file");
+    throw new ExperimentLoadError(file, `cannot read the file: ${(error as Error).message}`);
+  }
+  const parse = format === "json" ? parseJsonText : (await import("./yaml-experiment.ts")).parseYamlText;
+  return parseGuarded(text, file, parse);
+}
