@@ -1,7 +1,7 @@
 // Writes src/kubernetes/chaosk8s-signatures.json from the chaosk8s catalog: the signatures validation
 // reads, without loading the activities that implement them. Run after changing a family module's
 // signature: `node scripts/chaosk8s-signatures.ts` (test/kubernetes/activities/signature-table.test.ts
-// fails while the table is stale).
+// fails while the table is stale); `npm run signatures` does the same.
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
