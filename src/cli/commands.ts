@@ -7,10 +7,11 @@ import packageJson from "../../package.json" with { type: "json" };
 import { errorMessage } from "../common/error-message.ts";
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
+import { exitCodeOfError } from "../run/error-verdict.ts";
 import type { ExperimentOutcome, RunResult } from "../run/outcome.ts";
 import type { Reporter } from "../run/reporter.ts";
 import { SecretRegistry } from "../run/secrets.ts";
-import { combineVerdicts, exitCodeOf, exitCodeOfError } from "../run/verdict.ts";
+import { combineVerdicts, exitCodeOf } from "../run/verdict.ts";
 import { errorRunLine, verdictLines } from "../run/verdict-lines.ts";
 import {
   notifiesOn,

@@ -25,6 +25,7 @@ import {
   type GateRequest,
 } from "./cluster-gate.ts";
 import { buildPlan, formatPlan } from "./dry-run.ts";
+import { isInputError } from "./error-verdict.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
 import { leaseFileOf, readLeaseFile, removeLeaseFile } from "./lease-file.ts";
 import { DEFAULT_LEASE_WAIT_SECONDS, type RunOptions } from "./options.ts";
@@ -33,7 +34,7 @@ import { isPrepared, type Preparation, type PreparedExperiment, prepareExperimen
 import type { Reporter } from "./reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
 import { type ExperimentLimits, experimentLimits, recoveryWindowSeconds } from "./time-limits.ts";
-import { combineVerdicts, isInputError } from "./verdict.ts";
+import { combineVerdicts } from "./verdict.ts";
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
 export type { Reporter } from "./reporter.ts";

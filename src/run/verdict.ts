@@ -1,6 +1,5 @@
 // How the verdicts of several experiments combine into the run's, and what the run's means as an exit code.
 import type { Verdict } from "../engine/verdict.ts";
-import { ConnectionError } from "../kubernetes/cluster-errors.ts";
 
 export type { Verdict } from "../engine/verdict.ts";
 
@@ -16,14 +15,4 @@ export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
 export function exitCodeOf(verdict: Verdict): 0 | 1 | 2 {
   if (verdict === "invalid") return 2;
   return verdict === "passed" || verdict === "skipped" ? 0 : 1;
-}
-
-/** Errors that mean the run's input is wrong (exit 2), not that the cluster or the experiment failed. */
-export function isInputError(error: unknown): boolean {
-  return error instanceof ConnectionError;
-}
-
-/** The exit status of a command that stopped with an error before producing a verdict. */
-export function exitCodeOfError(error: unknown): 1 | 2 {
-  return isInputError(error) ? 2 : 1;
 }

@@ -48,7 +48,8 @@ const packageModules = (loaded: string[], name: string) =>
 describe("start-up loads only what the command needs", () => {
   it("--help, a command's --help and a bad flag load the argument parser and the help text alone", () => {
     // The parser, the usage text, and what checking a flag's value needs (option choices, the webhook
-    // URL's shape): nothing of the pipeline, the report or the experiment format.
+    // URL's shape, whose module reads which verdicts notify): nothing of the pipeline, the cluster, the
+    // report or the experiment format.
     const parser = [
       "package.json",
       "src/cli/args.ts",
@@ -58,6 +59,7 @@ describe("start-up loads only what the command needs", () => {
       "src/cli/terminal.ts",
       "src/experiment/strategies.ts",
       "src/run/options.ts",
+      "src/run/verdict.ts",
       "src/run/webhook.ts",
     ];
     for (const argv of [["--help"], ["validate", "--help"], ["--no-such-flag"]]) {
