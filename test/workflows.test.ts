@@ -46,7 +46,18 @@ const action = parse(readFileSync(join(root, "action.yml"), "utf8")) as {
 
 /** Outputs of the third-party actions the workflows read, as their action.yml files declare them. */
 const KNOWN_OUTPUTS: Record<string, string[]> = {
-  "docker/metadata-action": ["version", "tags", "labels", "annotations", "json", "bake-file"],
+  "docker/metadata-action": [
+    "version",
+    "tags",
+    "tag-names",
+    "labels",
+    "annotations",
+    "json",
+    "bake-file-tags",
+    "bake-file-labels",
+    "bake-file-annotations",
+    "bake-file",
+  ],
   "docker/build-push-action": ["imageid", "digest", "metadata"],
   "actions/attest-build-provenance": ["bundle-path", "attestation-id", "attestation-url"],
   "actions/upload-artifact": ["artifact-id", "artifact-url", "artifact-digest"],
@@ -194,6 +205,26 @@ describe("the workflows", () => {
           .some((s) => s.uses === "./" && String(s.with?.["boot-only"]) === "true");
         expect(booted, `${label(file, name, step, index)}: no earlier boot-only step`).toBe(true);
       });
+    }
+  });
+
+  it("name each uploaded artifact once per run attempt, as upload-artifact@v4 requires", () => {
+    for (const { file, workflow } of workflows) {
+      const names = Object.entries(workflow.jobs).flatMap(([name, job]) =>
+        job.steps
+          .filter((step) => step.uses?.startsWith("actions/upload-artifact@"))
+          .map((step) => ({ where: `${file} ${name}`, step })),
+      );
+      for (const { where, step } of names) {
+        const name = String(step.with?.name ?? "");
+        // A re-run job is the same run: a fixed name is refused unless the attempt is in it.
+        expect(
+          name.includes("github.run_attempt") || step.with?.overwrite === true,
+          `${where}: artifact ${name || "(default name)"}`,
+        ).toBe(true);
+      }
+      const fixed = names.map(({ step }) => String(step.with?.name));
+      expect(new Set(fixed).size, `${file}: artifact names are unique`).toBe(fixed.length);
     }
   });
 
