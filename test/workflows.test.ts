@@ -194,6 +194,27 @@ describe("the workflows", () => {
     expect(paths).toBeGreaterThan(0);
   });
 
+  it("run only npm scripts package.json has, in the workflows and in the .ci/run they call", () => {
+    const scripts = Object.keys(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> })
+        .scripts,
+    );
+    const texts = [
+      ...jobs.flatMap(({ file, name, job }) =>
+        job.steps.map((step) => ({ where: `${file} ${name}`, text: step.run ?? "" })),
+      ),
+      { where: ".ci/run", text: readFileSync(join(root, ".ci", "run"), "utf8") },
+    ];
+    let runs = 0;
+    for (const { where, text } of texts) {
+      for (const match of text.matchAll(/\bnpm run ([\w:-]+)/g)) {
+        runs++;
+        expect(scripts, `${where}: npm run ${match[1]}`).toContain(match[1]);
+      }
+    }
+    expect(runs).toBeGreaterThan(0);
+  });
+
   it("read KUBECONFIG and KIND_CLUSTER_NAME only after a boot-only step exported them", () => {
     for (const { file, name, job } of jobs) {
       job.steps.forEach((step, index) => {
