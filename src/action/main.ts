@@ -68,16 +68,10 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
 
     const tempDir = env.RUNNER_TEMP || tmpdir();
     const tag = runTag(env);
+    const clusterSetup = { env, cwd, tempDir, tag, signal: controller.signal, secrets };
     if (inputs.bootOnly) {
       // No experiment: the cluster is for the job's later steps, which deploy and then gate.
-      const { kind } = await setUpCluster(inputs, {
-        env,
-        cwd,
-        tempDir,
-        tag,
-        signal: controller.signal,
-        secrets,
-      });
+      const { kind } = await setUpCluster(inputs, clusterSetup);
       if (kind) exportForLaterSteps(kind);
       return;
     }
@@ -114,14 +108,7 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
       return;
     }
 
-    const { cluster } = await setUpCluster(inputs, {
-      env,
-      cwd,
-      tempDir,
-      tag,
-      signal: controller.signal,
-      secrets,
-    });
+    const { cluster } = await setUpCluster(inputs, clusterSetup);
     // The post step replays pending undo against the same cluster; the request holds no secret.
     core.saveState(STATE_CLUSTER, JSON.stringify(cluster));
     // A journal-path of the workflow's is in its workspace, wherever the experiments were read from.
