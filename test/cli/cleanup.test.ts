@@ -100,6 +100,8 @@ method:
   const policyPath = "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/";
   // Longer than the run's undo deadline (1 s: at most 3 attempts); cleanup then retries past it.
   sim.addFault({ method: "DELETE", path: policyPath, status: 500, times: 5 });
+  // Each failure takes 400 ms, so the run's 1 s cannot use up all five however fast the machine is.
+  sim.addFaultRule({ verb: "delete", resource: "networkpolicies", effect: { kind: "latency", ms: 400 } });
   const undoFile = join(dir, "deny-undo.json");
   const run = cli([
     "run",
