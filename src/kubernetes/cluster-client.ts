@@ -20,12 +20,13 @@ import type { RetryOptions } from "./retry-policy.ts";
 import { retryingTransport, type TransportOptions } from "./retrying-transport.ts";
 import { WriteLog } from "./write-log.ts";
 
-export type ClientNode = typeof ClientNodeModule;
+/** The parts of @kubernetes/client-node we use (client-node-api.ts). */
+export type ClientNode = typeof import("./client-node-api.ts");
 
 let loading: Promise<ClientNode> | undefined;
 
 export function clientNode(): Promise<ClientNode> {
-  loading ??= import("@kubernetes/client-node");
+  loading ??= import("./client-node-api.ts");
   return loading;
 }
 

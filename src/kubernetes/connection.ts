@@ -13,7 +13,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node";
 import { errorMessage } from "../common/error-message.ts";
 import { isSecretName, urlCredentials, withoutUserInfo } from "../experiment/redact.ts";
-import { clusterKubeConfig } from "./cluster-client.ts";
+import { type ClientNode, clientNode, clusterKubeConfig } from "./cluster-client.ts";
 import { ConnectionError, explainClusterError } from "./cluster-errors.ts";
 import { proxyFromEnvironment, proxyLabel } from "./cluster-proxy.ts";
 import { execAuthenticator, withExecAuth } from "./connection-exec.ts";
@@ -162,9 +162,9 @@ async function readRequired(path: string, what: string, io: Io): Promise<string>
   }
 }
 
-type ClientModule = typeof import("@kubernetes/client-node");
+type ClientModule = ClientNode;
 
-const loadClient = (): Promise<ClientModule> => import("@kubernetes/client-node");
+const loadClient = clientNode;
 
 interface ParsedKubeconfig {
   clusters: Cluster[];

@@ -5,6 +5,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Experiment } from "../experiment/format.ts";
 import { LOAD_MODULE } from "../load/catalog.ts";
 import type { NativeSignature } from "../providers/native.ts";
+import { clientNode } from "./cluster-client.ts";
 import { explainClusterError } from "./cluster-errors.ts";
 import { activityNamespace, definedActivities } from "./scope.ts";
 import { inClusterService } from "./service-proxy.ts";
@@ -193,7 +194,7 @@ export async function checkPermissions(
   needs: readonly PermissionNeed[],
   options: { concurrency?: number } = {},
 ): Promise<PermissionNeed[]> {
-  const { AuthorizationV1Api } = await import("@kubernetes/client-node");
+  const { AuthorizationV1Api } = await clientNode();
   const api = kc.makeApiClient(AuthorizationV1Api);
   const distinct = [...new Map(needs.map((n) => [needKey(n), n])).values()];
   const allowed = await mapBounded(distinct, options.concurrency ?? 8, async (need) => {

@@ -41,7 +41,7 @@ export interface TransportOptions {
   }) => void;
 }
 
-type ClientNode = typeof import("@kubernetes/client-node");
+type ClientNode = typeof import("./client-node-api.ts");
 
 type Outcome = { response: ResponseContext } | { error: unknown };
 
