@@ -77,6 +77,22 @@ function refuseWholeZod(outputs) {
 }
 
 /**
+ * A dynamic import of "@kubernetes/client-node" itself keeps all of its API groups' clients (1.7 MB);
+ * src/kubernetes/client-node-api.ts names the few we call. StorageV1Api is one no activity uses.
+ */
+function refuseWholeClientNode(outputs) {
+  for (const output of Object.values(outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (input.endsWith("client-node/dist/gen/apis/StorageV1Api.js") && bytesInOutput > 0) {
+        throw new Error(
+          "the bundle holds every API group of @kubernetes/client-node: load it through clientNode() (src/kubernetes/client-node-api.ts), never import() the package itself",
+        );
+      }
+    }
+  }
+}
+
+/**
  * package.json's `dependencies` are what the bundle contains: exactly the packages src/ imports.
  * Nothing is installed at run time; tools that build and test are devDependencies.
  */
@@ -106,6 +122,7 @@ async function checkDependencies(inputs) {
 }
 
 refuseWholeZod(result.metafile.outputs);
+refuseWholeClientNode(result.metafile.outputs);
 await checkDependencies(result.metafile.inputs);
 const renames = stableNames(result.metafile.outputs);
 const renameIn = (text) => text.replace(/[\w-]+-[A-Z0-9]{8}\.js/g, (name) => renames.get(name) ?? name);
