@@ -327,13 +327,15 @@ export async function createCluster(
       },
     async gate(experiment, activities, request_, registry) {
       const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
-      const missing = await missingPermissions(experiment, activities, registry, named);
-      if (missing.length > 0) {
-        throw new MissingPermissionsError(missing, info?.source.user);
-      }
-      const targets = await resolveAll(experiment, activities, registry, (message) => {
-        throw new UnresolvedTargetsError(message);
-      });
+      // Both only read, so the targets are resolved while the permissions are checked (one round of
+      // requests less); a missing permission is reported first, as it may be why a resolution failed.
+      const unresolved: string[] = [];
+      const [missing, targets] = await Promise.all([
+        missingPermissions(experiment, activities, registry, named),
+        resolveAll(experiment, activities, registry, (message) => unresolved.push(message)),
+      ]);
+      if (missing.length > 0) throw new MissingPermissionsError(missing, info?.source.user);
+      if (unresolved.length > 0) throw new UnresolvedTargetsError(unresolved[0]);
       const rules = rulesFor(experiment, request_, registry);
       const violations = checkBlastRadius(targets, rules);
       if (violations.length > 0) throw new BlastRadiusRefusal(violations);
@@ -346,12 +348,14 @@ export async function createCluster(
     },
     async plan(experiment, activities, request_, registry) {
       const named = leaseNamespaces(leasesFor(activities, [], registry.allSignatures()));
-      const missing = await missingPermissions(experiment, activities, registry, named);
       const { isFault, wouldReachNothing } = await import("../kubernetes/targets.ts");
       const unresolved = new Map<string, string>();
-      const targets = await resolveAll(experiment, activities, registry, (message, activity) =>
-        unresolved.set(activity.name, message),
-      );
+      const [missing, targets] = await Promise.all([
+        missingPermissions(experiment, activities, registry, named),
+        resolveAll(experiment, activities, registry, (message, activity) =>
+          unresolved.set(activity.name, message),
+        ),
+      ]);
       const leases = await leasesOf(activities, targets, registry, named);
       missing.push(...leases.missing);
       const actions = methodActions(experiment, activities, registry).map((activity): ResolvedAction => {
