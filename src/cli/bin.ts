@@ -2,6 +2,28 @@
 // The `chaos-action` executable: wires the CLI to this process and nothing more.
 import * as nodeModule from "node:module";
 
+let verdictCode: number | undefined;
+
+/**
+ * Listens for as long as the process lives. With no listener a signal takes its default action, so a
+ * signal in the instant between the run's own listener going and the next one coming would kill the
+ * process after its verdict and lose its exit status. While a command listens, the command handles
+ * the signal; after the verdict a signal only hurries the exit (should something still hold the
+ * process); with neither, the signal does what it would have done without us.
+ */
+function lastListener(signal: NodeJS.Signals): void {
+  if (verdictCode !== undefined) {
+    const code = verdictCode;
+    setTimeout(() => process.exit(code), 1000).unref();
+  } else if (process.listenerCount(signal) === 1) {
+    process.off("SIGINT", lastListener);
+    process.off("SIGTERM", lastListener);
+    process.kill(process.pid, signal);
+  }
+}
+process.on("SIGINT", lastListener);
+process.on("SIGTERM", lastListener);
+
 // Start-up is most of a short run: let Node keep the bundle's compiled code between runs. The CLI is
 // imported after this call, so its modules are compiled through the cache.
 // Absent before Node 22.1: then start-up is only slower.
@@ -23,8 +45,4 @@ const code = await main(process.argv.slice(2), {
   },
 });
 process.exitCode = code;
-// A signal that arrives after the verdict (journals written, output being flushed) must not turn the
-// exit status into "killed by a signal"; if something still holds the process, leave soon anyway.
-const afterVerdict = () => setTimeout(() => process.exit(code), 1000).unref();
-process.on("SIGINT", afterVerdict);
-process.on("SIGTERM", afterVerdict);
+verdictCode = code;

@@ -1,6 +1,6 @@
 // SIGINT/SIGTERM reach the run through the real executable (src/cli/bin.ts under Node's type stripping):
 // the method stops, the rollbacks run, the journal says `interrupted`, the exit status is 1.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,4 +57,66 @@ describe.each(["SIGINT", "SIGTERM"] as const)("%s", (signal) => {
     expect(written.rollbacks.map((r: { status: string }) => r.status)).toEqual(["succeeded"]);
     await expect(readFile(join(dir, "rolled-back"))).resolves.toBeDefined();
   }, 20_000);
+});
+
+/**
+ * The fewest SIGINT and SIGTERM listeners the process had right after it removed one: 0 means a moment
+ * in which a signal would have taken its default action and killed the process.
+ */
+function fewestListenersAfterRemoval(args: string[]): { SIGINT: number; SIGTERM: number } {
+  const script = `
+    const fewest = { SIGINT: Infinity, SIGTERM: Infinity };
+    const off = process.removeListener.bind(process);
+    process.removeListener = process.off = (name, listener) => {
+      off(name, listener);
+      if (name in fewest) fewest[name] = Math.min(fewest[name], process.listenerCount(name));
+      return process;
+    };
+    process.on("exit", () => process._rawDebug("FEWEST " + JSON.stringify(fewest)));
+  `;
+  const run = spawnSync(
+    process.execPath,
+    ["--import", `data:text/javascript,${encodeURIComponent(script)}`, ...args],
+    {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: dir },
+      timeout: 20_000,
+    },
+  );
+  const line = run.stderr.split("\n").find((text) => text.startsWith("FEWEST "));
+  if (!line) throw new Error(`no listener count printed:\n${run.stderr}`);
+  const fewest = JSON.parse(line.slice("FEWEST ".length)) as Record<string, number | null>;
+  // JSON writes Infinity (never removed) as null.
+  return {
+    SIGINT: fewest.SIGINT ?? Number.POSITIVE_INFINITY,
+    SIGTERM: fewest.SIGTERM ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+describe("from the verdict to the exit", () => {
+  it("a signal always finds a listener: none in between would kill the process and lose its exit status", async () => {
+    await writeFile(
+      join(dir, "quick.yaml"),
+      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: yes, provider: {type: process, path: "true"}}\n',
+    );
+    const fewest = fewestListenersAfterRemoval([
+      bin,
+      "run",
+      "quick.yaml",
+      "--journal-path",
+      join(dir, "quick.json"),
+    ]);
+    // The run removed its own listeners (the check saw it) and one still listened.
+    expect(fewest.SIGTERM).toBe(1);
+    expect(fewest.SIGINT).toBe(1);
+  });
+
+  it("sees a moment without a listener when there is one (the check can fail)", () => {
+    const fewest = fewestListenersAfterRemoval([
+      "-e",
+      'const h = () => {}; process.on("SIGTERM", h); process.off("SIGTERM", h);',
+    ]);
+    expect(fewest.SIGTERM).toBe(0);
+  });
 });
