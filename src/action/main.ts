@@ -48,11 +48,17 @@ export async function run(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const startedAt = Date.now();
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) => {
+    // A second signal (the runner follows SIGINT with SIGTERM; a person may press Ctrl-C twice)
+    // leaves the rollbacks and the undo running.
+    if (controller.signal.aborted) {
+      core.warning(`${signal} again: still running rollbacks and undo`);
+      return;
+    }
     core.warning(`${signal} received: stopping the method, running rollbacks and undo`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };
-  process.once("SIGTERM", interrupt);
-  process.once("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+  process.on("SIGINT", interrupt);
   // Masked in the log by the runner as each is found, and redacted by us from the log, the summary,
   // the comment, JUnit, annotations and outputs. Those in the inputs and the environment come first,
   // before any line is logged; the experiments' as they are read; the connection's before it is named.

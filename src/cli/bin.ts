@@ -1,28 +1,9 @@
 #!/usr/bin/env node
 // The `chaos-action` executable: wires the CLI to this process and nothing more.
 import * as nodeModule from "node:module";
+import { listenForTheProcessLife } from "../common/lasting-signal-listener.ts";
 
-let verdictCode: number | undefined;
-
-/**
- * Listens for as long as the process lives. With no listener a signal takes its default action, so a
- * signal in the instant between the run's own listener going and the next one coming would kill the
- * process after its verdict and lose its exit status. While a command listens, the command handles
- * the signal; after the verdict a signal only hurries the exit (should something still hold the
- * process); with neither, the signal does what it would have done without us.
- */
-function lastListener(signal: NodeJS.Signals): void {
-  if (verdictCode !== undefined) {
-    const code = verdictCode;
-    setTimeout(() => process.exit(code), 1000).unref();
-  } else if (process.listenerCount(signal) === 1) {
-    process.off("SIGINT", lastListener);
-    process.off("SIGTERM", lastListener);
-    process.kill(process.pid, signal);
-  }
-}
-process.on("SIGINT", lastListener);
-process.on("SIGTERM", lastListener);
+const signals = listenForTheProcessLife();
 
 // Start-up is most of a short run: let Node keep the bundle's compiled code between runs. The CLI is
 // imported after this call, so its modules are compiled through the cache.
@@ -45,4 +26,4 @@ const code = await main(process.argv.slice(2), {
   },
 });
 process.exitCode = code;
-verdictCode = code;
+signals.verdict(code);

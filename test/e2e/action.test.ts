@@ -396,6 +396,25 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     await settled("app=web", 3);
   }, 60_000);
 
+  it("a second signal while the rollbacks run leaves them running and the exit status a verdict's", async () => {
+    // The runner cancels with SIGINT and then SIGTERM; a person may press Ctrl-C twice.
+    const run = await runAction({
+      inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml" },
+      during: async (child) => {
+        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        child.kill("SIGINT");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        child.kill("SIGINT");
+      },
+    });
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.verdict).toBe("failed");
+    expect(await replicas()).toBe(3);
+    await settled("app=web", 3);
+  }, 60_000);
+
   it("when the main step is killed, the post step replays the pending undo and deletes the kind cluster", async () => {
     const killed = await runAction({
       inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml" },
