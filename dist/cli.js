@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
-import{a as o}from"./chunks/chunk-acfbe3da.js";import{a as e}from"./chunks/chunk-e3b0c442.js";import*as r from"node:module";var c=o();r.enableCompileCache?.();var{main:i}=await import("./chunks/main-c26c017f.js"),t=await i(process.argv.slice(2),{stdout:e(s=>process.stdout.write(`${s}
-`),"stdout"),stderr:e(s=>process.stderr.write(`${s}
-`),"stderr"),terminal:{isTTY:process.stderr.isTTY===!0,write:e(s=>process.stderr.write(s),"write")},cwd:process.cwd(),env:process.env,onSignal:e(s=>(process.on("SIGINT",s),process.on("SIGTERM",s),()=>{process.off("SIGINT",s),process.off("SIGTERM",s)}),"onSignal")});process.exitCode=t;c.verdict(t);
+import{a as t}from"./chunks/chunk-acfbe3da.js";import{a as s}from"./chunks/chunk-e3b0c442.js";import*as o from"node:module";var i=t();o.enableCompileCache?.();var{main:c}=await import("./chunks/main-c26c017f.js"),r=await c(process.argv.slice(2),{stdout:s(e=>process.stdout.write(`${e}
+`),"stdout"),stderr:s(e=>process.stderr.write(`${e}
+`),"stderr"),terminal:{isTTY:process.stderr.isTTY===!0,write:s(e=>process.stderr.write(e),"write")},cwd:process.cwd(),env:process.env,onSignal:s(e=>(process.on("SIGINT",e),process.on("SIGTERM",e),()=>{process.off("SIGINT",e),process.off("SIGTERM",e)}),"onSignal")});process.exitCode=r;i.verdict(r);await new Promise(e=>process.stdout.write("",()=>process.stderr.write("",()=>e())));o.flushCompileCache?.();process.exit(r);

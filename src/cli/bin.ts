@@ -27,3 +27,13 @@ const code = await main(process.argv.slice(2), {
 });
 process.exitCode = code;
 signals.verdict(code);
+// Exit now instead of when the event loop drains: Node closes its signal handlers before that
+// teardown, which takes tens of milliseconds, and a SIGTERM then would kill the process and lose the
+// verdict's exit status. Everything the command does is awaited by now; what was printed is flushed
+// first (pipes are asynchronous on some systems), and so is the compile cache (written at a natural
+// exit only).
+await new Promise<void>((resolve) =>
+  process.stdout.write("", () => process.stderr.write("", () => resolve())),
+);
+nodeModule.flushCompileCache?.();
+process.exit(code);

@@ -98,7 +98,7 @@ describe("from the verdict to the exit", () => {
   it("a signal always finds a listener: none in between would kill the process and lose its exit status", async () => {
     await writeFile(
       join(dir, "quick.yaml"),
-      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: yes, provider: {type: process, path: "true"}}\n',
+      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: noop, provider: {type: process, path: "true"}}\n',
     );
     const fewest = fewestListenersAfterRemoval([
       bin,
@@ -111,6 +111,38 @@ describe("from the verdict to the exit", () => {
     expect(fewest.SIGTERM).toBe(1);
     expect(fewest.SIGINT).toBe(1);
   });
+
+  it("a SIGTERM just after the verdict is printed leaves the exit status the verdict's", async () => {
+    // Left to exit when its event loop drains, Node closes its signal handlers for a teardown of tens
+    // of milliseconds, and a signal then killed the process: every time, with the signal 5 ms after
+    // the last line.
+    await writeFile(
+      join(dir, "quick.yaml"),
+      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: noop, provider: {type: process, path: "true"}}\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [bin, "run", "quick.yaml", "--journal-path", join(dir, "late.json")],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: dir },
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      const before = stderr;
+      stderr += chunk;
+      if (!before.includes("journal: ") && stderr.includes("journal: ")) {
+        setTimeout(() => child.kill("SIGTERM"), 5);
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    expect(stderr).toContain("journal: ");
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+  }, 20_000);
 
   it("sees a moment without a listener when there is one (the check can fail)", () => {
     const fewest = fewestListenersAfterRemoval([
