@@ -89,37 +89,36 @@ function stableNames(outputs) {
   return renames;
 }
 
-/**
- * zod's `z` object holds all of zod, every language of its messages too; `import * as z from "zod"`
- * lets esbuild keep only what we call (English messages included), a fifth of the size.
- */
-function refuseWholeZod(outputs) {
+/** Fails the build when any input whose path matches `pattern` put code in the bundle. */
+function refuseBundled(outputs, pattern, message) {
   for (const output of Object.values(outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      if (/node_modules\/zod\/v4\/locales\/(?!en\.js$)/.test(input) && bytesInOutput > 0) {
-        throw new Error(
-          'the bundle holds all of zod: import it as `import * as z from "zod"` everywhere, not `{ z }`',
-        );
-      }
+      if (pattern.test(input) && bytesInOutput > 0) throw new Error(message);
     }
   }
 }
 
 /**
+ * zod's `z` object holds all of zod, every language of its messages too; `import * as z from "zod"`
+ * lets esbuild keep only what we call (English messages included), a fifth of the size.
+ */
+const refuseWholeZod = (outputs) =>
+  refuseBundled(
+    outputs,
+    /node_modules\/zod\/v4\/locales\/(?!en\.js$)/,
+    'the bundle holds all of zod: import it as `import * as z from "zod"` everywhere, not `{ z }`',
+  );
+
+/**
  * A dynamic import of "@kubernetes/client-node" itself keeps all of its API groups' clients (1.7 MB);
  * src/kubernetes/client-node-api.ts names the few we call. StorageV1Api is one no activity uses.
  */
-function refuseWholeClientNode(outputs) {
-  for (const output of Object.values(outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      if (input.endsWith("client-node/dist/gen/apis/StorageV1Api.js") && bytesInOutput > 0) {
-        throw new Error(
-          "the bundle holds every API group of @kubernetes/client-node: load it through clientNode() (src/kubernetes/client-node-api.ts), never import() the package itself",
-        );
-      }
-    }
-  }
-}
+const refuseWholeClientNode = (outputs) =>
+  refuseBundled(
+    outputs,
+    /client-node\/dist\/gen\/apis\/StorageV1Api\.js$/,
+    "the bundle holds every API group of @kubernetes/client-node: load it through clientNode() (src/kubernetes/client-node-api.ts), never import() the package itself",
+  );
 
 /**
  * package.json's `dependencies` are what the bundle contains: exactly the packages src/ imports.

@@ -162,10 +162,6 @@ async function readRequired(path: string, what: string, io: Io): Promise<string>
   }
 }
 
-type ClientModule = ClientNode;
-
-const loadClient = clientNode;
-
 interface ParsedKubeconfig {
   clusters: Cluster[];
   users: User[];
@@ -175,7 +171,7 @@ interface ParsedKubeconfig {
 
 /** Parses one kubeconfig with client-node's own loader; relative file references resolve against `dir`. */
 function parseKubeconfig(
-  client: ClientModule,
+  client: ClientNode,
   text: string,
   where: string,
   dir: string | undefined,
@@ -219,7 +215,7 @@ interface KubeconfigChoice {
 }
 
 async function loadKubeconfigFiles(
-  client: ClientModule,
+  client: ClientNode,
   paths: readonly string[],
   io: Io,
 ): Promise<{ parsed: ParsedKubeconfig[]; found: string[] }> {
@@ -454,7 +450,7 @@ export async function resolveConnection(options: ConnectionOptions): Promise<Res
   };
   const lookup = makeLookup(env, options.secrets);
   const warnings: string[] = [];
-  const client = await loadClient();
+  const client = await clientNode();
   const contextSetting = lookup("KUBERNETES_CONTEXT");
   const requestedContext = options.context
     ? { name: options.context, label: "--context" }
@@ -772,7 +768,7 @@ function secretsKey(secrets: Record<string, unknown> = {}): string {
   return JSON.stringify(entries);
 }
 
-function timeoutOptions(client: ClientModule, timeoutMs: number) {
+function timeoutOptions(client: ClientNode, timeoutMs: number) {
   const signal = AbortSignal.timeout(timeoutMs);
   return {
     middleware: [
@@ -791,7 +787,7 @@ function timeoutOptions(client: ClientModule, timeoutMs: number) {
 
 /** Reaches /version (and counts nodes when allowed); errors are explained for the user. */
 async function firstContact(
-  client: ClientModule,
+  client: ClientNode,
   resolved: ResolvedConnection,
   timeoutMs: number,
 ): Promise<ConnectionInfo> {
@@ -847,7 +843,7 @@ export function createKubernetesService(options: KubernetesServiceOptions): Kube
       const connecting = (async () => {
         const resolved = await resolve(secrets);
         options.onCredentials?.(resolved.credentials);
-        const info = await firstContact(await loadClient(), resolved, timeoutMs);
+        const info = await firstContact(await clientNode(), resolved, timeoutMs);
         first ??= info;
         options.onConnect?.(info);
         return resolved.kc;
