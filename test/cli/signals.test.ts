@@ -27,6 +27,13 @@ runtime:
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** An experiment that runs to its verdict at once. */
+const writeQuickExperiment = () =>
+  writeFile(
+    join(dir, "quick.yaml"),
+    'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: noop, provider: {type: process, path: "true"}}\n',
+  );
+
 describe.each(["SIGINT", "SIGTERM"] as const)("%s", (signal) => {
   it("stops the method, runs the rollbacks, writes an interrupted journal and exits 1", async () => {
     const journal = join(dir, `${signal}.json`);
@@ -96,10 +103,7 @@ function fewestListenersAfterRemoval(args: string[]): { SIGINT: number; SIGTERM:
 
 describe("from the verdict to the exit", () => {
   it("a signal always finds a listener: none in between would kill the process and lose its exit status", async () => {
-    await writeFile(
-      join(dir, "quick.yaml"),
-      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: noop, provider: {type: process, path: "true"}}\n',
-    );
+    await writeQuickExperiment();
     const fewest = fewestListenersAfterRemoval([
       bin,
       "run",
@@ -116,10 +120,7 @@ describe("from the verdict to the exit", () => {
     // Left to exit when its event loop drains, Node closes its signal handlers for a teardown of tens
     // of milliseconds, and a signal then killed the process: every time, with the signal 5 ms after
     // the last line.
-    await writeFile(
-      join(dir, "quick.yaml"),
-      'title: quick\ndescription: one quick action\nmethod:\n  - {type: action, name: noop, provider: {type: process, path: "true"}}\n',
-    );
+    await writeQuickExperiment();
     const child = spawn(
       process.execPath,
       [bin, "run", "quick.yaml", "--journal-path", join(dir, "late.json")],

@@ -149,6 +149,13 @@ async function replicas(): Promise<number | undefined> {
     .catch(() => undefined);
 }
 
+/** Until the method of scale-then-wait.yaml has scaled web to one replica (at most 15 s). */
+async function untilScaledToOne(): Promise<void> {
+  for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Until every pod of the selector runs and none is terminating: the next run starts from a steady state. */
 async function settled(selector: string, replicas: number): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -371,9 +378,7 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     const run = await runAction({
       inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml", "journal-path": journal },
       during: async (child) => {
-        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await untilScaledToOne();
         expect(await replicas()).toBe(1);
         child.kill("SIGTERM");
       },
@@ -401,9 +406,7 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     const run = await runAction({
       inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml" },
       during: async (child) => {
-        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await untilScaledToOne();
         child.kill("SIGINT");
         await new Promise((resolve) => setTimeout(resolve, 20));
         child.kill("SIGINT");
@@ -419,9 +422,7 @@ describe.skipIf(!haveDist)("the bundled action against the simulated cluster", (
     const killed = await runAction({
       inputs: { ...app, experiments: "test/e2e/experiments/scale-then-wait.yaml" },
       during: async (child) => {
-        for (let attempt = 0; attempt < 300 && (await replicas()) !== 1; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await untilScaledToOne();
         child.kill("SIGKILL");
       },
     });
