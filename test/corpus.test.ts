@@ -127,14 +127,14 @@ describe("compatibility corpus (../shared/corpus)", () => {
     return;
   }
 
-  it("has an expectation for every file", () => {
+  it("has an expectation for every file", async () => {
     expect(files).toEqual(Object.keys(expectations).sort());
   });
 
   it.each(files)("%s", async (name) => {
     const loaded = await loadExperimentFile(join(corpus, name));
     const expectation = expectations[name]!;
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file: name,
       signatures,
       findExecutable,
@@ -249,7 +249,7 @@ describe("compatibility corpus: the chaosprometheus files", () => {
     return;
   }
 
-  it("are three", () => {
+  it("are three", async () => {
     expect(prometheusFiles).toHaveLength(3);
   });
 
@@ -259,7 +259,7 @@ describe("compatibility corpus: the chaosprometheus files", () => {
     const loaded = await loadExperimentFile(join(corpus, name));
     const paths = providerPaths(loaded.data, "chaosprometheus");
     expect(paths.length).toBeGreaterThan(0);
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file: name,
       signatures,
       findExecutable: (path) => `/usr/bin/${path}`,
@@ -274,7 +274,7 @@ describe("compatibility corpus: the chaosprometheus files", () => {
     const name =
       "chaostoolkit__chaostoolkit-samples__pod-should-be-restarted-when-service-is-unhealthy-experiment.json";
     const loaded = await loadExperimentFile(join(corpus, name));
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file: name,
       signatures,
       findExecutable: (path) => `/usr/bin/${path}`,

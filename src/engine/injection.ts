@@ -3,7 +3,8 @@
 // nothing and fails. Chaos Toolkit lets both pass. A fault reaching nothing may be allowed, for the run
 // (--allow-no-target) or for one activity (`chaos_action: {allow_no_target: true}`). Pure.
 import { isRecord } from "../common/record.ts";
-import { ACTIVITY_SETTINGS_KEY, type ActivityDefinition } from "../experiment/format.ts";
+import type { ActivityDefinition } from "../experiment/format.ts";
+import { ACTIVITY_SETTINGS_KEY } from "../experiment/format-names.ts";
 import { exitFailure } from "../providers/process.ts";
 import type { ActivityRun } from "./journal.ts";
 

@@ -11,12 +11,8 @@
 // checked as soon as it answers, not after the next wait; safeguards in settings files or on
 // activities are not run (only the experiment's own `controls` are read).
 import { isRecord } from "../common/record.ts";
-import {
-  type ActivityDefinition,
-  type Experiment,
-  type HypothesisProbe,
-  isSafeguardsControl,
-} from "../experiment/format.ts";
+import type { ActivityDefinition, Experiment, HypothesisProbe } from "../experiment/format.ts";
+import { isSafeguardsControl } from "../experiment/format-names.ts";
 import { type ActivityEnvironment, RunStopped } from "./activity.ts";
 import { runHypothesis } from "./hypothesis.ts";
 import type { ActivityRun } from "./journal.ts";

@@ -1,7 +1,9 @@
 // The Chaos Toolkit experiment format: the one source of truth for its shape.
-// Types are inferred from these schemas; validation and schema/experiment.schema.json derive from them.
+// Types are inferred from these schemas; schema/experiment.schema.json and the table validation checks
+// with (format-shapes.json, see shapes.ts) derive from them: `npm run schema` writes both.
 // Anything that may be a `${var}` before substitution accepts a string too.
 import * as z from "zod";
+import { ACTIVITY_SETTINGS_KEY } from "./format-names.ts";
 import {
   HYPOTHESIS_STRATEGIES,
   ROLLBACK_STRATEGIES,
@@ -165,15 +167,6 @@ export const Control = z.object({
   automatic: nullMeans(z.boolean().optional(), false, "a null is falsy"),
 });
 
-/** Chaos Toolkit's safeguards control (chaostoolkit-addons), which chaos-action runs natively. */
-export const SAFEGUARDS_MODULE = "chaosaddons.controls.safeguards";
-
-export const isSafeguardsControl = (control: unknown): boolean =>
-  typeof control === "object" &&
-  control !== null &&
-  typeof (control as { provider?: unknown }).provider === "object" &&
-  (control as { provider: { module?: unknown } | null }).provider?.module === SAFEGUARDS_MODULE;
-
 /**
  * chaos-action's own settings on one activity, under a key Chaos Toolkit ignores. Read by validation
  * and the engine.
@@ -187,9 +180,6 @@ export const ActivitySettings = z
   })
   .meta({ description: "chaos-action's own settings for this activity (Chaos Toolkit ignores them)." });
 export type ActivitySettings = z.infer<typeof ActivitySettings>;
-
-/** The key of ActivitySettings on an activity. */
-export const ACTIVITY_SETTINGS_KEY = "chaos_action";
 
 export const ActivityDefinition = z.object({
   type: z.enum(["probe", "action"]).describe("A probe observes; an action changes the system."),
@@ -260,6 +250,9 @@ export const EnvValue = z.object({
     .optional(),
 });
 
+/** A secret read from the environment (a secret's env value takes no default or type). */
+export const SecretEnvValue = z.object({ type: z.literal("env"), key: z.string().min(1) });
+
 export const ConfigurationValue = z.unknown().meta({
   description: "A literal value, or {type: env, key, default?, env_var_type?} read from the environment.",
 });
@@ -271,9 +264,6 @@ export const SecretValue = z.unknown().meta({
 export const HypothesisStrategy = z
   .enum([...HYPOTHESIS_STRATEGIES, ...RUNTIME_ONLY_HYPOTHESIS_STRATEGIES])
   .describe("When the steady-state hypothesis runs: before and/or during and/or after the method.");
-
-/** What a flag or an action input may name; the `runtime` block also takes `continously` and `skip`. */
-export const hypothesisStrategyChoices = HYPOTHESIS_STRATEGIES;
 
 export const RollbackStrategy = z.enum(ROLLBACK_STRATEGIES);
 
@@ -358,7 +348,3 @@ export type EnvValue = z.infer<typeof EnvValue>;
 export type HypothesisStrategy = z.infer<typeof HypothesisStrategy>;
 export type RollbackStrategy = z.infer<typeof RollbackStrategy>;
 export type Experiment = z.infer<typeof Experiment>;
-
-export const isRef = (
-  activity: Activity | HypothesisProbe,
-): activity is ActivityRef & { tolerance?: Tolerance } => "ref" in activity;

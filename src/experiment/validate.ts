@@ -9,7 +9,13 @@ import { type Issue, makeIssue, type Severity } from "./errors.ts";
 import type * as format from "./format.ts";
 import { depthMessage, MAX_ISSUES, tooDeep, tooManyMessage } from "./limits.ts";
 import { type ResolvedExperiment, resolutionIssues, resolveValues } from "./resolve.ts";
-import { Checker, type ValidateOptions, type ValidationInput } from "./validation/checker.ts";
+import { fits } from "./shapes.ts";
+import {
+  Checker,
+  type ShapeProblems,
+  type ValidateOptions,
+  type ValidationInput,
+} from "./validation/checker.ts";
 import { checkExperiment } from "./validation/document.ts";
 import {
   checkActivityReferences,
@@ -33,10 +39,32 @@ export interface ValidationResult {
  * Validates a loaded experiment and returns every issue found (at most MAX_ISSUES, then a count).
  * Pure: the environment, the native signatures and the executable lookup are passed in. Whatever
  * the data, it returns issues naming `options.file`; it does not throw.
+ *
+ * Shapes are checked with the compiled table first; only when a value does not fit its shape is the
+ * check made again with zod loaded, to word what is wrong (the first pass's issues are then dropped).
  */
-export function validateExperiment(input: ValidationInput, options: ValidateOptions): ValidationResult {
+export async function validateExperiment(
+  input: ValidationInput,
+  options: ValidateOptions,
+): Promise<ValidationResult> {
+  let misfit = false;
+  const quick = validateSafely(input, options, (shape, value) => {
+    if (fits(shape, value)) return [];
+    misfit = true;
+    return [{ path: [], message: "does not fit its shape" }];
+  });
+  if (!misfit) return quick;
+  const { zodShapeProblems } = await import("./validation/shape-wording.ts");
+  return validateSafely(input, options, zodShapeProblems);
+}
+
+function validateSafely(
+  input: ValidationInput,
+  options: ValidateOptions,
+  shapeProblems: ShapeProblems,
+): ValidationResult {
   try {
-    return validateBounded(input, options);
+    return validateBounded(input, options, shapeProblems);
   } catch (error) {
     const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
     const text =
@@ -54,14 +82,18 @@ const invalid = (issues: Issue[]): ValidationResult => ({
   resolved: undefined,
 });
 
-function validateBounded(input: ValidationInput, options: ValidateOptions): ValidationResult {
+function validateBounded(
+  input: ValidationInput,
+  options: ValidateOptions,
+  shapeProblems: ShapeProblems,
+): ValidationResult {
   const deep = tooDeep(input.data);
   if (deep) {
     const position = input.locate?.(deep) ?? { line: 1, column: 1 };
     return invalid([makeIssue("error", options.file, position, [], depthMessage)]);
   }
   const data = structuredClone(input.data);
-  const checker = new Checker(input, options);
+  const checker = new Checker(input, options, shapeProblems);
   let resolved: ResolvedExperiment | undefined;
   if (checkExperiment(checker, data)) {
     checkActivityReferences(checker);

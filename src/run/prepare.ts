@@ -121,7 +121,7 @@ export async function prepareExperiments(request: PrepareRequest): Promise<Prepa
       experiments.push(invalidOutcome(file, [{ ...error.toIssue(), file }]));
       continue;
     }
-    const { issues, experiment, resolved } = validateExperiment(loaded, {
+    const { issues, experiment, resolved } = await validateExperiment(loaded, {
       file,
       signatures,
       findExecutable: request.noEnv ? (path) => path : (path) => resolveExecutable(path, env.PATH ?? ""),

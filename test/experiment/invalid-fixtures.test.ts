@@ -12,11 +12,11 @@ const fixtures = readdirSync(dir)
   .filter((name) => experimentFormatOf(name) !== undefined)
   .sort();
 
-function report(name: string): string[] {
+async function report(name: string): Promise<string[]> {
   const text = readFileSync(join(dir, name), "utf8");
   try {
     const loaded = parseExperimentText(text, name, experimentFormatOf(name)!);
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file: name,
       signatures: fakeSignatures,
       findExecutable: fakeFindExecutable,
@@ -30,18 +30,18 @@ function report(name: string): string[] {
 }
 
 describe("invalid experiment fixtures", () => {
-  it("has a corpus of cases, each with its expected messages", () => {
+  it("has a corpus of cases, each with its expected messages", async () => {
     expect(fixtures.length).toBeGreaterThan(60);
     for (const name of fixtures) {
       expect(readdirSync(dir)).toContain(name.replace(/\.(json|ya?ml)$/, ".expected.txt"));
     }
   });
 
-  it.each(fixtures)("%s", (name) => {
+  it.each(fixtures)("%s", async (name) => {
     const expected = readFileSync(join(dir, name.replace(/\.(json|ya?ml)$/, ".expected.txt")), "utf8")
       .split("\n")
       .filter((line) => line !== "");
-    const lines = report(name);
+    const lines = await report(name);
     expect(lines).toEqual(expected);
     // An invalid fixture must fail: at least one error, not only warnings.
     expect(lines.some((line) => !/^\S+:\d+:\d+ \S*: warning: /.test(line))).toBe(true);
@@ -52,13 +52,13 @@ describe("valid experiment fixtures", () => {
   const validDir = join(import.meta.dirname, "..", "fixtures", "valid");
   const valid = readdirSync(validDir).sort();
 
-  it.each(valid)("%s validates without any issue", (name) => {
+  it.each(valid)("%s validates without any issue", async (name) => {
     const loaded = parseExperimentText(
       readFileSync(join(validDir, name), "utf8"),
       name,
       experimentFormatOf(name)!,
     );
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file: name,
       signatures: fakeSignatures,
       findExecutable: fakeFindExecutable,

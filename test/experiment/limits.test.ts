@@ -38,7 +38,7 @@ describe("file size", () => {
     );
   });
 
-  it("applies to text as well, counted in UTF-8 bytes", () => {
+  it("applies to text as well, counted in UTF-8 bytes", async () => {
     const text = `${head}description: "${"é".repeat(MAX_FILE_BYTES / 2)}"\n`;
     expect(loadError(text).message).toMatch(/^x\.yaml: the file is 257 KiB/);
     expect(() => parseExperimentText(`${head}method: []\n`, "x.yaml", "yaml")).not.toThrow();
@@ -48,14 +48,14 @@ describe("file size", () => {
 describe("nesting depth", () => {
   const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
-  it("refuses JSON nested thousands deep with a message naming the file, not a RangeError", () => {
+  it("refuses JSON nested thousands deep with a message naming the file, not a RangeError", async () => {
     const text = `{"title": "t", "description": "d", "method": [], "configuration": {"x": ${nested(4000)}}}`;
     expect(loadError(text, "json").message).toBe(
       `x.yaml: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
     );
   });
 
-  it("points at the first value too deep in YAML", () => {
+  it("points at the first value too deep in YAML", async () => {
     let text = `${head}method: []\nconfiguration:\n`;
     for (let level = 1; level <= MAX_DEPTH; level++) text += `${"  ".repeat(level)}k:\n`;
     text += `${"  ".repeat(MAX_DEPTH + 1)}leaf: 1\n`;
@@ -64,25 +64,25 @@ describe("nesting depth", () => {
     expect(error.position?.line).toBeGreaterThan(60);
   });
 
-  it("accepts the deepest nesting allowed", () => {
+  it("accepts the deepest nesting allowed", async () => {
     const value = nested(MAX_DEPTH - 2);
     const text = `{"title": "t", "description": "d", "method": [], "configuration": {"x": ${value}}}`;
     expect(() => parseExperimentText(text, "x.json", "json")).not.toThrow();
   });
 
-  it("stops on cycles (YAML aliases can make them) and deep data given to validate directly", () => {
+  it("stops on cycles (YAML aliases can make them) and deep data given to validate directly", async () => {
     const cycle: Record<string, unknown> = { title: "t" };
     cycle.self = cycle;
     expect(tooDeep(cycle)).toHaveLength(MAX_DEPTH);
     const deep = JSON.parse(`{"title":"t","description":"d","method":[],"x":${nested(5000)}}`);
-    const result = validateExperiment({ data: deep }, options);
+    const result = await validateExperiment({ data: deep }, options);
     expect(result.valid).toBe(false);
     expect(result.issues.map(formatIssue)).toEqual([
       `x.yaml:1:1: values are nested more than ${MAX_DEPTH} levels deep; an experiment may nest at most ${MAX_DEPTH} levels`,
     ]);
   });
 
-  it("refuses YAML aliases that expand beyond the limit", () => {
+  it("refuses YAML aliases that expand beyond the limit", async () => {
     const laughs = [
       "a: &a [x, x, x, x, x, x, x, x, x, x]",
       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
@@ -96,9 +96,9 @@ describe("nesting depth", () => {
 });
 
 describe("issue count", () => {
-  it(`reports the first ${MAX_ISSUES} problems, then how many there were`, () => {
+  it(`reports the first ${MAX_ISSUES} problems, then how many there were`, async () => {
     const text = `${head}method: [${Array.from({ length: 300 }, () => "1").join(", ")}]\n`;
-    const result = validateExperiment(parseExperimentText(text, "x.yaml", "yaml"), options);
+    const result = await validateExperiment(parseExperimentText(text, "x.yaml", "yaml"), options);
     expect(result.valid).toBe(false);
     expect(result.issues).toHaveLength(MAX_ISSUES + 1);
     expect(formatIssue(result.issues.at(-1)!)).toBe(
@@ -106,9 +106,9 @@ describe("issue count", () => {
     );
   });
 
-  it("stays invalid when every error is among the ones not shown", () => {
+  it("stays invalid when every error is among the ones not shown", async () => {
     const unknown = Array.from({ length: 150 }, (_, i) => `unknown${i}: 1`).join("\n");
-    const result = validateExperiment(
+    const result = await validateExperiment(
       parseExperimentText(`${unknown}\n${head}method: 3\n`, "x.yaml", "yaml"),
       options,
     );
@@ -117,7 +117,7 @@ describe("issue count", () => {
     expect(result.valid).toBe(false);
   });
 
-  it("caps duplicate-key warnings and long lists of names", () => {
+  it("caps duplicate-key warnings and long lists of names", async () => {
     const keys = Array.from({ length: 500 }, () => "dup: 1").join("\n  ");
     const loaded = parseExperimentText(`${head}method: []\nconfiguration:\n  ${keys}\n`, "x.yaml", "yaml");
     expect(loaded.warnings.length).toBeLessThanOrEqual(MAX_ISSUES + 1);
@@ -126,17 +126,17 @@ describe("issue count", () => {
       (_, i) => `  - {type: action, name: a${i}, provider: {type: process, path: echo}}`,
     );
     const refs = `${head}method:\n${names.join("\n")}\n  - ref: missing\n`;
-    const [message] = validateExperiment(parseExperimentText(refs, "x.yaml", "yaml"), options).issues.map(
-      (i) => i.message,
-    );
+    const [message] = (
+      await validateExperiment(parseExperimentText(refs, "x.yaml", "yaml"), options)
+    ).issues.map((i) => i.message);
     expect(message).toMatch(/known activities: 'a0', .*'a9' and 290 more\)$/);
   });
 });
 
 describe("values in messages", () => {
-  it("escape control characters and are cut, in the message and in the path", () => {
+  it("escape control characters and are cut, in the message and in the path", async () => {
     const text = `${head}method:\n  - type: "act\\n::error::injected"\n    name: x\n"bad\\u001bkey${"k".repeat(100)}": 1\n`;
-    const lines = validateExperiment(parseExperimentText(text, "x.yaml", "yaml"), options).issues.map(
+    const lines = (await validateExperiment(parseExperimentText(text, "x.yaml", "yaml"), options)).issues.map(
       formatIssue,
     );
     expect(lines.join("\n").split("\n")).toHaveLength(lines.length);

@@ -180,8 +180,8 @@ function withNull(place: string, key: string): Json {
   return experiment;
 }
 
-function validate(experiment: Json) {
-  const result = validateExperiment(
+async function validate(experiment: Json) {
+  const result = await validateExperiment(
     { data: structuredClone(experiment) },
     { file: "x.yaml", signatures: fakeSignatures, findExecutable: fakeFindExecutable, env: fakeEnv },
   );
@@ -194,12 +194,12 @@ const rows = Object.entries(decisions).flatMap(([place, keys]) =>
 );
 
 describe("an explicit null, key by key", () => {
-  it("the base experiment is valid and matches the schema", () => {
-    expect(validate(base()).issues).toEqual([]);
+  it("the base experiment is valid and matches the schema", async () => {
+    expect((await validate(base())).issues).toEqual([]);
     expect(acceptsJson(schema, base())).toBe(true);
   });
 
-  it("decides every optional key of every mapping of the format", () => {
+  it("decides every optional key of every mapping of the format", async () => {
     for (const [place, { schema: object }] of Object.entries(places)) {
       const optional = Object.entries(object.shape as Record<string, z.ZodType>)
         .filter(([, field]) => field.safeParse(undefined).success)
@@ -209,9 +209,9 @@ describe("an explicit null, key by key", () => {
     }
   });
 
-  it.each(rows)("$place: `$key: null` is $decision", ({ place, key, decision }) => {
+  it.each(rows)("$place: `$key: null` is $decision", async ({ place, key, decision }) => {
     const experiment = withNull(place, key);
-    const result = validate(experiment);
+    const result = await validate(experiment);
     const schemaAccepts = acceptsJson(schema, experiment);
     if (decision === "refused") {
       expect(result.errors).toHaveLength(1);

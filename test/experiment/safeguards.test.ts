@@ -5,9 +5,9 @@ import { parseExperimentText } from "../../src/experiment/load.ts";
 import { validateExperiment } from "../../src/experiment/validate.ts";
 import { fakeEnv, fakeFindExecutable, fakeSignatures } from "./fakes.ts";
 
-function check(yaml: string) {
+async function check(yaml: string) {
   const loaded = parseExperimentText(yaml, "x.yaml", "yaml");
-  const result = validateExperiment(loaded, {
+  const result = await validateExperiment(loaded, {
     file: "x.yaml",
     signatures: fakeSignatures,
     findExecutable: fakeFindExecutable,
@@ -23,8 +23,8 @@ const probe = (name: string, extra = "") =>
   `          - type: probe\n            name: ${name}\n            tolerance: 0\n            provider:\n              type: process\n              path: echo\n${extra}`;
 
 describe("the safeguards control", () => {
-  it("is run, so it is not warned about; another control still is, by name", () => {
-    const result = check(
+  it("is run, so it is not warned about; another control still is, by name", async () => {
+    const result = await check(
       `${control(probe("budget", "            frequency: 5\n") + probe("once", "            background: true\n"))}  - name: tracing\n    provider:\n      type: python\n      module: chaostracing.control\n`,
     );
     expect(result.valid).toBe(true);
@@ -33,11 +33,11 @@ describe("the safeguards control", () => {
     ]);
   });
 
-  it("needs probes, each a probe with a tolerance and a positive frequency", () => {
-    expect(check(control("          []\n")).lines).toEqual([
+  it("needs probes, each a probe with a tolerance and a positive frequency", async () => {
+    expect((await check(control("          []\n"))).lines).toEqual([
       "x.yaml:10:9 controls[0].provider.arguments.probes: the safeguards control needs at least one probe here, got an empty list",
     ]);
-    const result = check(
+    const result = await check(
       `${control(
         `${probe("slow", "            frequency: -1\n")}          - type: action\n            name: act\n            tolerance: 0\n            provider:\n              type: process\n              path: echo\n          - type: probe\n            name: no-tolerance\n            provider:\n              type: process\n              path: echo\n`,
       )}`,

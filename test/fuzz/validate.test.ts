@@ -9,7 +9,7 @@ import { describeFailures, settings, type Tally } from "./settings.ts";
 
 const signatures = defaultRegistry().allSignatures();
 
-function check(text: string, format: "yaml" | "json"): string[] {
+async function check(text: string, format: "yaml" | "json"): Promise<string[]> {
   const file = `fuzz/case.${format}`;
   let loaded: ReturnType<typeof parseExperimentText>;
   try {
@@ -18,7 +18,7 @@ function check(text: string, format: "yaml" | "json"): string[] {
     return thrownProblems(error, file);
   }
   try {
-    const result = validateExperiment(loaded, {
+    const result = await validateExperiment(loaded, {
       file,
       signatures,
       findExecutable: (path) => (path === "echo" || path === "true" ? `/usr/bin/${path}` : undefined),
@@ -36,14 +36,14 @@ function check(text: string, format: "yaml" | "json"): string[] {
 describe(`fuzz: load and validate (${settings.runs} files, seed ${settings.seed})`, () => {
   it(
     "never crash, always name the file, stay bounded, never print a workflow command",
-    () => {
+    async () => {
       const tally: Tally = { cases: 0, failures: [] };
       let slowest = 0;
-      fc.assert(
-        fc.property(fuzzFile, ({ text, format }) => {
+      await fc.assert(
+        fc.asyncProperty(fuzzFile, async ({ text, format }) => {
           tally.cases++;
           const started = performance.now();
-          const problems = check(text, format);
+          const problems = await check(text, format);
           slowest = Math.max(slowest, performance.now() - started);
           if (problems.length > 0) tally.failures.push({ problems, sample: text });
         }),

@@ -1,12 +1,12 @@
 // Activities wherever they appear (method, rollbacks, hypothesis probes, probe tolerances): their
 // keys, their type for the place they are in, refs (resolved once every activity is known, in
 // references.ts) and pauses. Each activity's provider is checked by providers.ts.
-import type { z } from "zod";
 import { isRecord } from "../../common/record.ts";
-import * as format from "../format.ts";
+import { ACTIVITY_SETTINGS_KEY } from "../format-names.ts";
 import type { PathSegment } from "../path.ts";
 import { quote } from "../quote.ts";
-import { describeValue, shapeProblems } from "../shape-messages.ts";
+import { describeValue } from "../shape-messages.ts";
+import { fieldsOf, optionOf, SHAPES } from "../shapes.ts";
 import type { Checker, Where } from "./checker.ts";
 import { checkControls } from "./controls.ts";
 import { checkProvider } from "./providers.ts";
@@ -38,14 +38,14 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
     checkReference(c, value, path, where);
     return;
   }
-  const schema =
+  const shape =
     where === "hypothesis"
-      ? (format.HypothesisProbe.options[1] as z.ZodObject)
+      ? optionOf(SHAPES.HypothesisProbe, 1)
       : where === "tolerance"
-        ? format.ProbeTolerance
-        : format.ActivityDefinition;
+        ? SHAPES.ProbeTolerance
+        : SHAPES.ActivityDefinition;
   const name = typeof value.name === "string" && value.name !== "" ? value.name : undefined;
-  c.object(value, schema, path, "an activity", {
+  c.object(value, shape, path, "an activity", {
     missing: {
       type: "an activity must have a type (probe or action)",
       name: "an activity must have a name",
@@ -77,7 +77,7 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
       controls: (v, p) => checkControls(c, v, p),
       secrets: (_v, p) =>
         c.warn(p, "`secrets` belongs on the provider (Chaos Toolkit ignores it on the activity)"),
-      [format.ACTIVITY_SETTINGS_KEY]: (v, p) => checkSettings(c, v, p, value.type),
+      [ACTIVITY_SETTINGS_KEY]: (v, p) => checkSettings(c, v, p, value.type),
     },
   });
   if (name !== undefined && (where === "method" || where === "hypothesis")) {
@@ -88,22 +88,15 @@ function checkActivity(c: Checker, value: unknown, path: PathSegment[], where: W
 
 /** `chaos_action: {allow_no_target: true}`: our own settings, which Chaos Toolkit ignores. */
 function checkSettings(c: Checker, value: unknown, path: PathSegment[], type: unknown): void {
-  c.object(
-    value,
-    format.ActivitySettings,
-    path,
-    `chaos-action's settings (${format.ACTIVITY_SETTINGS_KEY})`,
-    {
-      fields: {
-        allow_no_target: (v, p) => {
-          if (typeof v !== "boolean")
-            c.error(p, `allow_no_target must be true or false, got ${describeValue(v)}`);
-          else if (type !== "action")
-            c.warn(p, "allow_no_target only applies to actions; it is ignored here");
-        },
+  c.object(value, SHAPES.ActivitySettings, path, `chaos-action's settings (${ACTIVITY_SETTINGS_KEY})`, {
+    fields: {
+      allow_no_target: (v, p) => {
+        if (typeof v !== "boolean")
+          c.error(p, `allow_no_target must be true or false, got ${describeValue(v)}`);
+        else if (type !== "action") c.warn(p, "allow_no_target only applies to actions; it is ignored here");
       },
     },
-  );
+  });
 }
 
 function checkActivityType(c: Checker, value: unknown, path: PathSegment[], where: Where): void {
@@ -120,8 +113,7 @@ function checkActivityType(c: Checker, value: unknown, path: PathSegment[], wher
 }
 
 function checkReference(c: Checker, value: Record<string, unknown>, path: PathSegment[], where: Where): void {
-  const schema =
-    where === "hypothesis" ? (format.HypothesisProbe.options[0] as z.ZodObject) : format.ActivityRef;
+  const schema = where === "hypothesis" ? optionOf(SHAPES.HypothesisProbe, 0) : SHAPES.ActivityRef;
   c.object(value, schema, path, "an activity reference", {
     missing: { tolerance: "hypothesis probe must have a tolerance entry" },
     extraKnown: ["type"],
@@ -139,7 +131,7 @@ function checkReference(c: Checker, value: Record<string, unknown>, path: PathSe
 }
 
 function checkPauses(c: Checker, value: unknown, path: PathSegment[]): void {
-  c.object(value, format.Pauses, path, "pauses", {
+  c.object(value, SHAPES.Pauses, path, "pauses", {
     fields: Object.fromEntries(
       ["before", "after"].map((key) => [
         key,
@@ -153,7 +145,7 @@ function checkPauses(c: Checker, value: unknown, path: PathSegment[]): void {
             }
             return;
           }
-          for (const problem of shapeProblems(format.Pauses.shape.before, v)) {
+          for (const problem of c.shapeProblems(fieldsOf(SHAPES.Pauses).before!, v)) {
             c.error([...p, ...problem.path], `activity ${key} pause: ${problem.message}`);
           }
         },

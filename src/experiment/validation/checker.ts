@@ -3,18 +3,18 @@
 // and the one check every mapping goes through (unknown keys, missing keys, wrong types, null as
 // "not given").
 //
-// Shapes come from format.ts: each object is checked against its zod schema field by field, so that
-// unions (activity or ref, provider type, tolerance kind) are decided by the checks, where a useful
-// message can be written, rather than left to zod.
-import type { z } from "zod";
+// Shapes come from format.ts, compiled (shapes.ts): each object is checked against its shape field by
+// field, so that unions (activity or ref, provider type, tolerance kind) are decided by the checks,
+// where a useful message can be written, rather than left to the shape. What is wrong with a value
+// that does not fit its shape is worded by the ShapeProblems the checker is given (validate.ts).
 import { isRecord } from "../../common/record.ts";
 import { type Issue, makeIssue, type Position, type Severity } from "../errors.ts";
-import { nullRules } from "../format.ts";
 import { MAX_ISSUES } from "../limits.ts";
 import type { DocPath, PathSegment } from "../path.ts";
 import { quote } from "../quote.ts";
 import type { Environment } from "../resolve.ts";
-import { describeValue, shapeProblems } from "../shape-messages.ts";
+import { describeValue, type ShapeProblem } from "../shape-messages.ts";
+import { fieldsOf, fits, nullRuleOf } from "../shapes.ts";
 import type { NativeSignature } from "../signature.ts";
 import type { VarOverrides } from "../vars.ts";
 
@@ -77,6 +77,9 @@ export interface ActivityInfo {
   where: Where;
 }
 
+/** The problems of a value with a shape (a node of shapes.ts): none when it fits. */
+export type ShapeProblems = (shape: number, value: unknown) => ShapeProblem[];
+
 export class Checker {
   /** The first MAX_ISSUES problems found; the rest are only counted in `omitted`. */
   readonly issues: Issue[] = [];
@@ -93,10 +96,12 @@ export class Checker {
 
   readonly input: ValidationInput;
   readonly options: ValidateOptions;
+  readonly shapeProblems: ShapeProblems;
 
-  constructor(input: ValidationInput, options: ValidateOptions) {
+  constructor(input: ValidationInput, options: ValidateOptions, shapeProblems: ShapeProblems) {
     this.input = input;
     this.options = options;
+    this.shapeProblems = shapeProblems;
     for (const signature of options.signatures) {
       const funcs = this.modules.get(signature.module) ?? new Map<string, NativeSignature>();
       funcs.set(signature.func, signature);
@@ -119,10 +124,10 @@ export class Checker {
     this.report("warning", path, message);
   }
 
-  /** Checks a mapping against an object schema; returns false when it is not a mapping at all. */
+  /** Checks a mapping against an object shape; returns false when it is not a mapping at all. */
   object(
     value: unknown,
-    schema: z.ZodObject,
+    shape: number,
     path: PathSegment[],
     what: string,
     spec: ObjectSpec = {},
@@ -131,17 +136,17 @@ export class Checker {
       this.error(path, `expected ${what} as a mapping, got ${describeValue(value)}`);
       return false;
     }
-    const shape = schema.shape as Record<string, z.ZodType>;
-    const known = [...Object.keys(shape), ...(spec.extraKnown ?? [])];
+    const fields = fieldsOf(shape);
+    const known = [...Object.keys(fields), ...(spec.extraKnown ?? [])];
     for (const key of Object.keys(value)) {
       if (!known.includes(key)) this.warn([...path, key], unknownKeyMessage(key, known, what));
     }
-    for (const [key, fieldSchema] of Object.entries(shape)) {
+    for (const [key, field] of Object.entries(fields)) {
       const here = [...path, key];
       let fieldValue = value[key];
-      const optional = fieldSchema.safeParse(undefined).success;
+      const optional = fits(field, undefined);
       if (fieldValue === null && optional) {
-        const rule = nullRules.get(fieldSchema);
+        const rule = nullRuleOf(field);
         if (rule?.null === "refused") {
           this.error(here, `\`${key}: null\` ${rule.effect}; remove the key or write \`${rule.example}\``);
           continue;
@@ -173,7 +178,7 @@ export class Checker {
       }
       const severity: Severity = spec.lenient?.includes(key) ? "warning" : "error";
       const prefix = spec.invalid?.[key] ?? spec.missing?.[key];
-      for (const problem of shapeProblems(fieldSchema, fieldValue)) {
+      for (const problem of this.shapeProblems(field, fieldValue)) {
         const message = prefix ? `${prefix}: ${problem.message}` : problem.message;
         this.report(severity, [...here, ...problem.path], message);
       }

@@ -2,10 +2,11 @@
 // control, see safeguards.ts, and says it ignores any other), and the names that control refs are
 // resolved against.
 import { isRecord } from "../../common/record.ts";
-import * as format from "../format.ts";
+import { isSafeguardsControl } from "../format-names.ts";
 import type { PathSegment } from "../path.ts";
 import { quote, quoteList } from "../quote.ts";
 import { describeValue } from "../shape-messages.ts";
+import { fieldsOf, SHAPES } from "../shapes.ts";
 import type { Checker } from "./checker.ts";
 
 export function checkControls(c: Checker, value: unknown, path: PathSegment[]): void {
@@ -17,7 +18,7 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
   value.forEach((control, index) => {
     const here = [...path, index];
     const name = isRecord(control) && typeof control.name === "string" ? control.name : "(unnamed)";
-    const ok = c.object(control, format.Control, here, "a control", {
+    const ok = c.object(control, SHAPES.Control, here, "a control", {
       missing: {
         name: "A control must have a `name` property",
         provider: `Control ${quote(name)} must have a \`provider\` property`,
@@ -27,7 +28,7 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
       lenient: ["automatic"],
       fields: {
         provider: (v, p) => {
-          c.object(v, format.Control.shape.provider, p, "a control provider", {
+          c.object(v, fieldsOf(SHAPES.Control).provider!, p, "a control provider", {
             missing: { module: `Control ${quote(name)} must have a module path` },
             invalid: { type: "controls are Python modules" },
             extraKnown: ["secrets"],
@@ -40,7 +41,7 @@ export function checkControls(c: Checker, value: unknown, path: PathSegment[]): 
     });
     if (!ok) return;
     // The experiment's own safeguards run; elsewhere (the hypothesis, an activity) they do not.
-    if (!(path.length === 1 && format.isSafeguardsControl(control))) names.push(name);
+    if (!(path.length === 1 && isSafeguardsControl(control))) names.push(name);
     if (typeof control.ref === "string") c.controlRefs.push({ ref: control.ref, path: [...here, "ref"] });
     else if (path.length === 1 && typeof control.name === "string") c.controlNames.push(control.name);
   });

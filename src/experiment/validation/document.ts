@@ -1,16 +1,13 @@
 // The experiment as a whole: its top-level keys, configuration, secrets, the steady-state hypothesis
 // and the runtime strategies. Activities and controls have their own files.
-import * as z from "zod";
 import { isRecord } from "../../common/record.ts";
-import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
 import { describeValue } from "../shape-messages.ts";
+import { SHAPES } from "../shapes.ts";
 import { checkActivities } from "./activities.ts";
 import type { Checker } from "./checker.ts";
 import { checkControls } from "./controls.ts";
 import { checkSafeguards } from "./safeguards.ts";
-
-const secretEnvValue = z.object({ type: z.literal("env"), key: z.string().min(1) });
 
 /** Checks the experiment's own keys and everything below them; false when it is no mapping at all. */
 export function checkExperiment(c: Checker, data: unknown): data is Record<string, unknown> {
@@ -26,7 +23,7 @@ export function checkExperiment(c: Checker, data: unknown): data is Record<strin
     return false;
   }
   c.secretScopes = new Set(isRecord(data.secrets) ? Object.keys(data.secrets) : []);
-  c.object(data, format.Experiment, [], "the experiment", {
+  c.object(data, SHAPES.Experiment, [], "the experiment", {
     missing: {
       title: "experiment requires a title",
       description: "experiment requires a description",
@@ -59,7 +56,7 @@ function checkConfiguration(c: Checker, value: unknown, path: PathSegment[]): vo
   }
   for (const [key, entry] of Object.entries(value)) {
     if (isRecord(entry) && entry.type === "env") {
-      c.object(entry, format.EnvValue, [...path, key], "an environment configuration value", {
+      c.object(entry, SHAPES.EnvValue, [...path, key], "an environment configuration value", {
         missing: { key: "an env configuration value needs the environment variable's name in `key`" },
         // An unknown env_var_type is reported by resolution, with the other conversion problems.
         fields: { env_var_type: () => {} },
@@ -94,7 +91,7 @@ function checkSecretEntries(c: Checker, entries: Record<string, unknown>, path: 
           c.warn([...path, key, ignored], `\`${ignored}\` is not supported for secrets and is ignored`);
         }
       }
-      c.object(entry, secretEnvValue, [...path, key], "an environment secret", {
+      c.object(entry, SHAPES.SecretEnvValue, [...path, key], "an environment secret", {
         missing: { key: "an env secret needs the environment variable's name in `key`" },
         extraKnown: ["default", "env_var_type"],
       });
@@ -105,7 +102,7 @@ function checkSecretEntries(c: Checker, entries: Record<string, unknown>, path: 
 }
 
 function checkHypothesis(c: Checker, value: unknown, path: PathSegment[]): void {
-  c.object(value, format.SteadyStateHypothesis, path, "the steady-state hypothesis", {
+  c.object(value, SHAPES.SteadyStateHypothesis, path, "the steady-state hypothesis", {
     missing: { title: "hypothesis requires a title" },
     fields: {
       probes: (v, p) => checkActivities(c, v, p, "hypothesis"),
@@ -115,23 +112,22 @@ function checkHypothesis(c: Checker, value: unknown, path: PathSegment[]): void 
 }
 
 function checkRuntime(c: Checker, value: unknown, path: PathSegment[]): void {
-  const strategy =
-    (kind: "hypothesis" | "rollbacks", schema: z.ZodObject) => (v: unknown, p: PathSegment[]) => {
-      c.object(v, schema, p, `the ${kind} runtime`, {
-        invalid: {
-          strategy:
-            kind === "hypothesis"
-              ? "unknown hypothesis strategy"
-              : "unknown rollback strategy, so no rollbacks are played (as by Chaos Toolkit)",
-        },
-        // Chaos Toolkit fails on an unknown hypothesis strategy, and plays no rollbacks for an unknown one.
-        lenient: kind === "rollbacks" ? ["strategy"] : [],
-      });
-    };
-  c.object(value, format.Runtime, path, "runtime", {
+  const strategy = (kind: "hypothesis" | "rollbacks", shape: number) => (v: unknown, p: PathSegment[]) => {
+    c.object(v, shape, p, `the ${kind} runtime`, {
+      invalid: {
+        strategy:
+          kind === "hypothesis"
+            ? "unknown hypothesis strategy"
+            : "unknown rollback strategy, so no rollbacks are played (as by Chaos Toolkit)",
+      },
+      // Chaos Toolkit fails on an unknown hypothesis strategy, and plays no rollbacks for an unknown one.
+      lenient: kind === "rollbacks" ? ["strategy"] : [],
+    });
+  };
+  c.object(value, SHAPES.Runtime, path, "runtime", {
     fields: {
-      hypothesis: strategy("hypothesis", format.HypothesisRuntime),
-      rollbacks: strategy("rollbacks", format.RollbacksRuntime),
+      hypothesis: strategy("hypothesis", SHAPES.HypothesisRuntime),
+      rollbacks: strategy("rollbacks", SHAPES.RollbacksRuntime),
     },
   });
 }

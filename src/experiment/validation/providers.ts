@@ -2,10 +2,10 @@
 // `path` must name an executable, a python module and function one of the native signatures
 // (python-call.ts).
 import { isRecord } from "../../common/record.ts";
-import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
 import { quote } from "../quote.ts";
-import { describeValue, shapeProblems } from "../shape-messages.ts";
+import { describeValue } from "../shape-messages.ts";
+import { fieldsOf, SHAPES } from "../shapes.ts";
 import type { ActivityInfo, Checker } from "./checker.ts";
 import { checkPythonCall } from "./python-call.ts";
 
@@ -27,7 +27,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
     return;
   }
   if (type === "python") {
-    const ok = c.object(value, format.PythonProvider, path, "a python provider", {
+    const ok = c.object(value, SHAPES.PythonProvider, path, "a python provider", {
       missing: {
         module: "a Python activity must have a module path",
         func: "a Python activity must have a function name",
@@ -37,7 +37,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
     });
     if (ok) checkPythonCall(c, value, path, activity);
   } else if (type === "process") {
-    const ok = c.object(value, format.ProcessProvider, path, "a process provider", {
+    const ok = c.object(value, SHAPES.ProcessProvider, path, "a process provider", {
       missing: { path: "a process activity must have a path" },
     });
     if (ok && typeof value.path === "string" && value.path !== "") {
@@ -52,7 +52,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
       c.warn([...path, "arguments"], "process arguments as a mapping are deprecated: use a list or a string");
     }
   } else {
-    c.object(value, format.HttpProvider, path, "an http provider", {
+    c.object(value, SHAPES.HttpProvider, path, "an http provider", {
       missing: { url: "a HTTP activity must have a URL" },
       invalid: { headers: "a HTTP activity expects headers as a mapping" },
       fields: {
@@ -67,7 +67,7 @@ export function checkProvider(c: Checker, value: unknown, path: PathSegment[], a
 }
 
 function checkProviderSecrets(c: Checker, value: unknown, path: PathSegment[]): void {
-  for (const problem of shapeProblems(format.PythonProvider.shape.secrets, value)) {
+  for (const problem of c.shapeProblems(fieldsOf(SHAPES.PythonProvider).secrets!, value)) {
     c.error([...path, ...problem.path], `secrets must list secret scope names: ${problem.message}`);
   }
   if (!Array.isArray(value)) return;

@@ -2,7 +2,7 @@
 // under `provider.arguments.probes`, are checked as chaosaddons checks them (at least one, each a
 // probe with a tolerance), and as any hypothesis probe is, plus their own `frequency`.
 import { isRecord } from "../../common/record.ts";
-import { isSafeguardsControl } from "../format.ts";
+import { isSafeguardsControl } from "../format-names.ts";
 import type { PathSegment } from "../path.ts";
 import { describeValue } from "../shape-messages.ts";
 import { checkActivities } from "./activities.ts";

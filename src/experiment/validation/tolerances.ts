@@ -6,10 +6,10 @@ import { plainErrorMessage } from "../../common/error-message.ts";
 import { isRecord } from "../../common/record.ts";
 import { parseJsonPath } from "../../python/jsonpath-parse.ts";
 import { compilePythonRegex } from "../../python/regex.ts";
-import * as format from "../format.ts";
 import type { PathSegment } from "../path.ts";
 import { quote } from "../quote.ts";
 import { describeValue, listWords } from "../shape-messages.ts";
+import { SHAPES } from "../shapes.ts";
 import type { Checker } from "./checker.ts";
 
 const toleranceTypes = ["regex", "jsonpath", "range", "probe"];
@@ -26,21 +26,21 @@ export function checkTolerance(c: Checker, value: unknown, path: PathSegment[]):
   }
   const type = value.type;
   if (type === "regex") {
-    c.object(value, format.RegexTolerance, path, "a regex tolerance", {
+    c.object(value, SHAPES.RegexTolerance, path, "a regex tolerance", {
       missing: { pattern: "hypothesis regex probe tolerance must have a `pattern` key" },
       invalid: { pattern: "hypothesis probe tolerance pattern has an invalid type" },
       lenient: ["target"],
       fields: { pattern: (v, p) => checkRegexPattern(c, v, p) },
     });
   } else if (type === "jsonpath") {
-    c.object(value, format.JsonPathTolerance, path, "a jsonpath tolerance", {
+    c.object(value, SHAPES.JsonPathTolerance, path, "a jsonpath tolerance", {
       missing: { path: "hypothesis jsonpath probe tolerance must have a `path` key" },
       // Chaos Toolkit checks neither: a count that is not an integer never matches.
       lenient: ["count", "target"],
       fields: { path: (v, p) => checkJsonPath(c, v, p) },
     });
   } else if (type === "range") {
-    c.object(value, format.RangeTolerance, path, "a range tolerance", {
+    c.object(value, SHAPES.RangeTolerance, path, "a range tolerance", {
       missing: { range: "hypothesis range probe tolerance must have a `range` key" },
       lenient: ["target"],
       fields: { range: (v, p) => checkRange(c, v, p) },
