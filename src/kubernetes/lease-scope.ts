@@ -2,7 +2,7 @@
 // survives the runner"): one in every namespace the experiment's Kubernetes activities work in or
 // read, and its actions' resolved targets live in; and one for the whole cluster when it touches or
 // reads nodes, namespaces or other cluster-scoped objects. Always in one sorted order, so two runs
-// that need the same Leases cannot each hold one the other waits for. Pure.
+// that need the same Leases cannot each hold one the other waits for; and who holds them. Pure.
 import type { ActionTargets } from "./guard.ts";
 import { activityNamespace, type KubernetesActivity, type SignatureShape } from "./scope.ts";
 
@@ -60,3 +60,15 @@ export function leasesFor(
 export const leaseNamespaces = (leases: readonly LeaseRef[]): string[] => [
   ...new Set(leases.map((lease) => lease.namespace)),
 ];
+
+/**
+ * Who holds a Lease: the run. In a workflow, its run URL (and job), so a waiting run can name it;
+ * the host, process and a random id keep matrix legs and local runs apart.
+ */
+export function holderIdentity(env: NodeJS.ProcessEnv, host: string, pid: number, id: string): string {
+  const local = `${host} pid ${pid} id ${id}`;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  if (!server || !repository || !runId) return local;
+  const url = `${server}/${repository}/actions/runs/${runId}/attempts/${env.GITHUB_RUN_ATTEMPT || "1"}`;
+  return `${url} (${env.GITHUB_JOB ? `job ${env.GITHUB_JOB}, ` : ""}${local})`;
+}

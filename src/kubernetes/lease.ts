@@ -22,18 +22,6 @@ const POLL_INTERVAL_MS = 2_000;
 /** Conflicts on one Lease in a row before giving up (each means another writer won a race). */
 const MAX_CONFLICTS = 20;
 
-/**
- * Who holds a Lease: the run. In a workflow, its run URL (and job), so a waiting run can name it;
- * the host, process and a random id keep matrix legs and local runs apart.
- */
-export function holderIdentity(env: NodeJS.ProcessEnv, host: string, pid: number, id: string): string {
-  const local = `${host} pid ${pid} id ${id}`;
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  if (!server || !repository || !runId) return local;
-  const url = `${server}/${repository}/actions/runs/${runId}/attempts/${env.GITHUB_RUN_ATTEMPT || "1"}`;
-  return `${url} (${env.GITHUB_JOB ? `job ${env.GITHUB_JOB}, ` : ""}${local})`;
-}
-
 /** What a Lease says about its holder. */
 export interface LeaseState {
   holder?: string;

@@ -12,18 +12,13 @@ import { DEFAULT_RECOVERY_SECONDS } from "../engine/recovery.ts";
 import { notStartedJournal, runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
 import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
-import { type HeldLeases, holderIdentity } from "../kubernetes/lease.ts";
+import type { HeldLeases } from "../kubernetes/lease.ts";
+import { holderIdentity } from "../kubernetes/lease-scope.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
 import { createExecutor } from "../providers/execute.ts";
 import type { NativeRegistry } from "../providers/registry.ts";
 import { adviceLines } from "../report/advice.ts";
-import {
-  type Cluster,
-  type ClusterPlan,
-  type ClusterRequest,
-  createCluster,
-  type GateRequest,
-} from "./cluster-gate.ts";
+import type { Cluster, ClusterPlan, ClusterRequest, GateRequest } from "./cluster-gate.ts";
 import { buildPlan, formatPlan } from "./dry-run.ts";
 import { isInputError } from "./error-verdict.ts";
 import { JournalPathError, journalPaths } from "./journal-path.ts";
@@ -35,6 +30,11 @@ import type { Reporter } from "./reporter.ts";
 import { environmentSecrets, redactingReporter, SecretRegistry } from "./secrets.ts";
 import { type ExperimentLimits, experimentLimits, recoveryWindowSeconds } from "./time-limits.ts";
 import { combineVerdicts } from "./verdict.ts";
+
+/** The cluster side (connection, guard, preflight, Leases) is loaded only once a run needs a cluster. */
+async function createCluster(...args: Parameters<typeof import("./cluster-gate.ts").createCluster>) {
+  return (await import("./cluster-gate.ts")).createCluster(...args);
+}
 
 export type { ExperimentOutcome, RunResult } from "./outcome.ts";
 export type { Reporter } from "./reporter.ts";

@@ -24,7 +24,7 @@ import {
   protectedEvictions,
 } from "../kubernetes/guard.ts";
 import type { HeldLeases } from "../kubernetes/lease.ts";
-import { CLUSTER_LEASE } from "../kubernetes/lease-scope.ts";
+import { CLUSTER_LEASE, holderIdentity } from "../kubernetes/lease-scope.ts";
 import { type Cluster, createCluster } from "./cluster-gate.ts";
 import { leaseFileOf } from "./lease-file.ts";
 import { DEFAULT_LEASE_WAIT_SECONDS } from "./options.ts";
@@ -132,7 +132,6 @@ async function drainPreviousNodes(
     const evictions = protectedEvictions(actions, rules);
     if (evictions.length > 0) reporter.warn(formatProtectedEvictions(evictions));
     // Node faults of other runs wait for the drain, as for a drain_nodes in an experiment.
-    const { holderIdentity } = await import("../kubernetes/lease.ts");
     held = await cluster.holdLeases([CLUSTER_LEASE], {
       holder: holderIdentity(request.env, hostname(), process.pid, runId),
       waitSeconds: request.options.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS,

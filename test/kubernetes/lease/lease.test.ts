@@ -9,12 +9,11 @@ import type { ActionTargets } from "../../../src/kubernetes/guard.ts";
 import {
   acquireLeases,
   deleteLeases,
-  holderIdentity,
   isFree,
   LeaseNotObtained,
   type LeaseOptions,
 } from "../../../src/kubernetes/lease.ts";
-import { CLUSTER_LEASE, leasesFor } from "../../../src/kubernetes/lease-scope.ts";
+import { CLUSTER_LEASE, holderIdentity, leasesFor } from "../../../src/kubernetes/lease-scope.ts";
 import type { KubernetesActivity } from "../../../src/kubernetes/scope.ts";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
 

@@ -1,0 +1,2 @@
+import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
+import{a}from"./chunk-4e90b5f8.js";import"./chunk-4009ef3d.js";import"./chunk-a3c32dc5.js";import"./chunk-97cef630.js";import"./chunk-bf650a94.js";import"./chunk-55e2da1d.js";import"./chunk-2c5a8979.js";import"./chunk-7b4024c5.js";import"./chunk-ca16e6b2.js";import"./chunk-7841e095.js";import"./chunk-1893dcfc.js";import"./chunk-6259a409.js";import"./chunk-a1275c7e.js";import"./chunk-7736b144.js";import"./chunk-e3b0c442.js";export{a as createCluster};

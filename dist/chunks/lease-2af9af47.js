@@ -1,2 +1,0 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
-import{e as a,f as b,g as c,h as d,i as e,j as f,k as g,l as h}from"./chunk-703208fc.js";import"./chunk-55e2da1d.js";import"./chunk-2c5a8979.js";import"./chunk-c9f3c617.js";import"./chunk-a1275c7e.js";import"./chunk-e3b0c442.js";export{a as LEASE_DURATION_SECONDS,f as LeaseNotObtained,b as RENEW_INTERVAL_MS,h as acquireLeases,g as deleteLeases,c as holderIdentity,e as isFree,d as leaseState};
