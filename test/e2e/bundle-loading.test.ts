@@ -1,13 +1,16 @@
-// What the bundled CLI (dist/cli.js) loads of Node itself when it reaches a cluster. scripts/build.js
+// What the bundled CLI (dist/cli.js) loads. Of Node itself when it reaches a cluster: scripts/build.js
 // gives the bundle's ES imports of http and https through process.getBuiltinModule(): an ES import
 // of node:http makes Node build a facade whose getters load its own fetch implementation (undici),
-// which none of our requests use. Checked on dist/ because the saving comes from the bundling.
+// which none of our requests use. Of the bundle, when an experiment needs no cluster and fits its
+// shapes: neither zod (validation checks the compiled shapes) nor the cluster side. Checked on dist/
+// because the savings come from the bundling.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -75,5 +78,73 @@ describe.skipIf(!existsSync(cli))("the bundled CLI reaching a cluster", () => {
   it("would see Node's fetch implementation if an ES import of node:http loaded it (the check can fail)", () => {
     const { builtins } = builtinsLoadedBy(["--input-type=module", "-e", 'import "node:http";']);
     expect(builtins).toContain(NODE_FETCH);
+  });
+});
+
+/** The files of the bundle a process loaded, printed on its standard error as it exits. */
+const chunkHook = join(dir, "report-chunks.mjs");
+writeFileSync(
+  chunkHook,
+  [
+    'import { registerHooks } from "node:module";',
+    "const loaded = new Set();",
+    "registerHooks({ load(url, context, next) { loaded.add(url); return next(url, context); } });",
+    'process.on("exit", () => process._rawDebug("CHUNKS " + JSON.stringify([...loaded])));',
+  ].join("\n"),
+);
+
+/** The text of every file of dist/ that the CLI loaded with these arguments. */
+function bundleLoadedBy(args: string[]): string[] {
+  const run = spawnSync(process.execPath, ["--import", chunkHook, cli, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH },
+    timeout: 30_000,
+  });
+  const line = run.stderr.split("\n").find((text) => text.startsWith("CHUNKS "));
+  if (!line) throw new Error(`no module list printed:\n${run.stderr}`);
+  return (JSON.parse(line.slice("CHUNKS ".length)) as string[])
+    .filter((url) => url.startsWith("file:") && fileURLToPath(url).startsWith(dist))
+    .map((url) => readFileSync(fileURLToPath(url), "utf8"));
+}
+
+/** Strings only zod's code, and only the cluster side (run/cluster-gate.ts), hold. */
+const ZOD = "$ZodObject";
+const CLUSTER_SIDE = "Started the simulated cluster at";
+
+describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs no cluster", () => {
+  const experiment = (name: string, body: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, `title: t\ndescription: d\n${body}`);
+    return file;
+  };
+  const local = experiment(
+    "local.yaml",
+    "method:\n  - {type: action, name: a, provider: {type: process, path: 'true'}}\n",
+  );
+
+  it("validates a file that fits its shapes without loading zod", () => {
+    const loaded = bundleLoadedBy(["validate", local]);
+    expect(loaded.length).toBeGreaterThan(3);
+    expect(loaded.filter((text) => text.includes(ZOD))).toEqual([]);
+  });
+
+  it("runs it without loading zod or the cluster side", () => {
+    const loaded = bundleLoadedBy(["run", local, "--journal-path", join(dir, "local-journal.json")]);
+    expect(loaded.filter((text) => text.includes(ZOD) || text.includes(CLUSTER_SIDE))).toEqual([]);
+  });
+
+  it("loads zod to word what is wrong with a value that does not fit (the check can fail)", () => {
+    const misfit = experiment(
+      "misfit.yaml",
+      "method:\n  - {type: action, name: a, provider: {type: process, path: 3}}\n",
+    );
+    const loaded = bundleLoadedBy(["validate", misfit]);
+    expect(loaded.some((text) => text.includes(ZOD))).toBe(true);
+  });
+
+  it("loads the cluster side for an experiment that needs a cluster (the check can fail)", () => {
+    const loaded = bundleLoadedBy(["run", "experiments/terminate-pod.yaml", "--dry-run", "--cluster", "sim"]);
+    expect(loaded.some((text) => text.includes(CLUSTER_SIDE))).toBe(true);
   });
 });
