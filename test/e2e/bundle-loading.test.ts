@@ -21,6 +21,22 @@ const NODE_FETCH = "NativeModule internal/deps/undici/undici";
 const dir = mkdtempSync(join(tmpdir(), "bundle-loading-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Runs node with `hook` imported first; the hook prints a JSON list on standard error as the process
+ * exits, on a line that starts with `label`. Returns the list and the whole standard error.
+ */
+function listPrintedBy(hook: string, label: string, args: string[]): { list: string[]; stderr: string } {
+  const run = spawnSync(process.execPath, ["--import", hook, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH },
+    timeout: 30_000,
+  });
+  const line = run.stderr.split("\n").find((text) => text.startsWith(`${label} `));
+  if (!line) throw new Error(`no ${label} list printed:\n${run.stderr}`);
+  return { list: JSON.parse(line.slice(label.length + 1)) as string[], stderr: run.stderr };
+}
+
 /** Node's internal modules a process loaded, printed on its standard error as it exits. */
 const hook = join(dir, "report-builtins.mjs");
 writeFileSync(
@@ -29,15 +45,8 @@ writeFileSync(
 );
 
 function builtinsLoadedBy(args: string[]): { builtins: string[]; stderr: string } {
-  const run = spawnSync(process.execPath, ["--import", hook, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH },
-    timeout: 30_000,
-  });
-  const line = run.stderr.split("\n").find((text) => text.startsWith("BUILTINS "));
-  if (!line) throw new Error(`no module list printed:\n${run.stderr}`);
-  return { builtins: JSON.parse(line.slice("BUILTINS ".length)) as string[], stderr: run.stderr };
+  const { list, stderr } = listPrintedBy(hook, "BUILTINS", args);
+  return { builtins: list, stderr };
 }
 
 describe.skipIf(!existsSync(cli))("the bundled CLI reaching a cluster", () => {
@@ -95,16 +104,8 @@ writeFileSync(
 
 /** The text of every file of dist/ that the CLI loaded with these arguments. */
 function bundleLoadedBy(args: string[]): string[] {
-  const run = spawnSync(process.execPath, ["--import", chunkHook, cli, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH },
-    timeout: 30_000,
-  });
-  const line = run.stderr.split("\n").find((text) => text.startsWith("CHUNKS "));
-  if (!line) throw new Error(`no module list printed:\n${run.stderr}`);
-  return (JSON.parse(line.slice("CHUNKS ".length)) as string[])
-    .filter((url) => url.startsWith("file:") && fileURLToPath(url).startsWith(dist))
+  return listPrintedBy(chunkHook, "CHUNKS", [cli, ...args])
+    .list.filter((url) => url.startsWith("file:") && fileURLToPath(url).startsWith(dist))
     .map((url) => readFileSync(fileURLToPath(url), "utf8"));
 }
 
