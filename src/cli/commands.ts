@@ -23,7 +23,7 @@ import {
 } from "../run/webhook.ts";
 import type { CommandToRun, ReportCommand, RunCommand } from "./args.ts";
 import { UsageError } from "./args.ts";
-import type { CliIo } from "./main.ts";
+import type { CliIo } from "./output.ts";
 import { type Output, outputFor, printUsageError } from "./output.ts";
 
 // The pipeline (experiment schemas, the YAML parser, the engine) loads only for the commands that use

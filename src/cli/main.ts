@@ -4,21 +4,9 @@
 // and a bad flag answer after loading the argument parser and the help text alone.
 import packageJson from "../../package.json" with { type: "json" };
 import { type Command, parseCommandLine, UsageError, usageOf } from "./args.ts";
-import { outputFor, printUsageError } from "./output.ts";
-import type { TerminalStream, Ticker } from "./terminal.ts";
+import { type CliIo, outputFor, printUsageError } from "./output.ts";
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe. */
-  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
-  /** stderr as a stream: colour and the live pause line when it is a terminal (absent: neither). */
-  terminal?: TerminalStream;
-  /** Ticks the live pause line (default: real time). */
-  ticker?: Ticker;
-}
+export type { CliIo } from "./output.ts";
 
 /** Runs the CLI; never throws: every error becomes a message and an exit status. */
 export async function main(argv: readonly string[], given: CliIo): Promise<number> {

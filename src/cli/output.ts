@@ -1,8 +1,29 @@
 // What the CLI prints on: the given io with a scrubber applied to everything printed and, on a
 // terminal, colour (per NO_COLOR/FORCE_COLOR) and a live pause line that the next printed line replaces.
 import type { UsageError } from "./args.ts";
-import type { CliIo } from "./main.ts";
-import { colourEnabled, countdown, paintLine, realTicker, StatusLine } from "./terminal.ts";
+import {
+  colourEnabled,
+  countdown,
+  paintLine,
+  realTicker,
+  StatusLine,
+  type TerminalStream,
+  type Ticker,
+} from "./terminal.ts";
+
+/** The streams, directory, environment and signals the CLI works with. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe. */
+  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /** stderr as a stream: colour and the live pause line when it is a terminal (absent: neither). */
+  terminal?: TerminalStream;
+  /** Ticks the live pause line (default: real time). */
+  ticker?: Ticker;
+}
 
 /** What the CLI prints on: stderr lines, and on a terminal a live line for pauses. */
 export interface Output extends CliIo {

@@ -10,5 +10,8 @@ export const isSafeguardsControl = (control: unknown): boolean =>
   typeof (control as { provider?: unknown }).provider === "object" &&
   (control as { provider: { module?: unknown } | null }).provider?.module === SAFEGUARDS_MODULE;
 
+/** chaos-action's own load generator (src/load/), a `python` provider module of our namespace. */
+export const LOAD_MODULE = "chaosaction.load.probes";
+
 /** The key of chaos-action's own settings on an activity (format.ts's ActivitySettings). */
 export const ACTIVITY_SETTINGS_KEY = "chaos_action";

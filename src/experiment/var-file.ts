@@ -6,8 +6,17 @@ import { parse as parseYaml } from "yaml";
 import { isRecord } from "../common/record.ts";
 import { VarsError } from "./errors.ts";
 import { quoteList } from "./quote.ts";
-import type { VarOverrides } from "./vars.ts";
 import { pyyamlTags } from "./yaml-experiment.ts";
+
+/** What `--var` and `--var-file` override. */
+export interface VarOverrides {
+  /** Configuration values by key; they replace the experiment's definitions. */
+  configuration: Record<string, unknown>;
+  /** Secret scopes; a scope given here replaces the experiment's scope of that name. */
+  secrets: Record<string, Record<string, unknown>>;
+  /** Variables from .env files; they take precedence over the process environment. */
+  env: Record<string, string>;
+}
 
 /** Parses the text of a var file; pure. */
 export function parseVarFileText(text: string, file: string): Partial<VarOverrides> {

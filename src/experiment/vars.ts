@@ -7,15 +7,9 @@ import { ConversionError, convertToType, isEnvVarType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { quote } from "./quote.ts";
 import { isSecretName, REDACTED } from "./redact.ts";
+import type { VarOverrides } from "./var-file.ts";
 
-export interface VarOverrides {
-  /** Configuration values by key; they replace the experiment's definitions. */
-  configuration: Record<string, unknown>;
-  /** Secret scopes; a scope given here replaces the experiment's scope of that name. */
-  secrets: Record<string, Record<string, unknown>>;
-  /** Variables from .env files; they take precedence over the process environment. */
-  env: Record<string, string>;
-}
+export type { VarOverrides } from "./var-file.ts";
 
 export const noOverrides = (): VarOverrides => ({ configuration: {}, secrets: {}, env: {} });
 

@@ -12,7 +12,7 @@ import type {
   TouchedObject,
 } from "../engine/journal.ts";
 import type { ActivityDefinition, Experiment } from "../experiment/format.ts";
-import { LOAD_MODULE } from "../load/catalog.ts";
+import { LOAD_MODULE } from "../experiment/format-names.ts";
 import { DEFAULT_NAMESPACE } from "./scope.ts";
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // print the Role/ClusterRole rules that would grant them.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Experiment } from "../experiment/format.ts";
-import { LOAD_MODULE } from "../load/catalog.ts";
+import { LOAD_MODULE } from "../experiment/format-names.ts";
 import type { NativeSignature } from "../providers/native.ts";
 import { clientNode } from "./cluster-client.ts";
 import { explainClusterError } from "./cluster-errors.ts";

@@ -1,14 +1,11 @@
 // `chaosaction.load.probes`: HTTP load as a `python` provider of our own namespace, so Chaos Toolkit
 // journal readers still parse the activity. Run it with `background: true` next to the method to see
 // what the fault does to traffic, or in the steady-state hypothesis to judge it with a tolerance.
+import { LOAD_MODULE } from "../experiment/format-names.ts";
 import type { NativeSignature } from "../experiment/signature.ts";
 import type { NativeModuleSource } from "../providers/native.ts";
 
-export const LOAD_MODULE = "chaosaction.load.probes";
 export const LOAD_FUNCTION = "generate_load";
-
-/** Bounds on one load run. */
-export const LOAD_LIMITS = { maxRate: 1000, maxDurationS: 600, maxRequests: 100_000, maxInFlight: 1000 };
 
 export const loadSignatures: readonly NativeSignature[] = [
   {

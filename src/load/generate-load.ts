@@ -4,7 +4,6 @@
 // (the activity's timeout, an abort, SIGINT/SIGTERM): then it returns what it measured so far.
 import { ActivityFailed } from "../providers/activity-failed.ts";
 import type { NativeImplementation } from "../providers/native.ts";
-import { LOAD_LIMITS } from "./catalog.ts";
 import { type LoadSummary, summarizeLoad } from "./load-summary.ts";
 import { loadTarget } from "./load-target.ts";
 import { runOpenLoop } from "./open-loop.ts";
@@ -25,6 +24,9 @@ const text = (value: unknown): string | undefined =>
     : typeof value === "number"
       ? String(value)
       : undefined;
+
+/** Bounds on one load run. */
+export const LOAD_LIMITS = { maxRate: 1000, maxDurationS: 600, maxRequests: 100_000, maxInFlight: 1000 };
 
 export interface LoadOutput extends LoadSummary {
   target: string;

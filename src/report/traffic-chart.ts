@@ -3,7 +3,7 @@
 // xychart has no annotations, so bars mark the fault window: the seconds in which the method's
 // actions ran, from the first one's start to the last one's end.
 import type { ActivityRun, Journal } from "../engine/journal.ts";
-import { LOAD_MODULE } from "../load/catalog.ts";
+import { LOAD_MODULE } from "../experiment/format-names.ts";
 import { fence } from "./escape.ts";
 import { mermaidLabel } from "./gantt.ts";
 
