@@ -130,8 +130,10 @@ export function checkPodSelection(selection: PodSelection): void {
   }
 }
 
+/** A Date already when it came from a listing: sorting 100,000 pods makes millions of these calls. */
 function creationTime(pod: V1Pod): number {
   const created = pod.metadata?.creationTimestamp;
+  if (created instanceof Date) return created.getTime();
   return created ? new Date(created).getTime() : 0;
 }
 
