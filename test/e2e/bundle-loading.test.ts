@@ -6,7 +6,7 @@
 // because the savings come from the bundling.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,9 +109,10 @@ function bundleLoadedBy(args: string[]): string[] {
     .map((url) => readFileSync(fileURLToPath(url), "utf8"));
 }
 
-/** Strings only zod's code, and only the cluster side (run/cluster-gate.ts), hold. */
+/** Strings only zod's code, only the cluster side (run/cluster-gate.ts) and only @actions/core hold. */
 const ZOD = "$ZodObject";
 const CLUSTER_SIDE = "Started the simulated cluster at";
+const ACTIONS_TOOLKIT = "Unable to find environment variable for file command";
 
 describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs no cluster", () => {
   const experiment = (name: string, body: string) => {
@@ -130,9 +131,18 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     expect(loaded.filter((text) => text.includes(ZOD))).toEqual([]);
   });
 
-  it("runs it without loading zod or the cluster side", () => {
+  it("runs it without loading zod, the cluster side or the Actions toolkit", () => {
     const loaded = bundleLoadedBy(["run", local, "--journal-path", join(dir, "local-journal.json")]);
-    expect(loaded.filter((text) => text.includes(ZOD) || text.includes(CLUSTER_SIDE))).toEqual([]);
+    expect(
+      loaded.filter((text) => [ZOD, CLUSTER_SIDE, ACTIONS_TOOLKIT].some((marker) => text.includes(marker))),
+    ).toEqual([]);
+  });
+
+  it("would see the Actions toolkit where the action loads it (the check can fail)", () => {
+    const actionChunks = readdirSync(join(dist, "chunks")).map((file) =>
+      readFileSync(join(dist, "chunks", file), "utf8"),
+    );
+    expect(actionChunks.some((text) => text.includes(ACTIONS_TOOLKIT))).toBe(true);
   });
 
   it("loads zod to word what is wrong with a value that does not fit (the check can fail)", () => {
