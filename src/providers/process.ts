@@ -3,41 +3,16 @@
 // probe's; the engine fails the experiment for a method action's, see exitFailure); not finding the
 // program, a timeout or an interruption is.
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import path from "node:path";
 import type { ProcessProvider } from "../experiment/format.ts";
 import { pythonStr } from "../python/str.ts";
 import { ActivityFailed } from "./activity-failed.ts";
+import { resolveExecutable } from "./executable.ts";
 
 export interface ProcessOutput {
   status: number;
   stdout: string;
   stderr: string;
-}
-
-const isExecutableFile = (file: string): boolean => {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Python `shutil.which`: a name is looked up on PATH, a path (with a `/`) is taken as it is. */
-export function resolveExecutable(name: string, searchPath = process.env.PATH ?? ""): string | undefined {
-  if (name.includes("/")) {
-    const file = path.resolve(name);
-    return isExecutableFile(file) ? file : undefined;
-  }
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.resolve(dir, name);
-    if (isExecutableFile(file)) return file;
-  }
-  return undefined;
 }
 
 /** The most of a process's stderr a reason quotes. */

@@ -131,6 +131,15 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     expect(loaded.filter((text) => text.includes(ZOD))).toEqual([]);
   });
 
+  it("validates it without loading child_process (it only looks the path up)", () => {
+    const { builtins } = builtinsLoadedBy([cli, "validate", local]);
+    expect(builtins).toContain("NativeModule fs");
+    expect(builtins).not.toContain("NativeModule child_process");
+    expect(
+      builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, "cp-journal.json")]).builtins,
+    ).toContain("NativeModule child_process");
+  });
+
   it("runs it without loading zod, the cluster side or the Actions toolkit", () => {
     const loaded = bundleLoadedBy(["run", local, "--journal-path", join(dir, "local-journal.json")]);
     expect(

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ProcessProvider } from "../../src/experiment/format.ts";
-import { processArgv, resolveExecutable, runProcessProvider } from "../../src/providers/process.ts";
+import { resolveExecutable } from "../../src/providers/executable.ts";
+import { processArgv, runProcessProvider } from "../../src/providers/process.ts";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "which-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
