@@ -99,8 +99,15 @@ method:
   );
   const policyPath = "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/";
   // Longer than the run's undo deadline (1 s: at most 3 attempts); cleanup then retries past it.
-  sim.addFault({ method: "DELETE", path: policyPath, status: 500, times: 5 });
-  // Each failure takes 400 ms, so the run's 1 s cannot use up all five however fast the machine is.
+  // Each failure takes 400 ms, so the run's 1 s cannot use up all five however fast the machine is
+  // and however short the client's backoff (full jitter): both are fault rules, so the latency comes
+  // before the answer (a fault added with addFault would answer 500 at once, before any latency).
+  sim.addFaultRule({
+    verb: "delete",
+    resource: "networkpolicies",
+    times: 5,
+    effect: { kind: "status", status: 500 },
+  });
   sim.addFaultRule({ verb: "delete", resource: "networkpolicies", effect: { kind: "latency", ms: 400 } });
   const undoFile = join(dir, "deny-undo.json");
   const run = cli([
