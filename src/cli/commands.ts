@@ -111,8 +111,6 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
     throw error;
   }
   try {
-    // A signal from here on comes after the verdict: it changes nothing (the journals are written).
-    const interrupted = interrupt.signal.aborted;
     printIssues(result, io);
     io.stderr("");
     io.stderr(verdictTable(result.outcomes));
@@ -120,8 +118,11 @@ async function run(command: RunCommand, io: Output, secrets: SecretRegistry): Pr
       if (outcome.journalPath) io.stderr(`journal: ${outcome.journalPath}`);
     }
     if (result.undo) printPendingUndo(result.undo, command, io);
-    // Changes left in the cluster fail the run whatever the verdicts said.
-    const exitCode = interrupted || result.undo ? 1 : exitCodeOf(result.verdict);
+    // A signal that stopped an experiment made its verdict `failed` (its journal says `interrupted`,
+    // and those not yet started say so too); one that came after the last verdict changed nothing,
+    // so the exit status follows the verdicts the journals hold. Changes left in the cluster fail
+    // the run whatever the verdicts said.
+    const exitCode = result.undo ? 1 : exitCodeOf(result.verdict);
     if (command.output === "jsonl")
       for (const line of verdictLines(result, { exitCode, version })) io.stdout(line);
     const cluster = result.outcomes.find((o) => o.journal?.chaos_action.cluster)?.journal?.chaos_action
