@@ -3,6 +3,7 @@
 // exactly as zod's safeParse would decide. Validation checks with these: loading zod and building its
 // schemas cost tens of milliseconds at every start, so zod is loaded only to word the problems of a
 // value that does not fit (validation/shape-wording.ts).
+import { isRecord } from "../common/record.ts";
 import type { NullRule } from "./format.ts";
 import table from "./format-shapes.json" with { type: "json" };
 
@@ -42,8 +43,6 @@ const nodes = compiled.nodes;
 /** The node of one of format.ts's exported schemas. */
 export const SHAPES = table.named;
 
-export const shapeNode = (node: number): ShapeNode => nodes[node]!;
-
 export const nullRuleOf = (node: number): NullRule | undefined => nodes[node]!.nullRule;
 
 /** The fields of an object node, by key. */
@@ -61,16 +60,13 @@ export function optionOf(node: number, index: number): number {
   return shape.options[index]!;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** zod's isPlainObject: an object whose constructor, if any, has a prototype with isPrototypeOf. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   const ctor = value.constructor;
   if (typeof ctor !== "function") return true;
   const prototype: unknown = ctor.prototype;
-  return isObject(prototype) && Object.hasOwn(prototype, "isPrototypeOf");
+  return isRecord(prototype) && Object.hasOwn(prototype, "isPrototypeOf");
 }
 
 function codePoints(text: string): number {
@@ -128,7 +124,7 @@ export function fits(node: number, value: unknown): boolean {
       }
       return true;
     case "object":
-      if (!isObject(value)) return false;
+      if (!isRecord(value)) return false;
       for (const [key, field] of Object.entries(shape.fields)) {
         if (!fieldFits(field, key in value, value[key])) return false;
       }
@@ -136,7 +132,7 @@ export function fits(node: number, value: unknown): boolean {
     case "union":
       return shape.options.some((option) => fits(option, value));
     case "discriminated": {
-      if (!isObject(value)) return false;
+      if (!isRecord(value)) return false;
       const tag = value[shape.key];
       const option = shape.options.find((candidate) => fits(fieldsOf(candidate)[shape.key]!, tag));
       return option !== undefined && fits(option, value);
