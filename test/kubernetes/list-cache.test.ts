@@ -74,8 +74,11 @@ async function webRunning(sim: SimCluster) {
     () =>
       sim
         .list("pods", "default")
-        .filter((p) => (p as { status?: { phase?: string } }).status?.phase === "Running").length === 3,
-    "three web pods Running",
+        .filter((p) => (p as { status?: { phase?: string } }).status?.phase === "Running").length === 3 &&
+      // The Deployment controller reports them available a moment after they run.
+      (sim.get("Deployment", "default", "web") as { status?: { availableReplicas?: number } } | undefined)
+        ?.status?.availableReplicas === 3,
+    "three web pods Running, and available in the Deployment's status",
   );
 }
 
