@@ -105,12 +105,24 @@ export function describeTarget(target: TargetObject): string {
   return `${target.kind.toLowerCase()} ${where}${target.name}`;
 }
 
-const targetKey = (t: TargetObject): string => `${t.kind}\u0000${t.namespace ?? ""}\u0000${t.name}`;
-
+/**
+ * The targets without repeats, in their first order. Nested maps, not a key string per target: a
+ * random pick among 100,000 pods lists every one of them.
+ */
 function uniqueTargets(targets: readonly TargetObject[]): TargetObject[] {
-  const seen = new Map<string, TargetObject>();
-  for (const t of targets) if (!seen.has(targetKey(t))) seen.set(targetKey(t), t);
-  return [...seen.values()];
+  const namesOf = new Map<string, Map<string, Set<string>>>();
+  const unique: TargetObject[] = [];
+  for (const target of targets) {
+    const byNamespace = namesOf.get(target.kind) ?? new Map<string, Set<string>>();
+    namesOf.set(target.kind, byNamespace);
+    const namespace = target.namespace ?? "";
+    const names = byNamespace.get(namespace) ?? new Set<string>();
+    byNamespace.set(namespace, names);
+    if (names.has(target.name)) continue;
+    names.add(target.name);
+    unique.push(target);
+  }
+  return unique;
 }
 
 function namespaceViolation(

@@ -22,9 +22,18 @@ import { kubeConfigOf, randomOf, recordTouch } from "./cluster-context.ts";
 import { execClient, execFailure } from "./exec-connection.ts";
 import { parseLast } from "./log-window.ts";
 import { Kinds } from "./object-access.ts";
-import { formatNameTemplate, listPods, type PodSelection, pythonRegex, selectPods } from "./selection.ts";
+import {
+  checkPodSelection,
+  choosePodsWhileListing,
+  forEachSelectedPod,
+  formatNameTemplate,
+  listPods,
+  type PodSelection,
+  pythonRegex,
+  selectPods,
+} from "./selection.ts";
 import { splitCommand } from "./shell-words.ts";
-import { type TargetSet, targetSet } from "./target-set.ts";
+import { type TargetObject, type TargetSet, targetSet } from "./target-set.ts";
 
 const ACTIONS = "chaosk8s.pod.actions";
 const PROBES = "chaosk8s.pod.probes";
@@ -55,13 +64,20 @@ export function podSelectionOf(args: Args): PodSelection {
 
 /** Every pod a selection could hit in `ns` (all candidates when it picks at random). */
 export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelection): Promise<TargetSet> {
+  const target = (pod: { metadata?: { name?: string } }) => ({
+    kind: "Pod",
+    namespace: ns,
+    name: pod.metadata?.name ?? "",
+  });
+  checkPodSelection(selection);
+  if (selection.rand && selection.order === "alphabetic") {
+    // Any candidate can be hit, in the listing's order: each becomes a target as it is listed.
+    const hit: TargetObject[] = [];
+    await forEachSelectedPod(kc, ns, selection, "metadata", (pod) => hit.push(target(pod)));
+    return targetSet(hit, hit.length, [ns]);
+  }
   const { candidates, chosen } = await selectPods(kc, ns, selection, Math.random, "metadata");
-  const hit = selection.rand ? candidates : chosen;
-  return targetSet(
-    hit.map((pod) => ({ kind: "Pod", namespace: ns, name: podName(pod) })),
-    candidates.length,
-    [ns],
-  );
+  return targetSet((selection.rand ? candidates : chosen).map(target), candidates.length, [ns]);
 }
 
 const podName = (pod: V1Pod): string => pod.metadata?.name ?? "";
@@ -79,7 +95,7 @@ async function terminatePods(
 ): Promise<string[]> {
   const kc = await kubeConfigOf(ctx);
   const core = await coreApi(kc);
-  const { chosen } = await selectPods(kc, ns, selection, randomOf(ctx), "metadata");
+  const chosen = await choosePodsWhileListing(kc, ns, selection, randomOf(ctx), "metadata");
   const deleted: V1Pod[] = [];
   for (const pod of chosen) {
     const name = podName(pod);
@@ -182,7 +198,7 @@ async function execInPods(args: Args, ctx: NativeContext): Promise<ExecResult[]>
   const containerName = optString(args, "container_name");
   const timeoutMs = reqInt(args, "request_timeout") * 1000;
   const kc = await kubeConfigOf(ctx);
-  const { chosen } = await selectPods(kc, ns, podSelectionOf(args), randomOf(ctx));
+  const chosen = await choosePodsWhileListing(kc, ns, podSelectionOf(args), randomOf(ctx));
   const results: ExecResult[] = [];
   const used: V1Pod[] = [];
   for (const pod of chosen) {

@@ -137,7 +137,7 @@ function creationTime(pod: V1Pod): number {
   return created ? new Date(created).getTime() : 0;
 }
 
-function namePatternOf(selection: PodSelection): RegExp | undefined {
+function namePatternOf(selection: Pick<PodSelection, "namePattern">): RegExp | undefined {
   return selection.namePattern ? pythonRegex(selection.namePattern, "name_pattern") : undefined;
 }
 
@@ -164,7 +164,7 @@ function choosePods(candidates: V1Pod[], selection: PodSelection, random: () => 
 }
 
 /** A pod as the API server sends it: the part of it selection reads. */
-interface WirePod {
+export interface WirePod {
   metadata?: { name?: string; namespace?: string; uid?: string; creationTimestamp?: string };
   spec?: { containers?: Array<{ name: string }>; nodeName?: string };
 }
@@ -254,10 +254,27 @@ function slim(pod: WirePod): V1Pod {
 export type PodDetail = "metadata" | "spec";
 
 /**
- * Lists the namespace's pods page by page, keeping (slimmed) only those the name pattern matches,
- * then chooses among them: a namespace of 100,000 pods never sits in memory whole. With `metadata`,
- * the listing asks for the pods' metadata only; their spec is then empty.
+ * Lists the namespace's pods page by page and hands `visit` each one the selector and the name
+ * pattern match, as the API server sent it: a namespace of 100,000 pods never sits in memory whole.
+ * With `metadata`, the listing asks for the pods' metadata only; their spec is then absent.
  */
+export async function forEachSelectedPod(
+  kc: KubeConfig,
+  namespace: string,
+  selection: Pick<PodSelection, "labelSelector" | "namePattern">,
+  detail: PodDetail,
+  visit: (pod: WirePod) => void,
+): Promise<void> {
+  const pattern = namePatternOf(selection);
+  const core = await wirePodsApi(kc);
+  const pages = await wirePodPages(core, namespace, selection.labelSelector, detail);
+  await callApi({ verb: "list", resource: "pods", namespace }, async () => {
+    for await (const page of pagesOf(pages))
+      for (const pod of page) if (!pattern || pattern.test(pod.metadata?.name ?? "")) visit(pod);
+  });
+}
+
+/** Lists the pods the selection matches, keeping each one slimmed, then chooses among them. */
 export async function selectPods(
   kc: KubeConfig,
   namespace: string,
@@ -266,17 +283,82 @@ export async function selectPods(
   detail: PodDetail = "spec",
 ): Promise<Selected<V1Pod>> {
   checkPodSelection(selection);
-  const pattern = namePatternOf(selection);
   const candidates: V1Pod[] = [];
-  const core = await wirePodsApi(kc);
-  const pages = await wirePodPages(core, namespace, selection.labelSelector, detail);
-  await callApi({ verb: "list", resource: "pods", namespace }, async () => {
-    for await (const page of pagesOf(pages)) {
-      for (const pod of page)
-        if (!pattern || pattern.test(pod.metadata?.name ?? "")) candidates.push(slim(pod));
-    }
-  });
+  await forEachSelectedPod(kc, namespace, selection, detail, (pod) => candidates.push(slim(pod)));
   return choosePods(candidates, selection, random);
+}
+
+/** A choice made one listed pod at a time, keeping only the pods it may still choose. */
+export interface StreamingChoice {
+  offer(pod: WirePod): void;
+  chosen(): V1Pod[];
+}
+
+/**
+ * A fixed quantity chosen as the pods stream in, keeping at most that many of them instead of every
+ * candidate: the first ones, the oldest ones (a stable sort, as pickPods), or a uniform random
+ * sample (reservoir sampling: the distribution of Python's `random.sample`). `all` and percentages
+ * need every candidate: undefined.
+ */
+export function streamingChoice(selection: PodSelection, random: () => number): StreamingChoice | undefined {
+  checkPodSelection(selection);
+  if (selection.all || selection.mode === "percentage") return undefined;
+  const wanted = selection.qty;
+  const kept: V1Pod[] = [];
+  if (selection.rand) {
+    let offered = 0;
+    return {
+      offer(pod) {
+        offered += 1;
+        // Each of the pods offered so far stays kept with probability wanted / offered.
+        if (kept.length < wanted) kept.push(slim(pod));
+        else {
+          const slot = Math.floor(random() * offered);
+          if (slot < wanted) kept[slot] = slim(pod);
+        }
+      },
+      chosen: () => kept,
+    };
+  }
+  if (selection.order === "oldest") {
+    const oldestFirst = () => {
+      kept.sort((a, b) => creationTime(a) - creationTime(b));
+      kept.length = Math.min(kept.length, wanted);
+    };
+    return {
+      offer(pod) {
+        kept.push(slim(pod));
+        if (kept.length >= 2 * wanted + PAGE_SIZE) oldestFirst();
+      },
+      chosen() {
+        oldestFirst();
+        return kept;
+      },
+    };
+  }
+  return {
+    offer(pod) {
+      if (kept.length < wanted) kept.push(slim(pod));
+    },
+    chosen: () => kept,
+  };
+}
+
+/**
+ * The pods an action acts on, chosen while the listing streams in (streamingChoice); through
+ * selectPods when the choice needs every candidate.
+ */
+export async function choosePodsWhileListing(
+  kc: KubeConfig,
+  namespace: string,
+  selection: PodSelection,
+  random: () => number,
+  detail: PodDetail = "spec",
+): Promise<V1Pod[]> {
+  const choice = streamingChoice(selection, random);
+  if (!choice) return (await selectPods(kc, namespace, selection, random, detail)).chosen;
+  await forEachSelectedPod(kc, namespace, selection, detail, (pod) => choice.offer(pod));
+  return choice.chosen();
 }
 
 export interface NodeSelection {

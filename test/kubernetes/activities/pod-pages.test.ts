@@ -1,6 +1,6 @@
 // selectPods reads pod listings page by page as the API server's JSON, through the configured client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectPods } from "../../../src/kubernetes/activities/selection.ts";
+import { choosePodsWhileListing, selectPods } from "../../../src/kubernetes/activities/selection.ts";
 import { clusterKubeConfig } from "../../../src/kubernetes/cluster-client.ts";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
 
@@ -82,5 +82,28 @@ describe("selectPods over pages", () => {
     expect(
       sim.requests.slice(requests).filter((r) => r.path === "/api/v1/namespaces/load/pods"),
     ).toHaveLength(2);
+  });
+
+  it("chooses while listing the same pods as the choice among every candidate, over pages", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    for (const order of ["alphabetic", "oldest"]) {
+      const selection = { labelSelector: "app=web", all: false, rand: false, mode: "fixed", qty: 3, order };
+      const whole = await selectPods(kc, "load", selection, Math.random, "metadata");
+      const requests = sim.requests.length;
+      const streamed = await choosePodsWhileListing(kc, "load", selection, Math.random, "metadata");
+      expect(streamed.map((pod) => pod.metadata)).toEqual(whole.chosen.map((pod) => pod.metadata));
+      expect(
+        sim.requests.slice(requests).filter((r) => r.path === "/api/v1/namespaces/load/pods"),
+      ).toHaveLength(2);
+    }
+    const random = await choosePodsWhileListing(
+      kc,
+      "load",
+      { labelSelector: "app=web", all: false, rand: true, mode: "fixed", qty: 5, order: "alphabetic" },
+      Math.random,
+    );
+    expect(new Set(random.map((pod) => pod.metadata?.name)).size).toBe(5);
+    expect(random.every((pod) => Number(pod.metadata?.name?.slice(4)) % 2 === 1)).toBe(true);
   });
 });
