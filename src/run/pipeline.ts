@@ -81,6 +81,18 @@ export async function runExperiments(request: RunRequest): Promise<RunResult> {
 }
 
 /**
+ * The chaosk8s activities of what will really run (`${var}`s substituted): the guard and the
+ * preflight look at them. Safeguard probes may read the cluster too: they need the connection and
+ * their permissions.
+ */
+function clusterActivitiesOf({ substituted }: PreparedExperiment) {
+  return kubernetesActivities({
+    ...substituted,
+    rollbacks: [...(substituted.rollbacks ?? []), ...safeguardDefinitions(substituted)],
+  });
+}
+
+/**
  * Runs every prepared experiment, one after another, whatever an earlier one returned, except that
  * after one whose system did not recover (its hypothesis not met again after its undo) the rest are
  * skipped: they would start on a system still hurt.
@@ -115,7 +127,8 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
 
   const undoFile =
     options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
-  if (!options.dryRun) reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
+  if (!options.dryRun && prepared.some((item) => clusterActivitiesOf(item).length > 0))
+    reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
   const runIds: string[] = [];
   // One holder for the whole run: its Leases are taken and deleted around each experiment.
   const leases: RunLeases = {
@@ -258,12 +271,7 @@ async function runOne(
   const { experiment, file, substituted } = item;
   const { reporter, options } = request;
   const secrets = request.secrets ?? new SecretRegistry();
-  // The guard and the preflight look at what will really run: `${var}`s substituted. Safeguard
-  // probes may read the cluster too: they need the connection and their permissions.
-  const k8sActivities = kubernetesActivities({
-    ...substituted,
-    rollbacks: [...(substituted.rollbacks ?? []), ...safeguardDefinitions(substituted)],
-  });
+  const k8sActivities = clusterActivitiesOf(item);
   const needsCluster = k8sActivities.length > 0;
   const gateRequest: GateRequest = {
     namespaces: options.namespaces,

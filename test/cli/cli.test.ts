@@ -79,6 +79,8 @@ describe("chaos-action CLI", () => {
     expect(text).toContain("method   ✓ action act [true] succeeded");
     expect(text).toMatch(/passed\s+ok\.yaml\s+held/);
     expect(text).toContain(`journal: ${join(dir, "journal.json")}`);
+    // A run that touches no cluster has no cluster changes to undo, and says nothing of them.
+    expect(text).not.toContain("Undo steps");
   });
 
   it("exits 2 on an invalid experiment, naming file, line and path", async () => {
