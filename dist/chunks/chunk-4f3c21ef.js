@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a as t}from"./chunk-e3b0c442.js";function i(b,e){return e.aborted?Promise.reject(e.reason):new Promise((m,n)=>{let r=t(()=>n(e.reason),"onAbort");e.addEventListener("abort",r,{once:!0}),b.then(o=>{e.removeEventListener("abort",r),m(o)},o=>{e.removeEventListener("abort",r),n(o)})})}t(i,"raceAbort");export{i as a};

@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a as e}from"./chunk-e3b0c442.js";var t=["kube-system","kube-public","kube-node-lease"];function o(n){return t.includes(n)}e(o,"isProtectedNamespace");export{o as a};

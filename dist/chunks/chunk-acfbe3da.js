@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a as s}from"./chunk-e3b0c442.js";var i=["SIGINT","SIGTERM"];function r(){let n,t=s(e=>{if(n!==void 0){let o=n;setTimeout(()=>process.exit(o),1e3).unref()}else if(process.listenerCount(e)===1){for(let o of i)process.off(o,t);process.kill(process.pid,e)}},"listener");for(let e of i)process.on(e,t);return{verdict(e){n=e}}}s(r,"listenForTheProcessLife");export{r as a};

@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a as o,b as t,c as m,d as p,e as f,f as i,g as c,h as S}from"./chunk-63cb1cc5.js";import{f as e}from"./chunk-e3b0c442.js";var a=e(i(),1),b=e(p(),1),s=e(o(),1),k=e(t(),1),l=e(m(),1),n=e(c(),1),r=e(f(),1),x=e(S(),1);var W=r.default;export{a,b,s as c,k as d,l as e,n as f,r as g,x as h,W as i};

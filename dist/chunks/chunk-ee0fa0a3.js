@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a as i}from"./chunk-e3b0c442.js";var n={skipped:0,passed:1,deviated:2,failed:3,invalid:4};function d(e){return e.length===0?"invalid":e.reduce((r,t)=>n[t]>n[r]?t:r)}i(d,"combineVerdicts");function o(e){return e==="invalid"?2:e==="passed"||e==="skipped"?0:1}i(o,"exitCodeOf");export{d as a,o as b};

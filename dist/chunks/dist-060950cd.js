@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a}from"./chunk-84bf4be3.js";import"./chunk-e3b0c442.js";export default a();

@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{c as a,d as b}from"./chunk-055737b6.js";import"./chunk-0fead249.js";import"./chunk-e3b0c442.js";export{a as context,b as getOctokit};

@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{a,b,c,d,e,f,g,h,i,j,k,l,m}from"./chunk-967a7349.js";import"./chunk-e3b0c442.js";export{k as FALLBACK_CLUSTER_NAME,f as PREVIOUS_POOL,h as PREVIOUS_WORKERS_SELECTOR,g as UPGRADED_POOL,e as UPGRADE_POOL_LABEL,b as compareKubernetesVersions,l as defaultClusterName,i as kindConfigYaml,c as minorVersionsApart,a as parseNodeImage,m as unsupportedKindRunner,d as upgradeProblems,j as upgradeRehearsalNodes};

@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
 import{b as a,c as b,d as c,e as d,f as e,g as f}from"./chunk-c21717c6.js";import"./chunk-82618e6e.js";import"./chunk-a3c32dc5.js";import"./chunk-bf650a94.js";import"./chunk-7736b144.js";import"./chunk-68fffc95.js";import"./chunk-e3b0c442.js";export{c as describeProvider,a as formatDuration,b as formatTolerance,e as renderReport,f as renderRunFailure,d as sortFailuresFirst};

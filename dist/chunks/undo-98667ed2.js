@@ -1,2 +1,1 @@
-import{createRequire as __chaosCreateRequire}from'node:module';const require=__chaosCreateRequire(import.meta.url);
-import{a,b}from"./chunk-2672c305.js";import"./chunk-fd156d4c.js";import"./chunk-ffa9edb2.js";import"./chunk-8d36e1da.js";import"./chunk-7841e095.js";import"./chunk-1893dcfc.js";import"./chunk-6259a409.js";import"./chunk-a1275c7e.js";import"./chunk-e3b0c442.js";export{a as UndoKind,b as executeUndo};
+import{a,b}from"./chunk-2672c305.js";import"./chunk-fd156d4c.js";import"./chunk-ffa9edb2.js";import"./chunk-8d36e1da.js";import"./chunk-7841e095.js";import"./chunk-40f30e52.js";import"./chunk-6259a409.js";import"./chunk-e3b0c442.js";export{a as UndoKind,b as executeUndo};

@@ -1,10 +1,11 @@
 // The CLI's commands once the command line is parsed: run the pipeline, print progress and a verdict
 // table on stderr, and turn the combined verdict into the exit status. main.ts loads this module only
 // for a command that does something, so `--help` and a bad flag answer without loading it.
-import { readFile } from "node:fs/promises";
+
 import { resolve } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { errorMessage } from "../common/error-message.ts";
+import { readTextFile } from "../common/read-file.ts";
 import { formatIssue } from "../experiment/errors.ts";
 import { formatRunEvent } from "../report/progress.ts";
 import { exitCodeOfError } from "../run/error-verdict.ts";
@@ -165,7 +166,7 @@ async function report(command: ReportCommand, io: CliIo): Promise<number> {
   const problems: string[] = [];
   for (const path of command.journals) {
     try {
-      outcomes.push(outcomeOfJournalFile(await readFile(resolve(io.cwd, path), "utf8"), path));
+      outcomes.push(outcomeOfJournalFile(await readTextFile(resolve(io.cwd, path)), path));
     } catch (error) {
       problems.push(
         error instanceof JournalFileError

@@ -1,6 +1,7 @@
 // Turning FILE|DIR|GLOB arguments into the list of experiment files to run, in path order.
-import { stat } from "node:fs/promises";
+
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { statFile } from "../common/read-file.ts";
 import { ExperimentLoadError, NoExperimentsError } from "./errors.ts";
 import { experimentFormatOf } from "./loaded.ts";
 import { loadExperimentFile } from "./read-experiment.ts";
@@ -88,7 +89,7 @@ async function isGlob(target: string): Promise<boolean> {
 
 async function pathKind(path: string): Promise<"file" | "directory" | undefined> {
   try {
-    const info = await stat(path);
+    const info = await statFile(path);
     return info.isDirectory() ? "directory" : "file";
   } catch {
     return undefined;

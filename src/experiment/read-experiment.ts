@@ -1,8 +1,9 @@
 // Reading an experiment file into plain data while keeping where every value came from, so that
 // validation can point at `file:line:column`. JSON by json-experiment.ts; YAML by yaml-experiment.ts,
 // imported only when a YAML file is read, so a run of JSON experiments never loads the YAML parser.
-import { readFile, stat } from "node:fs/promises";
+
 import { extname } from "node:path";
+import { readTextFile, statFile } from "../common/read-file.ts";
 import { ExperimentLoadError } from "./errors.ts";
 import { parseJsonText } from "./json-experiment.ts";
 import { sizeProblem } from "./limits.ts";
@@ -19,9 +20,9 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
   let text: string;
   try {
     // Checked before reading, so a huge file is never read into memory.
-    const tooBig = sizeProblem((await stat(file)).size);
+    const tooBig = sizeProblem((await statFile(file)).size);
     if (tooBig) throw new ExperimentLoadError(file, tooBig);
-    text = await readFile(file, "utf8");
+    text = await readTextFile(file);
   } catch (error) {
     if (error instanceof ExperimentLoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

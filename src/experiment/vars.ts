@@ -2,7 +2,7 @@
 // a JSON/YAML var file holds `{configuration: {...}, secrets: {...}}`; any other file is a .env file
 // whose variables join the environment. Later files override earlier ones; `--var` wins over files.
 
-import { readFile } from "node:fs/promises";
+import { readTextFile } from "../common/read-file.ts";
 import { ConversionError, convertToType, isEnvVarType } from "./env-types.ts";
 import { VarsError } from "./errors.ts";
 import { quote } from "./quote.ts";
@@ -56,7 +56,7 @@ export async function loadVarOverrides(options: {
     for (const file of files) {
       let text: string;
       try {
-        text = await readFile(file, "utf8");
+        text = await readTextFile(file);
       } catch (error) {
         throw new VarsError(
           `--var-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`,

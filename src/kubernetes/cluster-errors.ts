@@ -30,15 +30,6 @@ export interface ClusterErrorContext {
   source?: ConnectionSource;
 }
 
-/**
- * The connection settings are wrong (a kubeconfig that cannot be read or parsed, an unknown context,
- * a file it names missing, a malformed server address): the run's input, not the cluster, is at
- * fault, so the run is `invalid` (exit 2). Found before any request is sent.
- */
-export class ConnectionError extends Error {
-  override name = "ConnectionError";
-}
-
 export class ClusterError extends Error {
   override name = "ClusterError";
   readonly kind: ClusterErrorKind;

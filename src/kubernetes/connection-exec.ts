@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import type { KubeConfig, User } from "@kubernetes/client-node";
 import { isRecord } from "../common/record.ts";
-import { ConnectionError } from "./cluster-errors.ts";
+import { ConnectionError } from "./connection-error.ts";
 
 type Authenticator = Parameters<KubeConfig["addAuthenticator"]>[0];
 

@@ -14,8 +14,9 @@ import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node
 import { errorMessage } from "../common/error-message.ts";
 import { isSecretName, urlCredentials, withoutUserInfo } from "../experiment/redact.ts";
 import { type ClientNode, clientNode, clusterKubeConfig } from "./cluster-client.ts";
-import { ConnectionError, explainClusterError } from "./cluster-errors.ts";
+import { explainClusterError } from "./cluster-errors.ts";
 import { proxyFromEnvironment, proxyLabel } from "./cluster-proxy.ts";
+import { ConnectionError } from "./connection-error.ts";
 import { execAuthenticator, withExecAuth } from "./connection-exec.ts";
 import { type ConnectionSource, type ConnectionSourceKind, sourceLabel } from "./connection-source.ts";
 import { serverAddressProblem } from "./server-address.ts";

@@ -1,9 +1,9 @@
-// What the bundled CLI (dist/cli.js) loads. Of Node itself when it reaches a cluster: scripts/build.js
-// gives the bundle's ES imports of http and https through process.getBuiltinModule(): an ES import
-// of node:http makes Node build a facade whose getters load its own fetch implementation (undici),
-// which none of our requests use. Of the bundle, when an experiment needs no cluster and fits its
-// shapes: neither zod (validation checks the compiled shapes) nor the cluster side. Checked on dist/
-// because the savings come from the bundling.
+// What the bundled CLI (dist/cli.js) loads. Of Node itself: scripts/build.js gives the bundle's ES
+// imports of http, https and fs through process.getBuiltinModule(): an ES import of node:http makes
+// Node build a facade whose getters load its own fetch implementation (undici), which none of our
+// requests use, and node:fs's facade loads node:fs/promises and readline. Of the bundle, when an
+// experiment needs no cluster and fits its shapes: neither zod (validation checks the compiled
+// shapes) nor the cluster side. Checked on dist/ because the savings come from the bundling.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -138,6 +138,17 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     expect(
       builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, "cp-journal.json")]).builtins,
     ).toContain("NativeModule child_process");
+  });
+
+  it("validates it without loading node:fs/promises, which brings Node's readline (a run loads it)", () => {
+    const FS_PROMISES = "NativeModule internal/fs/promises";
+    const { builtins } = builtinsLoadedBy([cli, "validate", local]);
+    expect(builtins).toContain("NativeModule fs");
+    expect(builtins).not.toContain(FS_PROMISES);
+    expect(builtins).not.toContain("NativeModule internal/readline/interface");
+    expect(
+      builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, "fs-journal.json")]).builtins,
+    ).toContain(FS_PROMISES);
   });
 
   it("runs it without loading zod, the cluster side or the Actions toolkit", () => {
