@@ -1,7 +1,6 @@
 // The CLI's commands once the command line is parsed: run the pipeline, print progress and a verdict
 // table on stderr, and turn the combined verdict into the exit status. main.ts loads this module only
 // for a command that does something, so `--help` and a bad flag answer without loading it.
-
 import { resolve } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { errorMessage } from "../common/error-message.ts";

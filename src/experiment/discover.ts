@@ -1,5 +1,4 @@
 // Turning FILE|DIR|GLOB arguments into the list of experiment files to run, in path order.
-
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { statFile } from "../common/read-file.ts";
 import { ExperimentLoadError, NoExperimentsError } from "./errors.ts";

@@ -1,7 +1,6 @@
 // Reading an experiment file into plain data while keeping where every value came from, so that
 // validation can point at `file:line:column`. JSON by json-experiment.ts; YAML by yaml-experiment.ts,
 // imported only when a YAML file is read, so a run of JSON experiments never loads the YAML parser.
-
 import { extname } from "node:path";
 import { readTextFile, statFile } from "../common/read-file.ts";
 import { ExperimentLoadError } from "./errors.ts";
