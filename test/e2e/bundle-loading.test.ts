@@ -151,6 +151,18 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     ).toContain(FS_PROMISES);
   });
 
+  it("runs it without loading TLS, which only an https URL or a cluster needs (a cluster run loads it)", () => {
+    const { builtins } = builtinsLoadedBy([
+      cli,
+      "run",
+      local,
+      "--journal-path",
+      join(dir, "tls-journal.json"),
+    ]);
+    expect(builtins).toContain("NativeModule http");
+    expect(builtins).not.toContain("NativeModule tls");
+  });
+
   it("runs it without loading zod, the cluster side or the Actions toolkit", () => {
     const loaded = bundleLoadedBy(["run", local, "--journal-path", join(dir, "local-journal.json")]);
     expect(
