@@ -64,14 +64,10 @@ export function podSelectionOf(args: Args): PodSelection {
 
 /** Every pod a selection could hit in `ns` (all candidates when it picks at random). */
 export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelection): Promise<TargetSet> {
-  const target = (pod: { metadata?: { name?: string } }) => ({
-    kind: "Pod",
-    namespace: ns,
-    name: pod.metadata?.name ?? "",
-  });
-  checkPodSelection(selection);
+  const target = (pod: Named) => ({ kind: "Pod", namespace: ns, name: podName(pod) });
   if (selection.rand && selection.order === "alphabetic") {
     // Any candidate can be hit, in the listing's order: each becomes a target as it is listed.
+    checkPodSelection(selection);
     const hit: TargetObject[] = [];
     await forEachSelectedPod(kc, ns, selection, "metadata", (pod) => hit.push(target(pod)));
     return targetSet(hit, hit.length, [ns]);
@@ -80,7 +76,10 @@ export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelec
   return targetSet((selection.rand ? candidates : chosen).map(target), candidates.length, [ns]);
 }
 
-const podName = (pod: V1Pod): string => pod.metadata?.name ?? "";
+/** A pod as listed (V1Pod) or as the API server sent it (selection's WirePod). */
+type Named = { metadata?: { name?: string } };
+
+const podName = (pod: Named): string => pod.metadata?.name ?? "";
 
 function touchedPods(pods: V1Pod[], namespace: string) {
   return pods.map((pod) => ({ kind: "Pod", namespace, name: podName(pod), uid: pod.metadata?.uid }));
