@@ -1,5 +1,7 @@
-// What the CLI prints on: the given io with a scrubber applied to everything printed and, on a
+// What the CLI prints on: the given io with a scrubber applied to everything printed, no line a CI
+// runner would read as a workflow command (common/workflow-commands.ts) and, on a
 // terminal, colour (per NO_COLOR/FORCE_COLOR) and a live pause line that the next printed line replaces.
+import { inertCommands } from "../common/workflow-commands.ts";
 import type { UsageError } from "./args.ts";
 import {
   colourEnabled,
@@ -45,11 +47,11 @@ export function outputFor(given: CliIo, redact: (text: string) => string): Outpu
     ...given,
     stdout: (text) => {
       settle();
-      given.stdout(redact(text));
+      given.stdout(inertCommands(redact(text)));
     },
     stderr: (text) => {
       settle();
-      given.stderr(paintText(redact(text)));
+      given.stderr(paintText(inertCommands(redact(text))));
     },
     ...(status
       ? {

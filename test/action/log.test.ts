@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inertCommands } from "../../src/action/log.ts";
+import { inertCommands } from "../../src/common/workflow-commands.ts";
 
 // What the runner would read as a workflow command: a line that starts with `::` or `##[` once its
 // leading whitespace is trimmed.

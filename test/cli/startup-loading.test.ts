@@ -48,8 +48,8 @@ const packageModules = (loaded: string[], name: string) =>
 describe("start-up loads only what the command needs", () => {
   it("--help, a command's --help and a bad flag load the argument parser and the help text alone", () => {
     // The parser, the usage text, and what checking a flag's value needs (option choices, the webhook
-    // URL's shape, whose module reads which verdicts notify): nothing of the pipeline, the cluster, the
-    // report or the experiment format.
+    // URL's shape, whose module reads which verdicts notify), and what keeps printed lines from being read
+    // as workflow commands: nothing of the pipeline, the cluster, the report or the experiment format.
     const parser = [
       "package.json",
       "src/cli/args.ts",
@@ -57,6 +57,7 @@ describe("start-up loads only what the command needs", () => {
       "src/cli/output.ts",
       "src/cli/suggest.ts",
       "src/cli/terminal.ts",
+      "src/common/workflow-commands.ts",
       "src/experiment/strategies.ts",
       "src/run/options.ts",
       "src/run/verdict.ts",

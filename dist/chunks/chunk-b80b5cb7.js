@@ -1,0 +1,1 @@
+import{a as t}from"./chunk-e3b0c442.js";var g=/(^|\r\n|\r|\n)([\s\u0085]*)(::|##\[)/g;function e(r){return r.replace(g,(c,s,i,n)=>`${s}${i}${n[0]}\u200B${n.slice(1)}`)}t(e,"inertCommands");export{e as a};
