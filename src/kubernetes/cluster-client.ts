@@ -16,6 +16,7 @@ import type {
   EventsV1Api,
   KubeConfig,
 } from "@kubernetes/client-node";
+import { rememberConnection } from "./node-transport.ts";
 import type { RetryOptions } from "./retry-policy.ts";
 import { retryingTransport, type TransportOptions } from "./retrying-transport.ts";
 import { WriteLog } from "./write-log.ts";
@@ -82,10 +83,12 @@ function sharePools(kubeConfigClass: typeof ClientNodeModule.KubeConfig): void {
   if (typeof create !== "function") return;
   prototype.createDispatcher = function (cluster, agentOptions) {
     const pools = this[POOLS];
-    const key = connectionKey(this.createDispatcherOptions(cluster as never, agentOptions as never));
+    const options = this.createDispatcherOptions(cluster as never, agentOptions as never);
+    const key = connectionKey(options);
     let dispatcher = pools.get(key);
     if (dispatcher === undefined) {
       dispatcher = create.call(this, cluster, agentOptions);
+      if (dispatcher) rememberConnection(dispatcher, options, (cluster as { server: string }).server);
       if (pools.size >= MAX_POOLS) pools.delete(pools.keys().next().value!);
       pools.set(key, dispatcher);
     }

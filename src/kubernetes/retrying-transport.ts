@@ -1,4 +1,5 @@
-// The HTTP library every API client we make sends its requests through: client-node's fetch, with
+// The HTTP library every API client we make sends its requests through: Node's http (node-transport.ts)
+// or, through a proxy, client-node's fetch, with
 // the retries retry-policy.ts decides, each attempt bounded, all within the caller's signal (the
 // activity's deadline). The last answer (or error) reaches the generated client unchanged, so error
 // messages stay what cluster-errors.ts writes for them.
@@ -8,6 +9,7 @@ import type {
   RequestContext,
   ResponseContext,
 } from "@kubernetes/client-node";
+import { agentFor, sendOverNode } from "./node-transport.ts";
 import {
   type AttemptFailure,
   DEFAULT_RETRY,
@@ -120,7 +122,10 @@ export function retryingTransport(client: ClientNode, options: TransportOptions 
     const stop = mutation ? graceAfter(stops, MUTATION_ANSWER_GRACE_MS) : stops;
     request.setSignal(AbortSignal.any([AbortSignal.timeout(policy.attemptTimeoutMs), ...stop]));
     try {
-      return { response: await inner.send(request).toPromise() };
+      const agent = agentFor(request);
+      if (agent === undefined) return { response: await inner.send(request).toPromise() };
+      const answer = await sendOverNode(request, agent);
+      return { response: new client.ResponseContext(answer.status, answer.headers, answer.body) };
     } catch (error) {
       return { error };
     }

@@ -25,12 +25,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * Runs node with `hook` imported first; the hook prints a JSON list on standard error as the process
  * exits, on a line that starts with `label`. Returns the list and the whole standard error.
  */
-function listPrintedBy(hook: string, label: string, args: string[]): { list: string[]; stderr: string } {
+function listPrintedBy(
+  hook: string,
+  label: string,
+  args: string[],
+  timeoutMs = 30_000,
+): { list: string[]; stderr: string } {
   const run = spawnSync(process.execPath, ["--import", hook, ...args], {
     cwd: root,
     encoding: "utf8",
     env: { PATH: process.env.PATH },
-    timeout: 30_000,
+    timeout: timeoutMs,
   });
   const line = run.stderr.split("\n").find((text) => text.startsWith(`${label} `));
   if (!line) throw new Error(`no ${label} list printed:\n${run.stderr}`);
@@ -42,6 +47,20 @@ const hook = join(dir, "report-builtins.mjs");
 writeFileSync(
   hook,
   'process.on("exit", () => process._rawDebug("BUILTINS " + JSON.stringify(process.moduleLoadList)));\n',
+);
+
+/** How many WebAssembly modules a process compiled, printed on its standard error as it exits. */
+const wasmHook = join(dir, "report-wasm.mjs");
+writeFileSync(
+  wasmHook,
+  [
+    "let compiled = 0;",
+    "const { Module, compile, instantiate } = WebAssembly;",
+    "WebAssembly.Module = new Proxy(Module, { construct: (target, args) => (compiled++, Reflect.construct(target, args)) });",
+    "WebAssembly.compile = (...args) => (compiled++, compile(...args));",
+    "WebAssembly.instantiate = (source, ...rest) => (source instanceof Module || compiled++, instantiate(source, ...rest));",
+    'process.on("exit", () => process._rawDebug("WASM " + JSON.stringify([String(compiled)])));',
+  ].join("\n"),
 );
 
 function builtinsLoadedBy(args: string[]): { builtins: string[]; stderr: string } {
@@ -87,6 +106,40 @@ describe.skipIf(!existsSync(cli))("the bundled CLI reaching a cluster", () => {
   it("would see Node's fetch implementation if an ES import of node:http loaded it (the check can fail)", () => {
     const { builtins } = builtinsLoadedBy(["--input-type=module", "-e", 'import "node:http";']);
     expect(builtins).toContain(NODE_FETCH);
+  });
+
+  it("sends its API requests without compiling WebAssembly: Node's HTTP parser is native, undici's is not", () => {
+    const { list, stderr } = listPrintedBy(
+      wasmHook,
+      "WASM",
+      [
+        cli,
+        "run",
+        "experiments/terminate-pod.yaml",
+        "--cluster",
+        "sim",
+        "--recovery-timeout",
+        "0",
+        "--journal-path",
+        join(dir, "wasm-journal.json"),
+        "--undo-file",
+        join(dir, "wasm-undo.json"),
+      ],
+      90_000,
+    );
+    expect(stderr).toMatch(/passed\s+experiments\/terminate-pod\.yaml/);
+    expect(list).toEqual(["0"]);
+  }, 100_000);
+
+  it("would see WebAssembly compiled where a request goes through undici (the check can fail)", () => {
+    const fetchOnce = [
+      'const server = require("node:http").createServer((_, res) => res.end("ok"));',
+      "server.listen(0, '127.0.0.1', async () => {",
+      "  await (await fetch('http://127.0.0.1:' + server.address().port)).text();",
+      "  server.close();",
+      "});",
+    ].join("\n");
+    expect(listPrintedBy(wasmHook, "WASM", ["-e", fetchOnce]).list).not.toEqual(["0"]);
   });
 });
 
