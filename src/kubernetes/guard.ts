@@ -49,6 +49,8 @@ export interface GuardViolation {
   namespace?: string;
   /** The targets that broke the rule (all affected objects for max-affected). */
   targets: TargetObject[];
+  /** How many targets `targets` stands for, when it lists only the first of them. */
+  total?: number;
   /** One sentence: what was refused and how to allow it. */
   reason: string;
 }
@@ -172,6 +174,7 @@ function maxAffectedViolation(
     func: action.func,
     rule: "max-affected",
     targets: objects,
+    ...listedOnly(action.targetSet),
     reason: `would affect ${affected} of ${candidates} matching objects${share}, more than --max-affected ${formatMaxAffected(limit)}`,
   };
 }
@@ -197,10 +200,12 @@ export function checkBlastRadius(actions: readonly ActionTargets[], rules: Guard
         func: action.func,
         namespace,
         targets: objects.filter((t) => targetNamespace(t) === namespace),
+        // A set that lists only its first objects is a random pick in one namespace.
+        ...listedOnly(action.targetSet),
         ...broken,
       });
     }
-    const affected = action.targetSet.affected ?? objects.length;
+    const affected = action.targetSet.affected ?? targetCount({ ...action.targetSet, objects });
     if (rules.maxAffected && exceedsLimit(affected, action.targetSet.candidates, rules.maxAffected)) {
       violations.push(maxAffectedViolation(action, objects, affected, rules.maxAffected));
     }
@@ -214,9 +219,23 @@ const RULE_TITLES: Record<GuardRule, string> = {
   "max-affected": "too many objects affected",
 };
 
-function formatTargetList(targets: readonly TargetObject[], indent: string, limit = 20): string[] {
+/** How many objects the action would touch (or could hit, picking at random). */
+export const targetCount = (set: Pick<TargetSet, "objects" | "total">): number =>
+  set.total ?? set.objects.length;
+
+/** The `total` of a set that lists only its first objects; nothing for one that lists them all. */
+const listedOnly = (set: TargetSet): { total?: number } =>
+  set.total === undefined ? {} : { total: set.total };
+
+function formatTargetList(
+  targets: readonly TargetObject[],
+  indent: string,
+  limit = 20,
+  total = targets.length,
+): string[] {
   const lines = targets.slice(0, limit).map((t) => `${indent}${describeTarget(t)}`);
-  if (targets.length > limit) lines.push(`${indent}… and ${targets.length - limit} more`);
+  const shown = Math.min(limit, targets.length);
+  if (total > shown) lines.push(`${indent}… and ${total - shown} more`);
   return lines;
 }
 
@@ -227,7 +246,7 @@ export function formatGuardRefusal(violations: readonly GuardViolation[]): strin
   ];
   for (const v of violations) {
     lines.push(`- action "${v.activityName}" (${v.module}.${v.func}), ${RULE_TITLES[v.rule]}: ${v.reason}`);
-    lines.push(...formatTargetList(v.targets, "    "));
+    lines.push(...formatTargetList(v.targets, "    ", 20, v.total));
   }
   return lines.join("\n");
 }
@@ -246,14 +265,15 @@ export function formatTargets(actions: readonly ActionTargets[]): string {
   const lines = ["Targets (resolved without changing anything):"];
   for (const action of actions) {
     const objects = uniqueTargets(action.targetSet.objects);
+    const count = targetCount({ ...action.targetSet, objects });
     const namespaces =
       action.targetSet.namespaces.length > 0 ? ` in ${action.targetSet.namespaces.join(", ")}` : "";
-    const affected = action.targetSet.affected ?? objects.length;
-    const pick = affected < objects.length ? `, ${affected} of these picked at random` : "";
+    const affected = action.targetSet.affected ?? count;
+    const pick = affected < count ? `, ${affected} of these picked at random` : "";
     lines.push(
-      `- ${action.activityName} (${action.module}.${action.func})${namespaces}: ${objects.length} of ${action.targetSet.candidates} matching${pick}`,
+      `- ${action.activityName} (${action.module}.${action.func})${namespaces}: ${count} of ${action.targetSet.candidates} matching${pick}`,
     );
-    lines.push(...formatTargetList(objects, "    ", 50));
+    lines.push(...formatTargetList(objects, "    ", 50, count));
     for (const missing of action.targetSet.missing ?? [])
       lines.push(`    ${describeTarget(missing)}: missing`);
   }

@@ -5,7 +5,7 @@
 import { activityTarget } from "../engine/events.ts";
 import { allowsNoTarget } from "../engine/injection.ts";
 import type { Activity, ActivityDefinition, Experiment } from "../experiment/format.ts";
-import { describeTarget } from "../kubernetes/guard.ts";
+import { describeTarget, targetCount } from "../kubernetes/guard.ts";
 import type { ClusterPlan, ResolvedAction } from "./cluster-gate.ts";
 import type { DryRunPlan, PlannedActivity } from "./outcome.ts";
 
@@ -58,8 +58,8 @@ export function buildPlan(
       refusals.push(resolved.unresolved);
     }
     if (resolved?.targetSet) {
-      const { namespaces, objects, candidates, missing = [] } = resolved.targetSet;
-      item.targets = { namespaces, objects, candidates, missing };
+      const { namespaces, objects, total, candidates, missing = [] } = resolved.targetSet;
+      item.targets = { namespaces, objects, ...(total === undefined ? {} : { total }), candidates, missing };
     }
     if (resolved?.noTarget) {
       const reason = `${resolved.noTarget} (action '${activity.name}')`;
@@ -118,11 +118,11 @@ export function formatPlan(title: string, plan: DryRunPlan, withCluster: boolean
     }
     const targets = activity.targets!;
     const where = targets.namespaces.length > 0 ? ` in ${targets.namespaces.join(", ")}` : "";
-    lines.push(
-      `- ${activity.name} (${activity.target})${where}: ${targets.objects.length} of ${targets.candidates} matching`,
-    );
-    for (const object of targets.objects.slice(0, 50)) lines.push(`    ${describeTarget(object)}`);
-    if (targets.objects.length > 50) lines.push(`    … and ${targets.objects.length - 50} more`);
+    const count = targetCount(targets);
+    lines.push(`- ${activity.name} (${activity.target})${where}: ${count} of ${targets.candidates} matching`);
+    const shown = targets.objects.slice(0, 50);
+    for (const object of shown) lines.push(`    ${describeTarget(object)}`);
+    if (count > shown.length) lines.push(`    … and ${count - shown.length} more`);
     for (const object of targets.missing) lines.push(`    ${describeTarget(object)}: missing`);
     if (activity.noTarget) {
       lines.push(`    ${activity.noTarget.reason}: ${NO_TARGET_NOTE[activity.noTarget.verdict]}`);

@@ -46,8 +46,10 @@ export interface PlannedActivity {
   /** Kubernetes method actions: what it would touch, resolved without changing anything. */
   targets?: {
     namespaces: string[];
-    /** For random picks, every object it could hit. */
+    /** For random picks, every object it could hit (the first LISTED_TARGETS of them, see `total`). */
     objects: TargetObject[];
+    /** How many objects `objects` stands for, when it lists only the first of them. */
+    total?: number;
     /** How many objects its selector matched. */
     candidates: number;
     /** Objects it names that do not exist. */

@@ -33,7 +33,7 @@ import {
   selectPods,
 } from "./selection.ts";
 import { splitCommand } from "./shell-words.ts";
-import { type TargetObject, type TargetSet, targetSet } from "./target-set.ts";
+import { LISTED_TARGETS, type TargetObject, type TargetSet, targetSet } from "./target-set.ts";
 
 const ACTIONS = "chaosk8s.pod.actions";
 const PROBES = "chaosk8s.pod.probes";
@@ -66,11 +66,16 @@ export function podSelectionOf(args: Args): PodSelection {
 export async function podTargets(kc: KubeConfig, ns: string, selection: PodSelection): Promise<TargetSet> {
   const target = (pod: Named) => ({ kind: "Pod", namespace: ns, name: podName(pod) });
   if (selection.rand && selection.order === "alphabetic") {
-    // Any candidate can be hit, in the listing's order: each becomes a target as it is listed.
+    // Any candidate can be hit, in the listing's order: each becomes a target as it is listed (the
+    // first LISTED_TARGETS by name, the rest counted).
     checkPodSelection(selection);
-    const hit: TargetObject[] = [];
-    await forEachSelectedPod(kc, ns, selection, "metadata", (pod) => hit.push(target(pod)));
-    return targetSet(hit, hit.length, [ns]);
+    const listed: TargetObject[] = [];
+    let total = 0;
+    await forEachSelectedPod(kc, ns, selection, "metadata", (pod) => {
+      if (total++ < LISTED_TARGETS) listed.push(target(pod));
+    });
+    const set = targetSet(listed, total, [ns]);
+    return total > listed.length ? { ...set, total } : set;
   }
   const { candidates, chosen } = await selectPods(kc, ns, selection, Math.random, "metadata");
   return targetSet((selection.rand ? candidates : chosen).map(target), candidates.length, [ns]);

@@ -15,13 +15,24 @@ export interface TargetObject {
 
 export interface TargetSet {
   namespaces: string[];
-  /** The objects the action would touch; for random selections, every object it could hit. */
+  /**
+   * The objects the action would touch; for random selections, every object it could hit, or, when
+   * there are more than LISTED_TARGETS of them, the first ones (`total` counts them all).
+   */
   objects: TargetObject[];
+  /** How many objects `objects` stands for, when it lists only the first of them. */
+  total?: number;
   /** How many objects matched the action's selector. */
   candidates: number;
   /** Objects the action names that do not exist (it would reach nothing there). */
   missing?: TargetObject[];
 }
+
+/**
+ * How many objects a random pick lists by name: far more than any output shows (50), while a pick
+ * among 100,000 pods no longer keeps 100,000 objects for the run's whole length.
+ */
+export const LISTED_TARGETS = 1_000;
 
 export function targetSet(
   objects: TargetObject[],
@@ -35,11 +46,13 @@ export function targetSet(
 
 /** Several resolutions as one (kill_microservice: a Deployment, its ReplicaSet and a pod). */
 export function unionOf(parts: readonly TargetSet[], namespaces: string[] = []): TargetSet {
-  return targetSet(
+  const union = targetSet(
     parts.flatMap((part) => part.objects),
     parts.reduce((sum, part) => sum + part.candidates, 0),
     namespaces,
   );
+  if (parts.every((part) => part.total === undefined)) return union;
+  return { ...union, total: parts.reduce((sum, part) => sum + (part.total ?? part.objects.length), 0) };
 }
 
 /** What a created object will be called: its manifest's name, else where the manifest comes from. */

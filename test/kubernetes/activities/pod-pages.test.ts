@@ -1,7 +1,10 @@
 // selectPods reads pod listings page by page as the API server's JSON, through the configured client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podTargets } from "../../../src/kubernetes/activities/pod.ts";
 import { choosePodsWhileListing, selectPods } from "../../../src/kubernetes/activities/selection.ts";
+import { LISTED_TARGETS } from "../../../src/kubernetes/activities/target-set.ts";
 import { clusterKubeConfig } from "../../../src/kubernetes/cluster-client.ts";
+import { checkBlastRadius, formatGuardRefusal, formatTargets } from "../../../src/kubernetes/guard.ts";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
 
 const PODS = 1_100;
@@ -105,5 +108,41 @@ describe("selectPods over pages", () => {
     );
     expect(new Set(random.map((pod) => pod.metadata?.name)).size).toBe(5);
     expect(random.every((pod) => Number(pod.metadata?.name?.slice(4)) % 2 === 1)).toBe(true);
+  });
+});
+
+describe("the targets of a random pick among more pods than it lists by name", () => {
+  it("lists the first LISTED_TARGETS and counts the rest; the guard and the dry run read the count", async () => {
+    expect(PODS).toBeGreaterThan(LISTED_TARGETS);
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const selection = { all: false, rand: true, mode: "fixed", qty: 1, order: "alphabetic" };
+    const set = await podTargets(kc, "load", selection);
+    expect(set.objects).toHaveLength(LISTED_TARGETS);
+    expect(set.objects[0]).toEqual({ kind: "Pod", namespace: "load", name: "web-0000" });
+    expect(set.total).toBe(PODS);
+    expect(set.candidates).toBe(PODS);
+
+    const action = {
+      activityName: "kill",
+      module: "chaosk8s.pod.actions",
+      func: "terminate_pods",
+      targetSet: set,
+    };
+    const plan = formatTargets([action]);
+    expect(plan).toContain(`kill (chaosk8s.pod.actions.terminate_pods) in load: ${PODS} of ${PODS} matching`);
+    expect(plan).toContain(`… and ${PODS - 50} more`);
+
+    const rules = { allowedNamespaces: ["load"], namespacesExplicit: false, allowProtected: false };
+    const [tooMany] = checkBlastRadius([action], {
+      ...rules,
+      maxAffected: { kind: "count", value: PODS - 1 },
+    });
+    expect(tooMany?.reason).toContain(`would affect ${PODS} of ${PODS} matching objects (100%)`);
+    expect(formatGuardRefusal([tooMany!])).toContain(`… and ${PODS - 20} more`);
+    expect(checkBlastRadius([action], { ...rules, maxAffected: { kind: "count", value: PODS } })).toEqual([]);
+    const [outside] = checkBlastRadius([action], { ...rules, allowedNamespaces: ["shop"] });
+    expect(outside?.rule).toBe("outside-namespaces");
+    expect(formatGuardRefusal([outside!])).toContain(`… and ${PODS - 20} more`);
   });
 });
