@@ -3,6 +3,9 @@
 //
 // The cluster client, the simulated cluster and the GitHub client are reached through dynamic
 // import(), so esbuild splits them into chunks of their own that a run loads only when it needs them.
+// The factories esbuild wraps bundled CommonJS modules in are put in parentheses
+// (eager-factories.ts), so Node's compile cache keeps them compiled between runs.
+//
 // esbuild names a chunk after a hash of its content, which renames it (and, through the import
 // lines, its importers) at every edit; here a chunk is named after the set of modules it holds
 // instead, so its name changes only when that set does.
@@ -10,6 +13,7 @@ import { createHash } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
+import { eagerCommonJsFactories } from "./eager-factories.ts";
 
 // `node scripts/build.js --outdir /tmp/x` builds elsewhere (to compare two builds side by side).
 const outdirFlag = process.argv.indexOf("--outdir");
@@ -183,11 +187,15 @@ await checkDependencies(result.metafile.inputs);
 const renames = stableNames(result.metafile.outputs);
 const renameIn = (text) => text.replace(/[\w-]+-[A-Z0-9]{8}\.js/g, (name) => renames.get(name) ?? name);
 
+const texts = eagerCommonJsFactories(
+  new Map(result.outputFiles.map((file) => [renameIn(path.basename(file.path)), renameIn(file.text)])),
+);
 await rm(OUT, { recursive: true, force: true });
 for (const file of result.outputFiles) {
-  const target = path.join(path.dirname(file.path), renameIn(path.basename(file.path)));
+  const name = renameIn(path.basename(file.path));
+  const target = path.join(path.dirname(file.path), name);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, withRequire(renameIn(file.text)));
+  await writeFile(target, withRequire(texts.get(name)));
 }
 
 /** The packages whose code is in some output (bytes after tree shaking), by their folder. */
