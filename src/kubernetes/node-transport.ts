@@ -55,10 +55,15 @@ export function agentFor(request: RequestContext): HttpAgent | undefined {
   return agent;
 }
 
+/** How long a kept-alive connection may stay idle: undici's keepAliveTimeout. */
+export const IDLE_CONNECTION_MS = 4_000;
+
 function connectionAgent(options: DispatcherOptions, protocol: string): HttpAgent | undefined {
   if (options.type !== "none" && options.type !== "agent") return undefined;
   const tls = options.type === "agent" ? withoutUndiciOptions(options.connect) : {};
-  const settings = { keepAlive: true, keepAliveMsecs: 30_000, ...tls };
+  // An idle connection is closed after undici's 4 s rather than kept until the server or a load
+  // balancer on the way drops it, which the next request would find out by a reset.
+  const settings = { keepAlive: true, keepAliveMsecs: 30_000, timeout: IDLE_CONNECTION_MS, ...tls };
   if (protocol === "http:") return new http.Agent(settings);
   if (protocol === "https:") return new (process.getBuiltinModule("node:https").Agent)(settings);
   return undefined;

@@ -6,7 +6,12 @@ import { type AddressInfo, createServer as createNetServer, type Socket } from "
 import { gzipSync } from "node:zlib";
 import { RequestContext } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentFor, rememberConnection, sendOverNode } from "../../src/kubernetes/node-transport.ts";
+import {
+  agentFor,
+  IDLE_CONNECTION_MS,
+  rememberConnection,
+  sendOverNode,
+} from "../../src/kubernetes/node-transport.ts";
 
 let server: Server;
 let base: string;
@@ -211,6 +216,7 @@ describe("which requests go over Node's http", () => {
     const agent = agentFor(first) as unknown as { options: Record<string, unknown>; keepAlive: boolean };
     expect(agent.options.ca).toBe("PEM");
     expect(agent.keepAlive).toBe(true);
+    expect(agent.options.timeout).toBe(IDLE_CONNECTION_MS);
     expect(agentFor(second)).toBe(agent);
   });
 });
