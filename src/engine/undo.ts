@@ -15,11 +15,13 @@ import type { UndoRun } from "./journal.ts";
 /**
  * Replays one step. Replaying a step twice, or one whose change never happened, must succeed (the
  * outcome of the change may have been unknown). An error whose `retryable` property is `false`
- * (the server refused for good: the object is gone, the request is invalid) is not retried.
+ * (the server refused for good: the object is gone, the request is invalid) is not retried. Answers a
+ * conflict when it left the object alone (it no longer holds what we set). `signal` ends when the
+ * attempt's time is up, and the step's requests with it: an abandoned attempt must not land after the
+ * steps replayed next (older changes to the same object).
  */
-/** Replays one step; answers a conflict when it left the object alone (it no longer holds what we set). */
 // biome-ignore lint/suspicious/noConfusingVoidType: an executor that only restores answers nothing.
-export type UndoExecutor = (step: UndoStep) => Promise<UndoDone | undefined | void>;
+export type UndoExecutor = (step: UndoStep, signal: AbortSignal) => Promise<UndoDone | undefined | void>;
 
 export interface UndoEntry extends UndoStep {
   runId: string;
@@ -142,21 +144,37 @@ async function attempt(
   limitMs: number,
 ): Promise<{ error?: string; final?: boolean; conflict?: string }> {
   const timer = new AbortController();
+  const stop = new AbortController();
   const tooLong = clock.sleep(limitMs, timer.signal).then(
     () => {
-      throw new Error(`no answer within ${limitMs / 1000}s`);
+      const late = new Error(`no answer within ${limitMs / 1000}s`);
+      stop.abort(late);
+      throw late;
     },
     () => {},
   );
+  const running = execute(step, stop.signal);
   try {
-    const done = await Promise.race([execute(step), tooLong]);
+    const done = await Promise.race([running, tooLong]);
     return done?.conflict ? { conflict: done.conflict } : {};
   } catch (failure) {
+    // A change already sent may still answer for a moment once stopped (cluster requests: 5 s): the
+    // next step waits for it, so the two cannot land out of order.
+    if (stop.signal.aborted) await settledWithin(running, STOPPED_STEP_WAIT_MS, clock);
     const final = (failure as { retryable?: unknown } | null)?.retryable === false;
     return { error: errorMessage(failure), ...(final ? { final } : {}) };
   } finally {
     timer.abort();
   }
+}
+
+/** How long a stopped step may take to end before the replay goes on without it. */
+const STOPPED_STEP_WAIT_MS = 10_000;
+
+async function settledWithin(work: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([work.catch(() => {}), clock.sleep(ms, timer.signal).catch(() => {})]);
+  timer.abort();
 }
 
 async function replayEntries(

@@ -9,6 +9,7 @@ import { systemClock } from "../engine/clock.ts";
 import type { Advice, ChaosActionInfo, Journal } from "../engine/journal.ts";
 import { createUndoLog, type UndoLog } from "../engine/undo.ts";
 import type { Experiment } from "../experiment/format.ts";
+import { forActivity } from "../kubernetes/cluster-client.ts";
 import {
   type ConnectionInfo,
   createKubernetesService,
@@ -154,7 +155,8 @@ export interface Cluster {
    */
   advise(experiment: Experiment, journal: Journal, signal?: AbortSignal): Promise<Advice>;
   /** Replays one undo step; a conflict says it left the object alone (it no longer holds what we set). */
-  executeUndo(step: UndoStep): Promise<UndoDone | undefined>;
+  /** `signal`: the replay's attempt ends, and the step's requests with it. */
+  executeUndo(step: UndoStep, signal?: AbortSignal): Promise<UndoDone | undefined>;
   close(): Promise<void>;
 }
 
@@ -310,9 +312,10 @@ export async function createCluster(
       maxAffected: request_.maxAffected,
     });
 
-  const executeUndo = async (step: UndoStep) => {
+  const executeUndo = async (step: UndoStep, signal?: AbortSignal) => {
     const { executeUndo: execute } = await import("../kubernetes/undo.ts");
-    return execute(step, await service.connect());
+    const kc = await service.connect();
+    return execute(step, signal ? forActivity(kc, { signal }) : kc);
   };
 
   return {

@@ -472,14 +472,14 @@ export async function replayPendingUndo(
       options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
     const runs = await replayUndoFile(
       undoFile,
-      async (step) => {
+      async (step, signal) => {
         cluster ??= await createCluster(options.cluster, {
           env,
           reporter,
           cwd: options.cwd,
           onCredentials: (values) => secrets.add(values),
         });
-        return cluster.executeUndo(step);
+        return cluster.executeUndo(step, signal);
       },
       { deadline },
     );

@@ -197,6 +197,41 @@ describe("retries of a failing undo step", () => {
     expect(runs).toMatchObject([{ status: "pending", attempts: 1, error: "no answer within 1s" }]);
   });
 
+  it("an attempt whose time is up is stopped through its signal, and the next step waits for it to end", async () => {
+    const file = tempFile();
+    const seen: Array<[string, string]> = [];
+    const log = createUndoLog({
+      file,
+      runId: "r",
+      execute: (step, signal) => {
+        if (step.description === "fine") {
+          seen.push(["fine starts", signal.aborted ? "aborted" : "live"]);
+          return Promise.resolve();
+        }
+        // Like a change already sent: it answers a moment after it is stopped.
+        return new Promise((_, reject) =>
+          signal.addEventListener("abort", () => {
+            seen.push(["hangs stopped", String((signal.reason as Error).message)]);
+            setTimeout(() => {
+              seen.push(["hangs ended", ""]);
+              reject(signal.reason);
+            }, 150);
+          }),
+        );
+      },
+    });
+    await log.register({ kind: "k", description: "fine", data: {} });
+    await log.register({ kind: "k", description: "hangs", data: {} });
+    // Real time: the stopped step's answer comes on a real timer (the attempt's limit is 1 s).
+    const runs = await log.replay({ deadline: Date.now() });
+    expect(seen).toEqual([
+      ["hangs stopped", "no answer within 1s"],
+      ["hangs ended", ""],
+      ["fine starts", "live"],
+    ]);
+    expect(runs.map((r) => r.status)).toEqual(["pending", "succeeded"]);
+  });
+
   it("settleUndoFile keeps a file with pending steps and removes one whose steps are all done", async () => {
     const file = tempFile();
     const log = createUndoLog({ file, runId: "r", execute: async () => {} });
