@@ -58,4 +58,26 @@ describe("the gate before a run", () => {
     expect(refusal).toBeInstanceOf(BlastRadiusRefusal);
     expect((refusal as Error).message).toContain("50%");
   });
+
+  it("replays an undo step with the signal it is given: a stopped step sends no change", async () => {
+    const step = {
+      id: "s",
+      kind: "k8s.scale",
+      description: "scale deployment default/web back to 2 replicas",
+      data: {
+        ref: {
+          group: "apps",
+          version: "v1",
+          plural: "deployments",
+          kind: "Deployment",
+          namespace: "default",
+          name: "web",
+        },
+        replicas: 2,
+      },
+    };
+    const stop = new AbortController();
+    stop.abort(new Error("the attempt's time is up"));
+    await expect(cluster.executeUndo(step, stop.signal)).rejects.toThrow("the attempt's time is up");
+  });
 });
