@@ -3,6 +3,7 @@
 // and prints its targets; --max-affected refuses with the rule that was broken.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Experiment } from "../../../src/experiment/format.ts";
+import { Kinds, refTo } from "../../../src/kubernetes/activities/object-access.ts";
 import { chaosk8sSource } from "../../../src/kubernetes/catalog.ts";
 import {
   BlastRadiusRefusal,
@@ -64,17 +65,7 @@ describe("the gate before a run", () => {
       id: "s",
       kind: "k8s.scale",
       description: "scale deployment default/web back to 2 replicas",
-      data: {
-        ref: {
-          group: "apps",
-          version: "v1",
-          plural: "deployments",
-          kind: "Deployment",
-          namespace: "default",
-          name: "web",
-        },
-        replicas: 2,
-      },
+      data: { ref: refTo(Kinds.Deployment, "web", "default"), replicas: 2 },
     };
     const stop = new AbortController();
     stop.abort(new Error("the attempt's time is up"));
