@@ -107,9 +107,15 @@ export function describeTarget(target: TargetObject): string {
   return `${target.kind.toLowerCase()} ${where}${target.name}`;
 }
 
+/** A set's targets without repeats, and how many objects they stand for. */
+function distinctTargets(set: TargetSet): { objects: TargetObject[]; count: number } {
+  const objects = uniqueTargets(set.objects);
+  return { objects, count: set.total ?? objects.length };
+}
+
 /**
  * The targets without repeats, in their first order. Nested maps, not a key string per target: a
- * random pick among 100,000 pods lists every one of them.
+ * set may list thousands of objects (the pods a random pick names, every pod a drain evicts).
  */
 function uniqueTargets(targets: readonly TargetObject[]): TargetObject[] {
   const namesOf = new Map<string, Map<string, Set<string>>>();
@@ -183,7 +189,7 @@ function maxAffectedViolation(
 export function checkBlastRadius(actions: readonly ActionTargets[], rules: GuardRules): GuardViolation[] {
   const violations: GuardViolation[] = [];
   for (const action of actions) {
-    const objects = uniqueTargets(action.targetSet.objects);
+    const { objects, count } = distinctTargets(action.targetSet);
     const namespaces = new Set<string>(action.targetSet.namespaces);
     for (const target of objects) {
       const ns = targetNamespace(target);
@@ -205,7 +211,7 @@ export function checkBlastRadius(actions: readonly ActionTargets[], rules: Guard
         ...broken,
       });
     }
-    const affected = action.targetSet.affected ?? targetCount({ ...action.targetSet, objects });
+    const affected = action.targetSet.affected ?? count;
     if (rules.maxAffected && exceedsLimit(affected, action.targetSet.candidates, rules.maxAffected)) {
       violations.push(maxAffectedViolation(action, objects, affected, rules.maxAffected));
     }
@@ -227,7 +233,8 @@ export const targetCount = (set: Pick<TargetSet, "objects" | "total">): number =
 const listedOnly = (set: TargetSet): { total?: number } =>
   set.total === undefined ? {} : { total: set.total };
 
-function formatTargetList(
+/** The first `limit` targets, a line each, and how many more there are. */
+export function formatTargetList(
   targets: readonly TargetObject[],
   indent: string,
   limit = 20,
@@ -264,8 +271,7 @@ export function formatTargets(actions: readonly ActionTargets[]): string {
   if (actions.length === 0) return "No Kubernetes action has targets to resolve.";
   const lines = ["Targets (resolved without changing anything):"];
   for (const action of actions) {
-    const objects = uniqueTargets(action.targetSet.objects);
-    const count = targetCount({ ...action.targetSet, objects });
+    const { objects, count } = distinctTargets(action.targetSet);
     const namespaces =
       action.targetSet.namespaces.length > 0 ? ` in ${action.targetSet.namespaces.join(", ")}` : "";
     const affected = action.targetSet.affected ?? count;

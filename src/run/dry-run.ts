@@ -5,7 +5,7 @@
 import { activityTarget } from "../engine/events.ts";
 import { allowsNoTarget } from "../engine/injection.ts";
 import type { Activity, ActivityDefinition, Experiment } from "../experiment/format.ts";
-import { describeTarget, targetCount } from "../kubernetes/guard.ts";
+import { describeTarget, formatTargetList, targetCount } from "../kubernetes/guard.ts";
 import type { ClusterPlan, ResolvedAction } from "./cluster-gate.ts";
 import type { DryRunPlan, PlannedActivity } from "./outcome.ts";
 
@@ -120,9 +120,7 @@ export function formatPlan(title: string, plan: DryRunPlan, withCluster: boolean
     const where = targets.namespaces.length > 0 ? ` in ${targets.namespaces.join(", ")}` : "";
     const count = targetCount(targets);
     lines.push(`- ${activity.name} (${activity.target})${where}: ${count} of ${targets.candidates} matching`);
-    const shown = targets.objects.slice(0, 50);
-    for (const object of shown) lines.push(`    ${describeTarget(object)}`);
-    if (count > shown.length) lines.push(`    … and ${count - shown.length} more`);
+    lines.push(...formatTargetList(targets.objects, "    ", 50, count));
     for (const object of targets.missing) lines.push(`    ${describeTarget(object)}: missing`);
     if (activity.noTarget) {
       lines.push(`    ${activity.noTarget.reason}: ${NO_TARGET_NOTE[activity.noTarget.verdict]}`);
