@@ -20,7 +20,7 @@ export function eagerCommonJsFactories(files: Map<string, string>): Map<string, 
   const runtime = [...files].find(([, text]) => COMMONJS_HELPER.test(text));
   if (!runtime) {
     if ([...files.values()].some((text) => text.includes("exports:{}"))) {
-      throw new Error("esbuild's __commonJS helper has a shape scripts/eager-factories.js does not know");
+      throw new Error("esbuild's __commonJS helper has a shape scripts/eager-factories.ts does not know");
     }
     return files;
   }

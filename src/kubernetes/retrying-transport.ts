@@ -1,8 +1,7 @@
 // The HTTP library every API client we make sends its requests through: Node's http (node-transport.ts)
-// or, through a proxy, client-node's fetch, with
-// the retries retry-policy.ts decides, each attempt bounded, all within the caller's signal (the
-// activity's deadline). The last answer (or error) reaches the generated client unchanged, so error
-// messages stay what cluster-errors.ts writes for them.
+// or, through a proxy, client-node's fetch, with the retries retry-policy.ts decides, each attempt
+// bounded, all within the caller's signal (the activity's deadline). The last answer (or error)
+// reaches the generated client unchanged, so error messages stay what cluster-errors.ts writes for them.
 import type {
   HttpLibrary,
   PromiseHttpLibrary,
