@@ -1,10 +1,25 @@
 // One line per activity as it runs, for the CLI's stderr and the action's log. The report has the details.
 import type { RunEvent } from "../engine/events.ts";
+import { clip } from "./escape.ts";
 
 const ICON: Record<string, string> = { succeeded: "✓", failed: "✗", interrupted: "■", pending: "✗" };
 
 /** Longest argument text on a start line; the journal has them whole. */
 const ARGUMENTS_WIDTH = 160;
+
+/** Longest activity name or target (`GET url`, a process's path) on a line; the journal has them whole. */
+const NAME_WIDTH = 200;
+
+/** `action kill-web [chaosk8s.pod.actions.terminate_pods] (background)`: who a line is about. */
+export function describeActivity(activity: {
+  kind: string;
+  name: string;
+  target: string;
+  background?: boolean;
+}): string {
+  const background = activity.background ? " (background)" : "";
+  return `${activity.kind} ${clip(activity.name, NAME_WIDTH)} [${clip(activity.target, NAME_WIDTH)}]${background}`;
+}
 
 /** `ns=shop, replicas=2` for a mapping, the words of a list, a string as it is. */
 export function formatArguments(value: unknown): string {
@@ -44,7 +59,7 @@ export function formatRunEvent(event: RunEvent, options: { showStarts?: boolean 
   }
   const phase = event.phase.padEnd(9);
   if (event.type === "pause") return options.showStarts ? `  ${phase}⏸ ${formatPause(event)}` : undefined;
-  const who = `${event.kind} ${event.name} [${event.target}]${event.background ? " (background)" : ""}`;
+  const who = describeActivity(event);
   if (event.type === "activity-started") {
     if (!options.showStarts) return undefined;
     const args = event.arguments === undefined ? "" : ` with ${formatArguments(event.arguments)}`;

@@ -6,6 +6,7 @@ import { activityTarget } from "../engine/events.ts";
 import { allowsNoTarget } from "../engine/injection.ts";
 import type { Activity, ActivityDefinition, Experiment } from "../experiment/format.ts";
 import { describeTarget, formatTargetList, targetCount } from "../kubernetes/guard.ts";
+import { describeActivity } from "../report/progress.ts";
 import type { ClusterPlan, ResolvedAction } from "./cluster-gate.ts";
 import type { DryRunPlan, PlannedActivity } from "./outcome.ts";
 
@@ -83,8 +84,8 @@ export function buildPlan(
   };
 }
 
-const line = (activity: PlannedActivity): string =>
-  `${activity.type} ${activity.name} [${activity.target}]${activity.background ? " (background)" : ""}`;
+const line = ({ type, name, target, background }: PlannedActivity): string =>
+  describeActivity({ kind: type, name, target, background });
 
 const NO_TARGET_NOTE = {
   refused: "the real run would fail: no fault injected",

@@ -1,1 +1,0 @@
-import{a as r}from"./chunk-f297785e.js";import{a as o}from"./chunk-e3b0c442.js";function t(n){return n instanceof r}o(t,"isInputError");function i(n){return t(n)?2:1}o(i,"exitCodeOfError");export{t as a,i as b};
