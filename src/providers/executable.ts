@@ -5,7 +5,8 @@ import path from "node:path";
 
 const isExecutableFile = (file: string): boolean => {
   try {
-    if (!statSync(file).isFile()) return false;
+    // Most PATH entries lack the name: an error thrown for each costs far more than the lookup.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return false;
     accessSync(file, constants.X_OK);
     return true;
   } catch {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -96,6 +96,17 @@ describe("process provider", () => {
     expect(resolveExecutable("tool", `/nonexistent:${dir}`)).toBe(script);
     expect(resolveExecutable(script)).toBe(script);
     expect(resolveExecutable("sh")).toMatch(/\/sh$/);
+  });
+
+  it("passes over PATH entries that are missing, are files, or hold a directory of that name", () => {
+    const dir = mkdtempSync(path.join(scratch, "which-"));
+    const script = path.join(dir, "tool");
+    writeFileSync(script, "#!/bin/sh\necho tool\n", { mode: 0o755 });
+    const shadow = mkdtempSync(path.join(scratch, "shadow-"));
+    mkdirSync(path.join(shadow, "tool"));
+    const searchPath = ["/nonexistent", script, shadow, "", dir].join(path.delimiter);
+    expect(resolveExecutable("tool", searchPath)).toBe(script);
+    expect(resolveExecutable("tool", [shadow, "/nonexistent"].join(path.delimiter))).toBeUndefined();
   });
 
   it("a process killed by a signal has Python's negative return code", async () => {
