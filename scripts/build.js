@@ -3,6 +3,7 @@
 //
 // The cluster client, the simulated cluster and the GitHub client are reached through dynamic
 // import(), so esbuild splits them into chunks of their own that a run loads only when it needs them.
+// The CLI's executable (dist/cli.js) is built apart, as one file that imports dist/cli-main.js.
 // The factories esbuild wraps bundled CommonJS modules in are put in parentheses
 // (eager-factories.ts), so Node's compile cache keeps them compiled between runs.
 //
@@ -83,23 +84,64 @@ function withRequire(code) {
   return `${shebang}${REQUIRE_BANNER}\n${code.slice(shebang.length)}`;
 }
 
-const result = await build({
-  entryPoints: { index: "src/action/index.ts", post: "src/action/post.ts", cli: "src/cli/bin.ts" },
-  outdir: OUT,
+const shared = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node24",
-  chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
   minify: true,
   keepNames: true,
   metafile: true,
   write: false,
   logLevel: "warning",
+};
+
+const bundled = await build({
+  ...shared,
+  entryPoints: {
+    index: "src/action/index.ts",
+    post: "src/action/post.ts",
+    "cli-main": "src/cli/process-main.ts",
+  },
+  outdir: OUT,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   plugins: [builtinsWithoutFacade, jsonAsString],
 });
+
+/**
+ * dist/cli.js on its own, importing no chunk: Node resolves a module's static imports before running
+ * it, and resolving them makes Node optimize its path helpers before bin.ts can hold the optimizing
+ * compilers off (~2 MiB of a short run's peak). It imports the rest (dist/cli-main.js) once it has.
+ */
+const executable = await build({
+  ...shared,
+  entryPoints: { cli: "src/cli/bin.ts" },
+  outdir: OUT,
+  plugins: [
+    {
+      name: "cli-main-apart",
+      setup(bundle) {
+        bundle.onResolve({ filter: /^\.\/process-main\.ts$/ }, () => ({
+          path: "./cli-main.js",
+          external: true,
+        }));
+      },
+    },
+  ],
+});
+if (Object.keys(executable.metafile.outputs).some((file) => !file.endsWith("/cli.js"))) {
+  throw new Error("dist/cli.js must be one file: src/cli/bin.ts may import only optimizer-delay.ts and Node");
+}
+
+const result = {
+  outputFiles: [...bundled.outputFiles, ...executable.outputFiles],
+  metafile: {
+    inputs: { ...bundled.metafile.inputs, ...executable.metafile.inputs },
+    outputs: { ...bundled.metafile.outputs, ...executable.metafile.outputs },
+  },
+};
 
 /** `chunks/chunk-3XK2AB7Q.js` → `chunks/chunk-<hash of its modules' paths>.js`. */
 function stableNames(outputs) {

@@ -1,0 +1,37 @@
+// V8's optimizing compilers (Maglev, TurboFan) held off for the first second of a CLI process. A short
+// command (`validate`, a local experiment) is over before optimized code pays for its compilation,
+// and the compilers' own code and memory are most of what such a run adds: 9 MiB of the 69 MiB peak
+// of a 20-activity local run (`node --no-maglev --no-turbofan` against plain `node`). A longer run
+// (load, many pods, a continuous hypothesis) has them from then on: V8 reads these flags at each
+// tier-up, so functions hot by then are optimized at their next check. Whoever starts Node with a
+// tiering flag of their own (`--jitless`, `--no-turbofan`, …) keeps it untouched.
+
+/** Long enough for a short command on a slow machine; short against anything that runs for real. */
+export const OPTIMIZER_DELAY_MS = 1000;
+
+const COMPILERS = ["maglev", "turbofan"] as const;
+
+/** The V8 flags that choose the tiers themselves (`--opt` is TurboFan's old name). */
+const TIERING_FLAG = /(?:^|\s)--(?:no-)?(?:maglev|turbofan|opt|jitless|lite-mode|sparkplug)(?=[\s=_-]|$)/;
+
+/** Whether Node was started with a tiering flag, on its command line or in NODE_OPTIONS. */
+export const tieringFlagGiven = (execArgv: readonly string[], nodeOptions = ""): boolean =>
+  TIERING_FLAG.test([...execArgv, nodeOptions].join(" "));
+
+export interface OptimizerDelayDeps {
+  /** node:v8's setFlagsFromString. */
+  setFlags: (flags: string) => void;
+  /** Calls `then` once after `ms`, without keeping the process alive. */
+  after: (ms: number, then: () => void) => void;
+}
+
+/**
+ * Turns the optimizing compilers off now and on again after `ms`. Call it before the compile cache is
+ * enabled: V8's flags are part of its entries' key, so every run then caches under the same flags.
+ */
+export function delayOptimizingCompilers(deps: OptimizerDelayDeps, ms = OPTIMIZER_DELAY_MS): void {
+  for (const compiler of COMPILERS) deps.setFlags(`--no-${compiler}`);
+  deps.after(ms, () => {
+    for (const compiler of COMPILERS) deps.setFlags(`--${compiler}`);
+  });
+}

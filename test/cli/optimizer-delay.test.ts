@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import {
+  delayOptimizingCompilers,
+  OPTIMIZER_DELAY_MS,
+  tieringFlagGiven,
+} from "../../src/cli/optimizer-delay.ts";
+
+describe("the optimizing compilers' delay", () => {
+  it("turns Maglev and TurboFan off at once and on again when the delay is over", () => {
+    const flags: string[] = [];
+    let later: { ms: number; then: () => void } | undefined;
+    delayOptimizingCompilers({
+      setFlags: (flag) => flags.push(flag),
+      after: (ms, then) => {
+        later = { ms, then };
+      },
+    });
+    expect(flags).toEqual(["--no-maglev", "--no-turbofan"]);
+    expect(later?.ms).toBe(OPTIMIZER_DELAY_MS);
+    later?.then();
+    expect(flags).toEqual(["--no-maglev", "--no-turbofan", "--maglev", "--turbofan"]);
+  });
+
+  it("is left alone when Node was started with a tiering flag of its own", () => {
+    for (const given of [["--jitless"], ["--no-turbofan"], ["--no-opt"], ["--maglev"], ["--lite-mode"]]) {
+      expect(tieringFlagGiven(given), given[0]).toBe(true);
+    }
+    expect(tieringFlagGiven([], "--max-old-space-size=4096 --jitless")).toBe(true);
+    expect(tieringFlagGiven(["--no-maglev-osr"])).toBe(true);
+  });
+
+  it("applies under flags that choose no tier", () => {
+    expect(tieringFlagGiven([])).toBe(false);
+    expect(tieringFlagGiven([], "")).toBe(false);
+    for (const given of ["--enable-source-maps", "--optimize-for-size", "--trace-opt", "--max-lazy"]) {
+      expect(tieringFlagGiven([given], "--max-old-space-size=4096"), given).toBe(false);
+    }
+  });
+});
