@@ -18,6 +18,16 @@ const TIERING_FLAG = /(?:^|\s)--(?:no-)?(?:maglev|turbofan|opt|jitless|lite-mode
 export const tieringFlagGiven = (execArgv: readonly string[], nodeOptions = ""): boolean =>
   TIERING_FLAG.test([...execArgv, nodeOptions].join(" "));
 
+/**
+ * Where V8 has both compilers (Maglev is built for x64 and arm64: elsewhere its flag is read-only and
+ * V8 would complain on stderr at each change) and Node was given no tiering flag.
+ */
+export const optimizerDelayApplies = (
+  arch: string,
+  execArgv: readonly string[],
+  nodeOptions?: string,
+): boolean => (arch === "x64" || arch === "arm64") && !tieringFlagGiven(execArgv, nodeOptions);
+
 export interface OptimizerDelayDeps {
   /** node:v8's setFlagsFromString. */
   setFlags: (flags: string) => void;

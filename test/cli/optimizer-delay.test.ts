@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   delayOptimizingCompilers,
   OPTIMIZER_DELAY_MS,
+  optimizerDelayApplies,
   tieringFlagGiven,
 } from "../../src/cli/optimizer-delay.ts";
 
@@ -35,5 +36,14 @@ describe("the optimizing compilers' delay", () => {
     for (const given of ["--enable-source-maps", "--optimize-for-size", "--trace-opt", "--max-lazy"]) {
       expect(tieringFlagGiven([given], "--max-old-space-size=4096"), given).toBe(false);
     }
+  });
+
+  it("applies only where V8 has Maglev (x64, arm64), whose flag is read-only elsewhere", () => {
+    expect(optimizerDelayApplies("x64", [])).toBe(true);
+    expect(optimizerDelayApplies("arm64", [], "--max-old-space-size=4096")).toBe(true);
+    for (const arch of ["s390x", "ppc64", "riscv64", "ia32", "arm"]) {
+      expect(optimizerDelayApplies(arch, []), arch).toBe(false);
+    }
+    expect(optimizerDelayApplies("x64", ["--jitless"])).toBe(false);
   });
 });
