@@ -1,6 +1,6 @@
-// The bundled CLI holds V8's optimizing compilers off for its first second (src/cli/optimizer-delay.ts):
-// a short command compiles nothing with them, a longer run has them again, and a tiering flag given
-// to Node is left as it is. `--trace-opt` makes V8 name every function it optimizes on stdout.
+// The bundled CLI holds V8's compilers off for its first second (src/cli/jit-delay.ts): a short
+// command compiles nothing with them, a longer run has them again, and a tiering flag given to Node
+// is left as it is. `--trace-opt` makes V8 name every function Maglev or TurboFan compiles on stdout.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, "..", "..");
 const dist = process.env.CHAOS_ACTION_DIST ?? join(root, "dist");
 const cli = join(dist, "cli.js");
 
-const dir = mkdtempSync(join(tmpdir(), "optimizer-delay-"));
+const dir = mkdtempSync(join(tmpdir(), "jit-delay-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const experiment = (name: string, method: string) => {

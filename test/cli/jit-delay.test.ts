@@ -1,25 +1,32 @@
 import { describe, expect, it } from "vitest";
 import {
-  delayOptimizingCompilers,
-  OPTIMIZER_DELAY_MS,
-  optimizerDelayApplies,
+  delayJitCompilers,
+  JIT_DELAY_MS,
+  jitDelayApplies,
   tieringFlagGiven,
-} from "../../src/cli/optimizer-delay.ts";
+} from "../../src/cli/jit-delay.ts";
 
-describe("the optimizing compilers' delay", () => {
-  it("turns Maglev and TurboFan off at once and on again when the delay is over", () => {
+describe("the compilers' delay", () => {
+  it("turns Sparkplug, Maglev and TurboFan off at once and on again when the delay is over", () => {
     const flags: string[] = [];
     let later: { ms: number; then: () => void } | undefined;
-    delayOptimizingCompilers({
+    delayJitCompilers({
       setFlags: (flag) => flags.push(flag),
       after: (ms, then) => {
         later = { ms, then };
       },
     });
-    expect(flags).toEqual(["--no-maglev", "--no-turbofan"]);
-    expect(later?.ms).toBe(OPTIMIZER_DELAY_MS);
+    expect(flags).toEqual(["--no-sparkplug", "--no-maglev", "--no-turbofan"]);
+    expect(later?.ms).toBe(JIT_DELAY_MS);
     later?.then();
-    expect(flags).toEqual(["--no-maglev", "--no-turbofan", "--maglev", "--turbofan"]);
+    expect(flags).toEqual([
+      "--no-sparkplug",
+      "--no-maglev",
+      "--no-turbofan",
+      "--sparkplug",
+      "--maglev",
+      "--turbofan",
+    ]);
   });
 
   it("is left alone when Node was started with a tiering flag of its own", () => {
@@ -39,11 +46,11 @@ describe("the optimizing compilers' delay", () => {
   });
 
   it("applies only where V8 has Maglev (x64, arm64), whose flag is read-only elsewhere", () => {
-    expect(optimizerDelayApplies("x64", [])).toBe(true);
-    expect(optimizerDelayApplies("arm64", [], "--max-old-space-size=4096")).toBe(true);
+    expect(jitDelayApplies("x64", [])).toBe(true);
+    expect(jitDelayApplies("arm64", [], "--max-old-space-size=4096")).toBe(true);
     for (const arch of ["s390x", "ppc64", "riscv64", "ia32", "arm"]) {
-      expect(optimizerDelayApplies(arch, []), arch).toBe(false);
+      expect(jitDelayApplies(arch, []), arch).toBe(false);
     }
-    expect(optimizerDelayApplies("x64", ["--jitless"])).toBe(false);
+    expect(jitDelayApplies("x64", ["--jitless"])).toBe(false);
   });
 });
