@@ -132,7 +132,7 @@ const executable = await build({
   ],
 });
 if (Object.keys(executable.metafile.outputs).some((file) => !file.endsWith("/cli.js"))) {
-  throw new Error("dist/cli.js must be one file: src/cli/bin.ts may import only optimizer-delay.ts and Node");
+  throw new Error("dist/cli.js must be one file: src/cli/bin.ts may import only jit-delay.ts and Node");
 }
 
 const result = {
