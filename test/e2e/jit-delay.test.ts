@@ -62,18 +62,32 @@ describe.skipIf(!existsSync(cli))("the bundled CLI's optimizing compilers", () =
   });
 
   it("optimize what is hot once the delay is over", () => {
-    // Hot code at 1.8 s of a run that lasts 2.5 s: a function called 200,000 times.
+    // Hot code (a function called 200,000 times) as soon as the compilers are back on: V8's cache tag
+    // changes with its flags, so the hook sees them go off and come back. The run lasts 3 s.
     const hook = join(dir, "hot-late.mjs");
     writeFileSync(
       hook,
       [
+        'import { cachedDataVersionTag } from "node:v8";',
         "const hotAfterTheDelay = (x) => (x * 7) % 13;",
-        "setTimeout(() => { let sum = 0; for (let i = 0; i < 200000; i++) sum += hotAfterTheDelay(i); globalThis.sum = sum; }, 1800).unref();",
+        "const flagsAtStart = cachedDataVersionTag();",
+        "let wentOff = false;",
+        "const poll = setInterval(() => {",
+        "  const now = cachedDataVersionTag();",
+        "  if (now !== flagsAtStart) wentOff = true;",
+        "  else if (wentOff) {",
+        "    clearInterval(poll);",
+        "    let sum = 0;",
+        "    for (let i = 0; i < 200000; i++) sum += hotAfterTheDelay(i);",
+        "    globalThis.sum = sum;",
+        "  }",
+        "}, 20);",
+        "poll.unref();",
       ].join("\n"),
     );
     const slow = experiment(
       "slow.yaml",
-      "{type: action, name: a, provider: {type: process, path: sleep, arguments: ['2.5']}}",
+      "{type: action, name: a, provider: {type: process, path: sleep, arguments: ['3']}}",
     );
     const optimized = optimizedIn([
       "--import",
