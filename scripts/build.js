@@ -85,6 +85,7 @@ function withRequire(code) {
 }
 
 const shared = {
+  outdir: OUT,
   bundle: true,
   format: "esm",
   platform: "node",
@@ -104,7 +105,6 @@ const bundled = await build({
     post: "src/action/post.ts",
     "cli-main": "src/cli/process-main.ts",
   },
-  outdir: OUT,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   plugins: [builtinsWithoutFacade, jsonAsString],
@@ -118,7 +118,6 @@ const bundled = await build({
 const executable = await build({
   ...shared,
   entryPoints: { cli: "src/cli/bin.ts" },
-  outdir: OUT,
   plugins: [
     {
       name: "cli-main-apart",

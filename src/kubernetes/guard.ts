@@ -110,7 +110,7 @@ export function describeTarget(target: TargetObject): string {
 /** A set's targets without repeats, and how many objects they stand for. */
 function distinctTargets(set: TargetSet): { objects: TargetObject[]; count: number } {
   const objects = uniqueTargets(set.objects);
-  return { objects, count: set.total ?? objects.length };
+  return { objects, count: targetCount({ total: set.total, objects }) };
 }
 
 /**
