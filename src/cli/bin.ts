@@ -3,12 +3,13 @@
 // process-main.ts then wires the CLI to this process. The bundle builds this file on its own, so that
 // dist/cli.js imports nothing before these steps.
 import * as nodeModule from "node:module";
-import { delayJitCompilers, jitDelayApplies } from "./jit-delay.ts";
+import { builtinsBeforeDelay, delayJitCompilers, jitDelayApplies } from "./jit-delay.ts";
 
 // Resolving our modules' imports is where Node's path helpers get hot enough to be optimized, and a
 // compiler's first use costs its code pages. The V8 flags are set before the compile cache is
 // enabled: its entries are keyed by them.
 if (jitDelayApplies(process.arch, process.execArgv, process.env.NODE_OPTIONS)) {
+  for (const id of builtinsBeforeDelay(process.argv.slice(2))) process.getBuiltinModule(id);
   const v8 = process.getBuiltinModule("node:v8");
   delayJitCompilers({
     setFlags: (flags) => v8.setFlagsFromString(flags),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  builtinsBeforeDelay,
   delayJitCompilers,
   JIT_DELAY_MS,
   jitDelayApplies,
@@ -42,6 +43,15 @@ describe("the compilers' delay", () => {
     expect(tieringFlagGiven([], "")).toBe(false);
     for (const given of ["--enable-source-maps", "--optimize-for-size", "--trace-opt", "--max-lazy"]) {
       expect(tieringFlagGiven([given], "--max-old-space-size=4096"), given).toBe(false);
+    }
+  });
+
+  it("has a run load the Node modules it is sure to use before the compilers go off", () => {
+    expect(builtinsBeforeDelay(["run", "experiments/"])).toEqual(
+      expect.arrayContaining(["node:child_process", "node:http", "node:fs/promises"]),
+    );
+    for (const args of [[], ["--help"], ["validate", "x.yaml"], ["constructor"], ["__proto__"]]) {
+      expect(builtinsBeforeDelay(args), args.join(" ")).toEqual([]);
     }
   });
 

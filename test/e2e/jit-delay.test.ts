@@ -61,6 +61,47 @@ describe.skipIf(!existsSync(cli))("the bundled CLI's optimizing compilers", () =
     expect(optimized.filter((name) => !NODE_RESOLVING.includes(name)).length).toBeGreaterThan(0);
   });
 
+  it("go off after a run has loaded Node's modules it needs, whose ahead-of-time code V8 then takes", () => {
+    // The hook sees which of Node's modules are loaded when the CLI first turns a compiler off.
+    const hook = join(dir, "loaded-at-delay.mjs");
+    const loadedFile = join(dir, "loaded-at-delay.json");
+    writeFileSync(
+      hook,
+      [
+        'import v8 from "node:v8";',
+        'import { writeFileSync } from "node:fs";',
+        "const setFlags = v8.setFlagsFromString;",
+        "let seen = false;",
+        "v8.setFlagsFromString = (flags) => {",
+        '  if (!seen && flags.startsWith("--no-")) {',
+        "    seen = true;",
+        `    writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(process.moduleLoadList));`,
+        "  }",
+        "  return setFlags(flags);",
+        "};",
+      ].join("\n"),
+    );
+    const loadedAtDelay = (args: string[]) => {
+      rmSync(loadedFile, { force: true });
+      const run = spawnSync(process.execPath, ["--import", hook, cli, ...args], {
+        cwd: root,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH },
+        timeout: 30_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(readFileSync(loadedFile, "utf8")) as string[];
+    };
+    const journal = ["--journal-path", join(dir, "journal.json"), "--recovery-timeout", "0"];
+    const atRun = loadedAtDelay(["run", local, ...journal]);
+    for (const name of ["child_process", "http", "fs/promises"]) {
+      expect(atRun).toContain(`NativeModule ${name}`);
+    }
+    const atValidate = loadedAtDelay(["validate", local]);
+    expect(atValidate).not.toContain("NativeModule http");
+    expect(atValidate).not.toContain("NativeModule child_process");
+  });
+
   it("optimize what is hot once the delay is over", () => {
     // Hot code (a function called 200,000 times) as soon as the compilers are back on: V8's cache tag
     // changes with its flags, so the hook sees them go off and come back. The run lasts 3 s.
