@@ -174,7 +174,35 @@ interface WirePodList {
   metadata?: { continue?: string };
 }
 
-let wirePodsClass: Promise<new (configuration: unknown) => CoreV1Api> | undefined;
+type CoreV1ApiClass = new (configuration: unknown) => CoreV1Api;
+
+let wirePodsClasses: Promise<{ parsed: CoreV1ApiClass; text: CoreV1ApiClass }> | undefined;
+
+/** CoreV1Api classes whose pod listings answer the API server's JSON (`parsed`) or its text (`text`). */
+function wirePodsApiClasses() {
+  wirePodsClasses ??= Promise.all([
+    clientNode(),
+    import("@kubernetes/client-node/dist/gen/apis/CoreV1Api.js"),
+  ]).then(([client, { CoreV1ApiResponseProcessor }]) => {
+    const readingListsAs = (read: (text: string) => unknown): CoreV1ApiClass => {
+      class WirePodListing extends CoreV1ApiResponseProcessor {
+        override async listNamespacedPodWithHttpInfo(response: ResponseContext) {
+          const status = response.httpStatusCode;
+          if (status < 200 || status > 299) return super.listNamespacedPodWithHttpInfo(response);
+          const list = read(await response.body.text());
+          return new client.HttpInfo(status, response.headers, response.body, list as never);
+        }
+      }
+      return class WirePodsApi extends client.CoreV1Api {
+        constructor(configuration: unknown) {
+          super(configuration as never, undefined, new WirePodListing());
+        }
+      };
+    };
+    return { parsed: readingListsAs((text) => JSON.parse(text)), text: readingListsAs((text) => text) };
+  });
+  return wirePodsClasses;
+}
 
 /**
  * A CoreV1Api (same configuration: authentication, retrying transport, the activity's signal) whose
@@ -182,25 +210,71 @@ let wirePodsClass: Promise<new (configuration: unknown) => CoreV1Api> | undefine
  * 100,000. Failures are the typed client's own: only a 2xx answer is read differently.
  */
 export async function wirePodsApi(kc: KubeConfig): Promise<CoreV1Api> {
-  wirePodsClass ??= Promise.all([
-    clientNode(),
-    import("@kubernetes/client-node/dist/gen/apis/CoreV1Api.js"),
-  ]).then(([client, { CoreV1ApiResponseProcessor }]) => {
-    class WirePodListing extends CoreV1ApiResponseProcessor {
-      override async listNamespacedPodWithHttpInfo(response: ResponseContext) {
-        const status = response.httpStatusCode;
-        if (status < 200 || status > 299) return super.listNamespacedPodWithHttpInfo(response);
-        const list = JSON.parse(await response.body.text());
-        return new client.HttpInfo(status, response.headers, response.body, list);
-      }
+  return kc.makeApiClient((await wirePodsApiClasses()).parsed);
+}
+
+/** As wirePodsApi, but a pod listing answers its body's text, unparsed (readPodListText reads it). */
+async function podListTextsApi(kc: KubeConfig): Promise<CoreV1Api> {
+  return kc.makeApiClient((await wirePodsApiClasses()).text);
+}
+
+/** A page of a listing whose next page can be asked for before its items are parsed. */
+export interface PodListText {
+  continueToken: string | undefined;
+  items: () => WirePod[];
+}
+
+/** The head of a list as the API server writes it: kind and apiVersion, the ListMeta, then the items. */
+const LIST_HEAD = /^\{(?:"(?:kind|apiVersion)":"[^"\\]*",)*"metadata":(\{[^{}]*\}),"items":/;
+
+/**
+ * A pod list's text, its continue token read from the head alone. The match is the top-level ListMeta
+ * or nothing: kind and apiVersion are whole strings without escapes, so `"metadata":` is a top-level
+ * key, and a metadata object holding a brace (in a string: ListMeta has no nested object) either
+ * fails the match or is cut inside that string, which JSON.parse refuses. Any other text is parsed
+ * whole first: correct, only the next page waits for it.
+ */
+export function readPodListText(text: string): PodListText {
+  const head = LIST_HEAD.exec(text);
+  if (head?.[1] !== undefined) {
+    try {
+      const metadata = JSON.parse(head[1]) as WirePodList["metadata"];
+      return {
+        continueToken: metadata?.continue || undefined,
+        items: () => (JSON.parse(text) as WirePodList).items,
+      };
+    } catch {
+      // Not the ListMeta after all: read below.
     }
-    return class WirePodsApi extends client.CoreV1Api {
-      constructor(configuration: unknown) {
-        super(configuration as never, undefined, new WirePodListing());
-      }
-    };
-  });
-  return kc.makeApiClient(await wirePodsClass);
+  }
+  const list = JSON.parse(text) as WirePodList;
+  return { continueToken: list.metadata?.continue || undefined, items: () => list.items };
+}
+
+/**
+ * The pages of a listing, each next page asked for once the current one's continue token is known,
+ * before the current one is parsed and handed on: the server writes a page while this process parses
+ * and visits the one before. At most one page ahead.
+ */
+async function* prefetchedPagesOf(
+  fetchPage: (token: string | undefined) => Promise<PodListText>,
+): AsyncGenerator<WirePod[]> {
+  const fetchAhead = (token: string) => {
+    const page = fetchPage(token);
+    // Its failure is awaited (and thrown) below, once the pages before it are visited; until then,
+    // or if the consumer stops before, it is no unhandled rejection.
+    page.catch(() => {});
+    return page;
+  };
+  let next: Promise<PodListText> | undefined = fetchPage(undefined);
+  while (next) {
+    const page: PodListText = await next;
+    next = page.continueToken ? fetchAhead(page.continueToken) : undefined;
+    // The request goes out only once the promise callbacks queued behind fetchPage have run (the
+    // client, the transport): let them run before the synchronous parse, or the server would wait.
+    if (next) await new Promise((resolve) => setImmediate(resolve));
+    yield page.items();
+  }
 }
 
 /**
@@ -215,11 +289,11 @@ async function wirePodPages(
   namespace: string,
   labelSelector: string | undefined,
   detail: PodDetail,
-): Promise<PageFetch<WirePod>> {
+): Promise<(token: string | undefined) => Promise<PodListText>> {
   const options =
     detail === "metadata" ? (await clientNode()).setHeaderOptions("Accept", METADATA_ONLY) : undefined;
   return async (token) => {
-    const list = (await core.listNamespacedPod(
+    const text = (await core.listNamespacedPod(
       {
         namespace,
         labelSelector: labelSelector || undefined,
@@ -227,8 +301,8 @@ async function wirePodPages(
         _continue: token,
       },
       options,
-    )) as unknown as WirePodList;
-    return { items: list.items, metadata: { _continue: list.metadata?.continue } };
+    )) as unknown as string;
+    return readPodListText(text);
   };
 }
 
@@ -266,10 +340,10 @@ export async function forEachSelectedPod(
   visit: (pod: WirePod) => void,
 ): Promise<void> {
   const pattern = namePatternOf(selection);
-  const core = await wirePodsApi(kc);
+  const core = await podListTextsApi(kc);
   const pages = await wirePodPages(core, namespace, selection.labelSelector, detail);
   await callApi({ verb: "list", resource: "pods", namespace }, async () => {
-    for await (const page of pagesOf(pages))
+    for await (const page of prefetchedPagesOf(pages))
       for (const pod of page) if (!pattern || pattern.test(pod.metadata?.name ?? "")) visit(pod);
   });
 }

@@ -1,9 +1,17 @@
 // selectPods reads pod listings page by page as the API server's JSON, through the configured client.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import diagnostics from "node:diagnostics_channel";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { ActivityFailed } from "../../../src/kubernetes/activities/activity-failed.ts";
 import { podTargets } from "../../../src/kubernetes/activities/pod.ts";
-import { choosePodsWhileListing, selectPods } from "../../../src/kubernetes/activities/selection.ts";
+import {
+  choosePodsWhileListing,
+  forEachSelectedPod,
+  listPods,
+  selectPods,
+  type WirePod,
+} from "../../../src/kubernetes/activities/selection.ts";
 import { LISTED_TARGETS } from "../../../src/kubernetes/activities/target-set.ts";
-import { clusterKubeConfig } from "../../../src/kubernetes/cluster-client.ts";
+import { clusterKubeConfig, coreApi } from "../../../src/kubernetes/cluster-client.ts";
 import { checkBlastRadius, formatGuardRefusal, formatTargets } from "../../../src/kubernetes/guard.ts";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.ts";
 
@@ -144,5 +152,103 @@ describe("the targets of a random pick among more pods than it lists by name", (
     const [outside] = checkBlastRadius([action], { ...rules, allowedNamespaces: ["shop"] });
     expect(outside?.rule).toBe("outside-namespaces");
     expect(formatGuardRefusal([outside!])).toContain(`… and ${PODS - 20} more`);
+  });
+});
+
+describe("forEachSelectedPod asks for the next page before it reads the current one", () => {
+  const listed = (from: number) =>
+    sim.requests.slice(from).filter((r) => r.path === "/api/v1/namespaces/load/pods");
+  const podName = (pod: WirePod) => pod.metadata?.name;
+  const expired =
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
+
+  afterEach(() => {
+    sim.clearFaultRules();
+  });
+
+  it("sends the request for page 2 before page 1's pods are visited, and visits every pod in order", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    // The requests this process has sent: the sim, in this process, reads them only once the
+    // synchronous visit has returned.
+    const sent: string[] = [];
+    const onStart = ({ request }: { request: { path: string } }) => {
+      sent.push(request.path);
+    };
+    const channel = diagnostics.channel("http.client.request.start");
+    channel.subscribe(onStart as never);
+    const continuedWhenFirstVisited: number[] = [];
+    const visited: string[] = [];
+    const requests = sim.requests.length;
+    try {
+      await forEachSelectedPod(kc, "load", {}, "metadata", (pod) => {
+        if (visited.length % 500 === 0)
+          continuedWhenFirstVisited.push(sent.filter((path) => path.includes("continue=")).length);
+        visited.push(podName(pod) ?? "");
+      });
+    } finally {
+      channel.unsubscribe(onStart as never);
+    }
+    expect(visited).toEqual(Array.from({ length: PODS }, (_, i) => `web-${String(i).padStart(4, "0")}`));
+    // Page 2 asked for before page 1 is visited, page 3 before page 2; page 3 is the last.
+    expect(continuedWhenFirstVisited).toEqual([1, 2, 2]);
+    const lists = listed(requests);
+    expect(lists.map((r) => r.query.includes("continue="))).toEqual([false, true, true]);
+    expect(lists.every((r) => r.query.includes("limit=500") && r.status === 200)).toBe(true);
+  });
+
+  it("fails as the typed listing does when a page asked for ahead fails, once the pages before it are visited", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const rule = { verb: "list", resource: "pods", namespace: "load", nth: 3 } as const;
+    sim.addFaultRule({ ...rule, effect: { kind: "status", status: 410, message: expired } });
+    let visited = 0;
+    const failure = await forEachSelectedPod(kc, "load", {}, "metadata", () => visited++).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(visited).toBe(1_000);
+    expect(failure).toBeInstanceOf(ActivityFailed);
+
+    sim.clearFaultRules();
+    sim.addFaultRule({ ...rule, effect: { kind: "status", status: 410, message: expired } });
+    const typed = await listPods(await coreApi(kc), "load").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(typed).toBeInstanceOf(ActivityFailed);
+    expect((failure as Error).message).toBe((typed as Error).message);
+    expect((failure as Error).message).toContain("410");
+  });
+
+  it("hands the caller the error its visit threw, the request already sent failing unhandled by no one", async () => {
+    const kc = await clusterKubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const rule = sim.addFaultRule({
+        verb: "list",
+        resource: "pods",
+        namespace: "load",
+        nth: 2,
+        effect: { kind: "status", status: 403, message: "forbidden by the test" },
+      });
+      const requests = sim.requests.length;
+      const stop = new ActivityFailed("the visit stops here");
+      await expect(
+        forEachSelectedPod(kc, "load", {}, "spec", () => {
+          throw stop;
+        }),
+      ).rejects.toBe(stop);
+      // The page asked for ahead reaches the server and fails after the caller has its error.
+      await vi.waitFor(() => expect(listed(requests).map((r) => r.status)).toEqual([200, 403]));
+      expect(rule.hits).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 });

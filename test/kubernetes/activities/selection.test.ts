@@ -1,10 +1,11 @@
 // The pure part of pod selection, as Chaos Toolkit's _select_pods chooses.
 import type { V1Pod } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   formatNameTemplate,
   pickPods,
   pythonRegex,
+  readPodListText,
   sample,
 } from "../../../src/kubernetes/activities/selection.ts";
 
@@ -66,5 +67,63 @@ describe("selection helpers", () => {
   it("the name template is filled like str.format(name=...)", () => {
     expect(formatNameTemplate("name in ({name})", "web")).toBe("name in (web)");
     expect(formatNameTemplate("name in ({name})", undefined)).toBe("name in (None)");
+  });
+});
+
+describe("readPodListText", () => {
+  const items = [{ metadata: { name: "web-1", uid: "u1" } }, { metadata: { name: "web-2", uid: "u2" } }];
+  const token = "eyJydiI6IjEyIiwic3RhcnQiOiJsb2FkL3dlYi0yIn0";
+  /** Whether reading `text` parsed all of it before its items were asked for. */
+  function read(text: string) {
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const page = readPodListText(text);
+      const parsedWhole = parse.mock.calls.some(([parsed]) => parsed === text);
+      return { continueToken: page.continueToken, items: page.items(), parsedWhole };
+    } finally {
+      parse.mockRestore();
+    }
+  }
+
+  it("reads the continue token from the head of a list as the API server writes it, leaving the items unparsed", () => {
+    const list = {
+      kind: "PodList",
+      apiVersion: "v1",
+      metadata: { resourceVersion: "12", continue: token, remainingItemCount: 600 },
+      items,
+    };
+    expect(read(JSON.stringify(list))).toEqual({ continueToken: token, items, parsedWhole: false });
+    const partial = { ...list, kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1" };
+    expect(read(JSON.stringify(partial))).toEqual({ continueToken: token, items, parsedWhole: false });
+  });
+
+  it("answers no token for the last page", () => {
+    const last = { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "12" }, items };
+    expect(read(JSON.stringify(last))).toEqual({ continueToken: undefined, items, parsedWhole: false });
+    const empty = { ...last, metadata: { resourceVersion: "12", continue: "" } };
+    expect(read(JSON.stringify(empty)).continueToken).toBeUndefined();
+  });
+
+  it("parses the whole text first when its metadata is not where the API server writes it", () => {
+    const metadata = { resourceVersion: "12", continue: token };
+    const itemsFirst = { kind: "PodList", apiVersion: "v1", items, metadata };
+    const spaced = JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata, items }, null, 1);
+    for (const text of [JSON.stringify(itemsFirst), spaced]) {
+      expect(read(text)).toEqual({ continueToken: token, items, parsedWhole: true });
+    }
+  });
+
+  it("parses the whole text first when a string of the metadata holds a brace", () => {
+    for (const odd of ["a}b", "a{b", 'a"}b', "}"]) {
+      const list = {
+        kind: "PodList",
+        apiVersion: "v1",
+        metadata: { continue: odd, resourceVersion: "1" },
+        items,
+      };
+      expect(read(JSON.stringify(list))).toEqual({ continueToken: odd, items, parsedWhole: true });
+    }
+    const braceInKind = { kind: "Pod}List", apiVersion: "v1", metadata: { continue: token }, items };
+    expect(read(JSON.stringify(braceInKind))).toEqual({ continueToken: token, items, parsedWhole: false });
   });
 });
