@@ -13,6 +13,8 @@ import { measureNode, type ProcessFigures } from "./measure.ts";
 
 const LOCAL = "bench/fixtures/twenty-activities.yaml";
 const KUBERNETES = "bench/fixtures/terminate-pod-no-pause.yaml";
+/** Node's own start: measured on its own, and just before each run of the others (their `beside`). */
+const EMPTY_NODE = ["-e", "0"];
 
 export interface CliFigures {
   node: ProcessFigures;
@@ -43,15 +45,15 @@ export async function benchCli(runs: number): Promise<CliFigures> {
       "--recovery-timeout",
       "0",
     ];
-    const node = await measureNode(["-e", "0"], { runs });
-    const help = await measureNode([cli, "--help"], { runs });
-    const validate = await measureNode([cli, "validate", LOCAL], { runs });
+    const node = await measureNode(EMPTY_NODE, { runs });
+    const help = await measureNode([cli, "--help"], { runs, beside: EMPTY_NODE });
+    const validate = await measureNode([cli, "validate", LOCAL], { runs, beside: EMPTY_NODE });
     const localJson = path.join(dir, "twenty-activities.json");
     writeFileSync(localJson, JSON.stringify(parse(await readFile(LOCAL, "utf8"))));
-    const validateJson = await measureNode([cli, "validate", localJson], { runs });
+    const validateJson = await measureNode([cli, "validate", localJson], { runs, beside: EMPTY_NODE });
     const runLocal = await measureNode(
       [cli, "run", LOCAL, "--var", `base_url=http://127.0.0.1:${port}`, ...journal("local")],
-      { runs },
+      { runs, beside: EMPTY_NODE },
     );
     server.close();
     // Started only now: its controllers would otherwise share the CPU with the local figures.
@@ -65,7 +67,7 @@ export async function benchCli(runs: number): Promise<CliFigures> {
       const undo = ["--undo-file", path.join(dir, "undo.json")];
       const runKubernetes = await measureNode(
         [cli, "run", KUBERNETES, "--kubeconfig", kubeconfig, ...journal("kubernetes"), ...undo],
-        { runs, prepare: () => sim.settled(10_000) },
+        { runs, prepare: () => sim.settled(10_000), beside: EMPTY_NODE },
       );
       return { node, help, validate, validateJson, runLocal, runKubernetes };
     } finally {

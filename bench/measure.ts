@@ -17,6 +17,13 @@ export interface ProcessFigures {
   wallMs: number;
   /** Median peak RSS in MiB; undefined where /usr/bin/time is absent. */
   peakMiB: number | undefined;
+  /** With `beside`: the other command, run just before each timed run (the machine's pace drifts). */
+  beside?: {
+    /** Its median wall time. */
+    wallMs: number;
+    /** The median, pair by pair, of how much longer the measured command took. */
+    overMs: number;
+  };
 }
 
 const TIME = "/usr/bin/time";
@@ -40,6 +47,8 @@ function runOnce(command: readonly string[], env: NodeJS.ProcessEnv | undefined,
 /**
  * `runs` timed runs of `node ...args`, then three runs under /usr/bin/time for the peak RSS (kept apart,
  * so that its own start does not count in the wall time). `prepare` runs before each run, untimed.
+ * With `beside` (e.g. `["-e", "0"]`), `node ...beside` runs just before each timed run, so that the
+ * two compare pair by pair on a machine whose speed drifts within minutes.
  */
 export async function measureNode(
   args: readonly string[],
@@ -48,20 +57,31 @@ export async function measureNode(
     env?: NodeJS.ProcessEnv;
     expectCode?: number;
     prepare?: (run: number) => Promise<void> | void;
+    beside?: readonly string[];
   },
 ): Promise<ProcessFigures> {
   const command = [process.execPath, ...args];
   const expectCode = options.expectCode ?? 0;
   await options.prepare?.(-1);
   await runOnce(command, options.env, expectCode); // warm-up: file cache, Node's compile cache
-  const times: number[] = [];
-  for (let run = 0; run < options.runs; run++) {
-    await options.prepare?.(run);
+  const timed = async (argv: readonly string[], code: number) => {
     const started = performance.now();
-    await runOnce(command, options.env, expectCode);
-    times.push(performance.now() - started);
+    await runOnce(argv, options.env, code);
+    return performance.now() - started;
+  };
+  const besideCommand = options.beside && [process.execPath, ...options.beside];
+  const times: number[] = [];
+  const besideTimes: number[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    if (besideCommand) besideTimes.push(await timed(besideCommand, 0));
+    await options.prepare?.(run);
+    times.push(await timed(command, expectCode));
   }
-  if (!existsSync(TIME)) return { wallMs: median(times), peakMiB: undefined };
+  const beside = besideCommand && {
+    wallMs: median(besideTimes),
+    overMs: median(times.map((time, run) => time - besideTimes[run]!)),
+  };
+  if (!existsSync(TIME)) return { wallMs: median(times), peakMiB: undefined, beside };
   const dir = mkdtempSync(path.join(tmpdir(), "chaos-bench-rss-"));
   try {
     const peaks: number[] = [];
@@ -71,7 +91,7 @@ export async function measureNode(
       await runOnce([TIME, "-f", "%M", "-o", out, ...command], options.env, expectCode);
       peaks.push(Number(readFileSync(out, "utf8").trim().split("\n").at(-1)) / 1024);
     }
-    return { wallMs: median(times), peakMiB: median(peaks) };
+    return { wallMs: median(times), peakMiB: median(peaks), beside };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
