@@ -38,7 +38,9 @@ const REFERENCE_NODE_MS = 24;
  * Node itself starts here than there, measured just before each of the figure's runs (the machine's
  * speed drifts within minutes); each such row prints the scaled figure.
  */
-const paceOf = (figures: ProcessFigures) => (figures.beside?.wallMs ?? node) / REFERENCE_NODE_MS;
+/** Node's own start beside the figure's runs (or, without pairs, measured on its own). */
+const nodeBeside = (figures: ProcessFigures) => figures.beside?.wallMs ?? node;
+const paceOf = (figures: ProcessFigures) => nodeBeside(figures) / REFERENCE_NODE_MS;
 const paced = (figures: ProcessFigures, targetMs: number) => targetMs * paceOf(figures);
 const pacedNote = (figures: ProcessFigures, targetMs: number) =>
   Math.abs(paceOf(figures) - 1) < 0.05 ? "" : `; ${ms(paced(figures, targetMs))} at this machine's pace`;
@@ -46,7 +48,7 @@ const pacedNote = (figures: ProcessFigures, targetMs: number) =>
 const overNode = (figures: ProcessFigures) => figures.beside?.overMs ?? figures.wallMs - node;
 /** A whole-process time with its ratio to Node's own start, which compares across machines. */
 const vsNode = (figures: ProcessFigures) =>
-  `${ms(figures.wallMs)} (${(figures.wallMs / (figures.beside?.wallMs ?? node)).toFixed(1)}× node)`;
+  `${ms(figures.wallMs)} (${(figures.wallMs / nodeBeside(figures)).toFixed(1)}× node)`;
 /** `--help` and `validate`: at most 25 ms more than Node's own start. */
 const startRow = (figure: string, figures: ProcessFigures): Row => ({
   figure,

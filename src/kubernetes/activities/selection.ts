@@ -224,6 +224,8 @@ export interface PodListText {
   items: () => WirePod[];
 }
 
+type PodListTextFetch = (token: string | undefined) => Promise<PodListText>;
+
 /** The head of a list as the API server writes it: kind and apiVersion, the ListMeta, then the items. */
 const LIST_HEAD = /^\{(?:"(?:kind|apiVersion)":"[^"\\]*",)*"metadata":(\{[^{}]*\}),"items":/;
 
@@ -256,9 +258,7 @@ export function readPodListText(text: string): PodListText {
  * before the current one is parsed and handed on: the server writes a page while this process parses
  * and visits the one before. At most one page ahead.
  */
-async function* prefetchedPagesOf(
-  fetchPage: (token: string | undefined) => Promise<PodListText>,
-): AsyncGenerator<WirePod[]> {
+async function* prefetchedPagesOf(fetchPage: PodListTextFetch): AsyncGenerator<WirePod[]> {
   const fetchAhead = (token: string) => {
     const page = fetchPage(token);
     // Its failure is awaited (and thrown) below, once the pages before it are visited; until then,
@@ -289,7 +289,7 @@ async function wirePodPages(
   namespace: string,
   labelSelector: string | undefined,
   detail: PodDetail,
-): Promise<(token: string | undefined) => Promise<PodListText>> {
+): Promise<PodListTextFetch> {
   const options =
     detail === "metadata" ? (await clientNode()).setHeaderOptions("Accept", METADATA_ONLY) : undefined;
   return async (token) => {
