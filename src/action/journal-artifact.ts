@@ -3,10 +3,10 @@
 // a `journal-path` of the user's may be a directory holding other files, and uploading it whole would
 // publish them. @actions/artifact (and the Azure SDK behind it) is imported only when uploading; the
 // CLI never loads it. An upload that cannot happen or fails is the caller's warning, never a failed gate.
-import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
+import { randomHex } from "../common/random-id.ts";
 import type { SecretRegistry } from "../run/secrets.ts";
 import { workflowRunUrl } from "./workflow-run.ts";
 
@@ -50,7 +50,7 @@ export function defaultArtifactName(
 
 /** A random suffix for defaultArtifactName. */
 export function randomSuffix(): string {
-  return randomBytes(3).toString("hex");
+  return randomHex(3);
 }
 
 /** Where an artifact of this workflow run is downloaded from. */

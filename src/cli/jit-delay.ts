@@ -28,8 +28,8 @@ export const jitDelayApplies = (arch: string, execArgv: readonly string[], nodeO
 /**
  * Node's own modules come compiled ahead of time, and V8 takes that code only under the flags it was
  * made with: a module first loaded while the compilers are held off is compiled anew, which costs a
- * run 15 ms. What a command is sure to need is loaded before the delay. `run` leaves node:crypto (a
- * random undo file name) to load when used: loaded with these, it adds 1.8 MiB to the run's peak.
+ * run 15 ms. What a command is sure to need is loaded before the delay. node:crypto is not among them:
+ * only a run that reaches a cluster needs it (TLS), and loaded with these it adds 1.8 MiB to the peak.
  */
 const BUILTINS_BEFORE_DELAY = new Map<string, readonly string[]>([
   ["run", ["node:child_process", "node:http", "node:fs/promises", "node:os"]],

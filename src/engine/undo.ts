@@ -3,11 +3,12 @@
 // the change; the run replays the pending steps in reverse on every exit, retrying failures until a
 // deadline, and whatever is still pending (a step that kept failing, or the runner was killed) is
 // replayed by the action's post step or `chaos-action cleanup --undo-file F` through replayUndoFile.
-import { randomUUID } from "node:crypto";
 import { open, readFile, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { backoffMs } from "../common/backoff.ts";
 import { errorMessage } from "../common/error-message.ts";
+import { randomHex, randomUuid } from "../common/random-id.ts";
 import type { Clock, UndoDone, UndoRegistry, UndoStep } from "../providers/native.ts";
 import { isoTime, systemClock } from "./clock.ts";
 import type { UndoRun } from "./journal.ts";
@@ -57,6 +58,10 @@ export interface UndoLog extends UndoRegistry {
 }
 
 /** Retries of a failing undo step end this long after the replay starts, unless a deadline is given. */
+/** Where a run keeps its undo steps when it is given no file: unguessable, so nobody can plant it first. */
+export const temporaryUndoFile = (): string =>
+  path.join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUuid()}.json`);
+
 export const DEFAULT_UNDO_SECONDS = 120;
 /** One attempt that has no answer after this long counts as failed (and is retried). */
 export const UNDO_ATTEMPT_SECONDS = 30;
@@ -86,7 +91,7 @@ async function readUndoFile(file: string): Promise<UndoFileContent> {
 
 // Write to a temporary file, fsync it, then rename over the original: the file is always whole.
 async function writeUndoFile(file: string, content: UndoFileContent): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   const handle = await open(temporary, "w", 0o600);
   try {
     await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`);

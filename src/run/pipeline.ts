@@ -2,16 +2,22 @@
 // blast-radius guard) → engine → journal. It returns data; the CLI and the action decide how to print
 // it and which exit code it means. Preparation (discover, load, validate, resolve) happens once,
 // before, in prepare.ts.
-import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
+import { randomHex } from "../common/random-id.ts";
 import type { Journal, UndoRun } from "../engine/journal.ts";
 import { DEFAULT_RECOVERY_SECONDS } from "../engine/recovery.ts";
 import { notStartedJournal, runExperiment } from "../engine/run.ts";
 import { safeguardDefinitions } from "../engine/safeguards.ts";
-import { createUndoLog, replayUndoFile, settleUndoFile, type UndoLog } from "../engine/undo.ts";
+import {
+  createUndoLog,
+  replayUndoFile,
+  settleUndoFile,
+  temporaryUndoFile,
+  type UndoLog,
+} from "../engine/undo.ts";
 import type { HeldLeases } from "../kubernetes/lease.ts";
 import { holderIdentity } from "../kubernetes/lease-scope.ts";
 import { kubernetesActivities } from "../kubernetes/scope.ts";
@@ -125,14 +131,13 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
   if (invalid) return invalid;
   const prepared = preparation.experiments.filter(isPrepared);
 
-  const undoFile =
-    options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
+  const undoFile = options.undoFile ?? temporaryUndoFile();
   if (!options.dryRun && prepared.some((item) => clusterActivitiesOf(item).length > 0))
     reporter.info(`Undo steps of our cluster changes are written to ${undoFile}`);
   const runIds: string[] = [];
   // One holder for the whole run: its Leases are taken and deleted around each experiment.
   const leases: RunLeases = {
-    holder: holderIdentity(request.env, hostname(), process.pid, randomUUID().slice(0, 8)),
+    holder: holderIdentity(request.env, hostname(), process.pid, randomHex(4)),
     file: leaseFileOf(undoFile),
   };
   let cluster: Cluster | undefined;
@@ -185,7 +190,7 @@ export async function runPrepared(preparation: Preparation, request: RunRequest)
         });
         continue;
       }
-      const runId = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      const runId = `${Date.now().toString(36)}-${randomHex(4)}`;
       runIds.push(runId);
       const run = { undoFile, runId, limits, recoveryWindowSeconds: recoveryWindowSeconds(step) };
       const outcome = await runOne(

@@ -5,13 +5,13 @@
 // again on the upgraded nodes alone; last the drained nodes are uncordoned. The drain's undo is in
 // the run's undo file, so a killed run's post step or `cleanup` uncordons them. One result, both
 // phases and the drain in it.
-import { randomUUID } from "node:crypto";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { errorMessage } from "../common/error-message.ts";
+import { randomHex } from "../common/random-id.ts";
 import { systemClock } from "../engine/clock.ts";
 import type { TouchRecord } from "../engine/journal.ts";
-import { settleUndoFile } from "../engine/undo.ts";
+import { settleUndoFile, temporaryUndoFile } from "../engine/undo.ts";
 import type { WorkloadRef } from "../kubernetes/apply.ts";
 import type { KubernetesService } from "../kubernetes/connection.ts";
 import {
@@ -205,8 +205,7 @@ export async function runUpgradeRehearsal(
   const selector = drain.labelSelector;
   const secrets = request.secrets ?? new SecretRegistry();
   const reporter = redactingReporter(request.reporter, secrets);
-  const undoFile =
-    options.undoFile ?? join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUUID()}.json`);
+  const undoFile = options.undoFile ?? temporaryUndoFile();
   const phaseRequest = (phase: 1 | 2): RunRequest => ({
     ...request,
     secrets,
@@ -223,7 +222,7 @@ export async function runUpgradeRehearsal(
     cwd: request.cwd,
     onCredentials: (values) => secrets.add(values),
   });
-  const runId = `rehearsal-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const runId = `rehearsal-${Date.now().toString(36)}-${randomHex(4)}`;
   let outcomes: ExperimentOutcome[];
   try {
     let done: DrainDone | undefined;

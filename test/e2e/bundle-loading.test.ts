@@ -100,6 +100,8 @@ describe.skipIf(!existsSync(cli))("the bundled CLI reaching a cluster", () => {
     ]);
     expect(stderr).toContain(`127.0.0.1:${port}`);
     expect(builtins).toContain("NativeModule tls");
+    // TLS needs it: what a local run spares itself (below) is paid here anyway.
+    expect(builtins).toContain("NativeModule crypto");
     expect(builtins).not.toContain(NODE_FETCH);
   });
 
@@ -214,6 +216,18 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     ]);
     expect(builtins).toContain("NativeModule http");
     expect(builtins).not.toContain("NativeModule tls");
+  });
+
+  it("runs it without loading node:crypto: its undo file name and run id come from /dev/urandom", () => {
+    const { builtins } = builtinsLoadedBy([
+      cli,
+      "run",
+      local,
+      "--journal-path",
+      join(dir, "crypto-journal.json"),
+    ]);
+    expect(builtins).toContain("NativeModule child_process");
+    expect(builtins).not.toContain("NativeModule crypto");
   });
 
   it("runs it without loading zod, the cluster side or the Actions toolkit", () => {
