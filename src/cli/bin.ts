@@ -3,6 +3,7 @@
 // process-main.ts then wires the CLI to this process. The bundle builds this file on its own, so that
 // dist/cli.js imports nothing before these steps.
 import * as nodeModule from "node:module";
+import { bundleResolution } from "./bundle-resolution.ts";
 import { builtinsBeforeDelay, delayJitCompilers, jitDelayApplies } from "./jit-delay.ts";
 
 // Resolving our modules' imports is where Node's path helpers get hot enough to be optimized, and a
@@ -20,4 +21,5 @@ if (jitDelayApplies(process.arch, process.execArgv, process.env.NODE_OPTIONS)) {
 // module is imported after this call, so it is compiled through the cache.
 // Absent before Node 22.1: then start-up is only slower.
 nodeModule.enableCompileCache?.();
+nodeModule.registerHooks?.({ resolve: bundleResolution(new URL(".", import.meta.url).href) });
 await import("./process-main.ts");

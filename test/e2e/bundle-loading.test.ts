@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -163,6 +163,45 @@ function bundleLoadedBy(args: string[]): string[] {
     .list.filter((url) => url.startsWith("file:") && fileURLToPath(url).startsWith(dist))
     .map((url) => readFileSync(fileURLToPath(url), "utf8"));
 }
+
+describe.skipIf(!existsSync(cli))("the bundled CLI resolving its own files", () => {
+  /** The relative specifiers a hook registered before the CLI's own was asked to resolve, from inside dist/. */
+  const askedHook = join(dir, "report-resolved.mjs");
+  writeFileSync(
+    askedHook,
+    [
+      'import { registerHooks } from "node:module";',
+      "const asked = [];",
+      "registerHooks({ resolve(specifier, context, next) {",
+      `  if (context.parentURL?.startsWith(${JSON.stringify(pathToFileURL(dist).href)}) && specifier.startsWith("./")) asked.push(specifier);`,
+      "  return next(specifier, context);",
+      "} });",
+      'process.on("exit", () => process._rawDebug("ASKED " + JSON.stringify(asked)));',
+    ].join("\n"),
+  );
+
+  it("answers the imports between its files itself: Node's lookup never sees them", () => {
+    const { list, stderr } = listPrintedBy(askedHook, "ASKED", [
+      cli,
+      "validate",
+      "experiments/terminate-pod.yaml",
+    ]);
+    expect(stderr).toMatch(/passed\s+experiments\/terminate-pod\.yaml/);
+    // dist/cli.js's import of cli-main.js included: it registers the hook first.
+    expect(list).toEqual([]);
+  });
+
+  it("would see them reach the hook chain without it (the check can fail)", () => {
+    const { list } = listPrintedBy(askedHook, "ASKED", [
+      "--input-type=module",
+      "-e",
+      `await import(${JSON.stringify(pathToFileURL(join(dist, "cli-main.js")).href)}).catch(() => {}); process.exit(0);`,
+      "--",
+      "--version",
+    ]);
+    expect(list.some((specifier) => specifier.startsWith("./chunks/"))).toBe(true);
+  });
+});
 
 /** Strings only zod's code, only the cluster side (run/cluster-gate.ts) and only @actions/core hold. */
 const ZOD = "$ZodObject";
