@@ -5,13 +5,15 @@
 // import(), so esbuild splits them into chunks of their own that a run loads only when it needs them.
 // The CLI's executable (dist/cli.js) is built apart, as one file that imports dist/cli-main.js.
 // The factories esbuild wraps bundled CommonJS modules in are put in parentheses
-// (eager-factories.ts), so Node's compile cache keeps them compiled between runs.
+// (eager-factories.ts), so Node's compile cache keeps them compiled between runs. The YAML parser is
+// bundled apart, as a script whose code V8 keeps after it has run (src/common/cached-script.ts).
 //
 // esbuild names a chunk after a hash of its content, which renames it (and, through the import
 // lines, its importers) at every edit; here a chunk is named after the set of modules it holds
 // instead, so its name changes only when that set does.
 import { createHash } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
 import { eagerCommonJsFactories } from "./eager-factories.ts";
@@ -84,6 +86,33 @@ function withRequire(code) {
   return `${shebang}${REQUIRE_BANNER}\n${code.slice(shebang.length)}`;
 }
 
+/**
+ * Libraries run as scripts whose compiled code is kept between runs (src/common/cached-script.ts):
+ * each is bundled on its own as the body of a CommonJS function, into chunks/<name>.script.cjs, and
+ * every import of it in the bundle becomes a module that runs that file and re-exports its exports.
+ */
+const CACHED_SCRIPTS = ["yaml"];
+const cachedScriptFile = (name) => `chunks/${name}.script.cjs`;
+/** Where a file of the bundle names a script's path; replaced by the path from that file once written. */
+const scriptPathMark = (name) => `__chaos_cached_script_${name}__`;
+const requireForBuild = createRequire(import.meta.url);
+
+async function buildCachedScript(name) {
+  const built = await build({
+    ...shared,
+    outdir: undefined,
+    outfile: cachedScriptFile(name),
+    entryPoints: [requireForBuild.resolve(name)],
+    format: "cjs",
+  });
+  const text = `(function (exports, require, module, __filename, __dirname) {\n${built.outputFiles[0].text}})\n`;
+  const exports = Object.keys(requireForBuild(name)).filter(
+    (key) => key !== "default" && /^[A-Za-z_$][\w$]*$/.test(key),
+  );
+  const key = `${name}-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
+  return { name, text, key, exports, metafile: built.metafile };
+}
+
 const shared = {
   outdir: OUT,
   bundle: true,
@@ -98,6 +127,30 @@ const shared = {
   logLevel: "warning",
 };
 
+const cachedScripts = await Promise.all(CACHED_SCRIPTS.map(buildCachedScript));
+
+const cachedScriptImports = {
+  name: "cached-script-imports",
+  setup(bundle) {
+    const pattern = new RegExp(`^(?:${CACHED_SCRIPTS.join("|")})$`);
+    bundle.onResolve({ filter: pattern }, (args) => ({ path: args.path, namespace: "cached-script" }));
+    bundle.onLoad({ filter: /.*/, namespace: "cached-script" }, (args) => {
+      const script = cachedScripts.find(({ name }) => name === args.path);
+      const loader = path.resolve("src/common/cached-script.ts");
+      return {
+        contents: [
+          `import { requireCachedScript } from ${JSON.stringify(loader)};`,
+          `const library = requireCachedScript(new URL(${JSON.stringify(scriptPathMark(script.name))}, import.meta.url), ${JSON.stringify(script.key)});`,
+          "export default library;",
+          `export const { ${script.exports.join(", ")} } = library;`,
+        ].join("\n"),
+        loader: "js",
+        resolveDir: process.cwd(),
+      };
+    });
+  },
+};
+
 const bundled = await build({
   ...shared,
   entryPoints: {
@@ -107,7 +160,7 @@ const bundled = await build({
   },
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [builtinsWithoutFacade, jsonAsString],
+  plugins: [builtinsWithoutFacade, jsonAsString, cachedScriptImports],
 });
 
 /**
@@ -204,7 +257,8 @@ async function checkDependencies(inputs) {
   for (const [file, input] of Object.entries(inputs)) {
     if (!file.startsWith("src/")) continue;
     for (const { path: target } of input.imports) {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(target);
+      const match =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(target) ?? /^cached-script:(.+)$/.exec(target);
       if (match) imported.add(match[1]);
     }
   }
@@ -233,13 +287,27 @@ const renameIn = (text) => text.replace(/[\w-]+-[A-Z0-9]{8}\.js/g, (name) => ren
 const texts = eagerCommonJsFactories(
   new Map(result.outputFiles.map((file) => [renameIn(path.basename(file.path)), renameIn(file.text)])),
 );
+/** The text with each cached script's mark replaced by its path from `dir`. */
+function withScriptPaths(text, dir) {
+  let result = text;
+  for (const { name } of cachedScripts) {
+    const relative = path
+      .relative(dir, path.join(OUT, cachedScriptFile(name)))
+      .split(path.sep)
+      .join("/");
+    result = result.replaceAll(scriptPathMark(name), relative.startsWith(".") ? relative : `./${relative}`);
+  }
+  return result;
+}
+
 await rm(OUT, { recursive: true, force: true });
 for (const file of result.outputFiles) {
   const name = renameIn(path.basename(file.path));
   const target = path.join(path.dirname(file.path), name);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, withRequire(texts.get(name)));
+  await writeFile(target, withRequire(withScriptPaths(texts.get(name), path.dirname(target))));
 }
+for (const { name, text } of cachedScripts) await writeFile(path.join(OUT, cachedScriptFile(name)), text);
 
 /** The packages whose code is in some output (bytes after tree shaking), by their folder. */
 function bundledPackageDirs(outputs) {
@@ -264,7 +332,8 @@ async function licenceEntry(dir) {
   return { name: manifest.name, version: manifest.version, licence, text };
 }
 
-const entries = await Promise.all(bundledPackageDirs(result.metafile.outputs).map(licenceEntry));
+const allOutputs = [result.metafile.outputs, ...cachedScripts.map(({ metafile }) => metafile.outputs)];
+const entries = await Promise.all([...new Set(allOutputs.flatMap(bundledPackageDirs))].map(licenceEntry));
 // Code-unit order, not the locale's: the file must come out the same on every machine.
 const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 entries.sort((a, b) => order(a.name, b.name) || order(a.version, b.version));
@@ -277,4 +346,6 @@ await writeFile(
 if (METAFILE) await writeFile(path.join(OUT, "meta.json"), JSON.stringify(result.metafile));
 // `npx chaos-action` and the package's `bin` run dist/cli.js itself: it must be executable in git too.
 await chmod(path.join(OUT, "cli.js"), 0o755);
-console.log(`${OUT}/: ${result.outputFiles.length} files; ${OUT}/licenses.txt: ${entries.length} packages`);
+console.log(
+  `${OUT}/: ${result.outputFiles.length + cachedScripts.length} files; ${OUT}/licenses.txt: ${entries.length} packages`,
+);

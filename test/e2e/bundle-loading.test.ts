@@ -6,7 +6,7 @@
 // shapes) nor the cluster side. Checked on dist/ because the savings come from the bundling.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -200,6 +200,38 @@ describe.skipIf(!existsSync(cli))("the bundled CLI resolving its own files", () 
       "--version",
     ]);
     expect(list.some((specifier) => specifier.startsWith("./chunks/"))).toBe(true);
+  });
+});
+
+describe.skipIf(!existsSync(cli))("the bundled CLI's YAML parser", () => {
+  const cacheRoot = join(dir, "compile-cache");
+  const validate = (file: string) => {
+    const run = spawnSync(process.execPath, [cli, "validate", file], {
+      cwd: root,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: cacheRoot },
+      timeout: 30_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+  };
+  /** The kept code of the parser: Node's cache directory holds one folder, named for V8's version and flags. */
+  const keptCode = () =>
+    readdirSync(cacheRoot, { recursive: true, encoding: "utf8" }).filter((file) =>
+      /^[^/]+\/yaml-[0-9a-f]{16}\.script-cache$/.test(file),
+    );
+
+  it("keeps its compiled code for the next run once it has parsed a file, and takes it then", () => {
+    const json = join(dir, "no-yaml.json");
+    writeFileSync(json, JSON.stringify({ title: "t", description: "d", method: [] }));
+    validate(json);
+    expect(keptCode()).toEqual([]);
+    validate("experiments/terminate-pod.yaml");
+    const [kept] = keptCode();
+    expect(kept).toBeDefined();
+    const written = statSync(join(cacheRoot, kept ?? "")).mtimeMs;
+    validate("experiments/terminate-pod.yaml");
+    // Taken as it was: V8 accepted it, so nothing was written again.
+    expect(statSync(join(cacheRoot, kept ?? "")).mtimeMs).toBe(written);
   });
 });
 
