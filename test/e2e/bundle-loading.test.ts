@@ -250,6 +250,9 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     "local.yaml",
     "method:\n  - {type: action, name: a, provider: {type: process, path: 'true'}}\n",
   );
+  /** Node's modules a run of `local` loaded; `name` keeps its journal apart. */
+  const builtinsOfLocalRun = (name: string) =>
+    builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, `${name}-journal.json`)]).builtins;
 
   it("validates a file that fits its shapes without loading zod", () => {
     const loaded = bundleLoadedBy(["validate", local]);
@@ -261,9 +264,7 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     const { builtins } = builtinsLoadedBy([cli, "validate", local]);
     expect(builtins).toContain("NativeModule fs");
     expect(builtins).not.toContain("NativeModule child_process");
-    expect(
-      builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, "cp-journal.json")]).builtins,
-    ).toContain("NativeModule child_process");
+    expect(builtinsOfLocalRun("cp")).toContain("NativeModule child_process");
   });
 
   it("validates it without loading node:fs/promises, which brings Node's readline (a run loads it)", () => {
@@ -272,31 +273,17 @@ describe.skipIf(!existsSync(cli))("the bundled CLI with an experiment that needs
     expect(builtins).toContain("NativeModule fs");
     expect(builtins).not.toContain(FS_PROMISES);
     expect(builtins).not.toContain("NativeModule internal/readline/interface");
-    expect(
-      builtinsLoadedBy([cli, "run", local, "--journal-path", join(dir, "fs-journal.json")]).builtins,
-    ).toContain(FS_PROMISES);
+    expect(builtinsOfLocalRun("fs")).toContain(FS_PROMISES);
   });
 
   it("runs it without loading TLS, which only an https URL or a cluster needs (a cluster run loads it)", () => {
-    const { builtins } = builtinsLoadedBy([
-      cli,
-      "run",
-      local,
-      "--journal-path",
-      join(dir, "tls-journal.json"),
-    ]);
+    const builtins = builtinsOfLocalRun("tls");
     expect(builtins).toContain("NativeModule http");
     expect(builtins).not.toContain("NativeModule tls");
   });
 
   it("runs it without loading node:crypto: its undo file name and run id come from /dev/urandom", () => {
-    const { builtins } = builtinsLoadedBy([
-      cli,
-      "run",
-      local,
-      "--journal-path",
-      join(dir, "crypto-journal.json"),
-    ]);
+    const builtins = builtinsOfLocalRun("crypto");
     expect(builtins).toContain("NativeModule child_process");
     expect(builtins).not.toContain("NativeModule crypto");
   });
