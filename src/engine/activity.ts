@@ -111,9 +111,13 @@ async function execute(
 ): Promise<unknown> {
   // Chaos Toolkit validates an activity's own `timeout` but never applies it; so do we.
   const timeoutSeconds = env.defaultTimeoutSeconds;
-  const timeout = new AbortController();
-  const timer = new AbortController();
+  // Only an activity with a timeout gets signals of its own: a composite signal, and the
+  // DOMException that cancelling its timer makes, cost each activity more than its engine does.
+  let signal = env.signal;
+  let timer: AbortController | undefined;
   if (timeoutSeconds !== undefined) {
+    const timeout = new AbortController();
+    timer = new AbortController();
     env.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
       () =>
         timeout.abort(
@@ -123,8 +127,8 @@ async function execute(
         ),
       () => {},
     );
+    signal = AbortSignal.any([env.signal, timeout.signal]);
   }
-  const signal = AbortSignal.any([env.signal, timeout.signal]);
   try {
     const provider = substituteProvider(activity.provider, env.substitute);
     const running = Promise.resolve().then(() =>
@@ -141,7 +145,7 @@ async function execute(
     env.inFlight?.add(tracked);
     return await raceAbort(running, signal);
   } finally {
-    timer.abort();
+    timer?.abort();
   }
 }
 
