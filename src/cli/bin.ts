@@ -21,5 +21,6 @@ if (jitDelayApplies(process.arch, process.execArgv, process.env.NODE_OPTIONS)) {
 // module is imported after this call, so it is compiled through the cache.
 // Absent before Node 22.1: then start-up is only slower.
 nodeModule.enableCompileCache?.();
+// The bundle's own files find each other without Node's file lookups (bundle-resolution.ts).
 nodeModule.registerHooks?.({ resolve: bundleResolution(new URL(".", import.meta.url).href) });
 await import("./process-main.ts");
