@@ -24,6 +24,8 @@ const outdirFlag = process.argv.indexOf("--outdir");
 const OUT =
   outdirFlag === -1 ? "dist" : path.relative(process.cwd(), path.resolve(process.argv[outdirFlag + 1]));
 const METAFILE = process.argv.includes("--metafile");
+/** An export name a generated module can declare with `export const { … }`. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * `import … from "node:http"` in an ES module makes Node build an ES facade of node:http, which reads
@@ -46,7 +48,7 @@ const builtinsWithoutFacade = {
     bundle.onLoad({ filter: /.*/, namespace: "builtin-without-facade" }, (args) => {
       const id = `node:${args.path}`;
       const exports = Object.entries(Object.getOwnPropertyDescriptors(process.getBuiltinModule(id)))
-        .filter(([name, descriptor]) => !descriptor.get && /^[A-Za-z_$][\w$]*$/.test(name))
+        .filter(([name, descriptor]) => !descriptor.get && IDENTIFIER.test(name))
         .map(([name]) => name);
       return {
         contents: `const m = process.getBuiltinModule(${JSON.stringify(id)});\nexport default m;\nexport const { ${exports.join(", ")} } = m;\n`,
@@ -86,6 +88,20 @@ function withRequire(code) {
   return `${shebang}${REQUIRE_BANNER}\n${code.slice(shebang.length)}`;
 }
 
+const shared = {
+  outdir: OUT,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node24",
+  legalComments: "none",
+  minify: true,
+  keepNames: true,
+  metafile: true,
+  write: false,
+  logLevel: "warning",
+};
+
 /**
  * Libraries run as scripts whose compiled code is kept between runs (src/common/cached-script.ts):
  * each is bundled on its own as the body of a CommonJS function, into chunks/<name>.script.cjs, and
@@ -107,25 +123,11 @@ async function buildCachedScript(name) {
   });
   const text = `(function (exports, require, module, __filename, __dirname) {\n${built.outputFiles[0].text}})\n`;
   const exports = Object.keys(requireForBuild(name)).filter(
-    (key) => key !== "default" && /^[A-Za-z_$][\w$]*$/.test(key),
+    (key) => key !== "default" && IDENTIFIER.test(key),
   );
   const key = `${name}-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
   return { name, text, key, exports, metafile: built.metafile };
 }
-
-const shared = {
-  outdir: OUT,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node24",
-  legalComments: "none",
-  minify: true,
-  keepNames: true,
-  metafile: true,
-  write: false,
-  logLevel: "warning",
-};
 
 const cachedScripts = await Promise.all(CACHED_SCRIPTS.map(buildCachedScript));
 

@@ -61,7 +61,12 @@ function writeCache(file: string, script: Script): void {
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, file);
   } catch {
-    // The directory went away or is not ours to write.
-    rmSync(temporary, { force: true });
+    // The directory went away or is not ours to write. This runs as the process exits: nothing here
+    // may throw and change its exit status.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // A temporary file left behind is never read.
+    }
   }
 }

@@ -32,7 +32,7 @@ export const deviceRandom =
 
 export const systemRandom: RandomSource = deviceRandom("/dev/urandom");
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
 /** `count` random bytes as lowercase hex (two characters a byte). */
 export const randomHex = (count: number, random: RandomSource = systemRandom): string => hex(random(count));

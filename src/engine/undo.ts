@@ -57,11 +57,11 @@ export interface UndoLog extends UndoRegistry {
   replay(options?: ReplayOptions): Promise<UndoRun[]>;
 }
 
-/** Retries of a failing undo step end this long after the replay starts, unless a deadline is given. */
 /** Where a run keeps its undo steps when it is given no file: unguessable, so nobody can plant it first. */
 export const temporaryUndoFile = (): string =>
   path.join(tmpdir(), `chaos-action-undo-${process.pid}-${randomUuid()}.json`);
 
+/** Retries of a failing undo step end this long after the replay starts, unless a deadline is given. */
 export const DEFAULT_UNDO_SECONDS = 120;
 /** One attempt that has no answer after this long counts as failed (and is retried). */
 export const UNDO_ATTEMPT_SECONDS = 30;
