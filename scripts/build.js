@@ -107,7 +107,7 @@ const shared = {
  * each is bundled on its own as the body of a CommonJS function, into chunks/<name>.script.cjs, and
  * every import of it in the bundle becomes a module that runs that file and re-exports its exports.
  */
-const CACHED_SCRIPTS = ["yaml"];
+const CACHED_SCRIPTS = ["yaml", "js-yaml"];
 const cachedScriptFile = (name) => `chunks/${name}.script.cjs`;
 /** Where a file of the bundle names a script's path; replaced by the path from that file once written. */
 const scriptPathMark = (name) => `__chaos_cached_script_${name}__`;

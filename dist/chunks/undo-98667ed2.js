@@ -1,1 +1,1 @@
-import{a,b}from"./chunk-2672c305.js";import"./chunk-fd156d4c.js";import"./chunk-ffa9edb2.js";import"./chunk-8d36e1da.js";import"./chunk-7841e095.js";import"./chunk-aa232f7e.js";import"./chunk-6259a409.js";import"./chunk-e3b0c442.js";export{a as UndoKind,b as executeUndo};
+import{a,b}from"./chunk-2672c305.js";import"./chunk-ffa9edb2.js";import"./chunk-fd156d4c.js";import"./chunk-8d36e1da.js";import"./chunk-7841e095.js";import"./chunk-aa232f7e.js";import"./chunk-6259a409.js";import"./chunk-e3b0c442.js";export{a as UndoKind,b as executeUndo};

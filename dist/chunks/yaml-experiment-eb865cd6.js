@@ -1,1 +1,1 @@
-import{a,b}from"./chunk-cca88153.js";import"./chunk-7b3f3d8f.js";import"./chunk-c6463cec.js";import"./chunk-dace5cfa.js";import"./chunk-36027112.js";import"./chunk-84763dea.js";import"./chunk-e3b0c442.js";export{b as parseYamlText,a as pyyamlTags};
+import{a,b}from"./chunk-cca88153.js";import"./chunk-c038b26a.js";import"./chunk-7b3f3d8f.js";import"./chunk-c6463cec.js";import"./chunk-84763dea.js";import"./chunk-05a0ea26.js";import"./chunk-a2c6a2a8.js";import"./chunk-36027112.js";import"./chunk-e3b0c442.js";export{b as parseYamlText,a as pyyamlTags};

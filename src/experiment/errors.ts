@@ -1,7 +1,7 @@
 // What can go wrong with an experiment file before it runs, as typed errors whose messages are
 // written for the person who wrote the file.
 import { type DocPath, formatPath } from "./path.ts";
-import { escapeControl, shorten } from "./quote.ts";
+import { escapeControl, quote, shorten } from "./quote.ts";
 
 /** Longest message kept: values are quoted short where they are written; this bounds the rest. */
 const MAX_MESSAGE = 2000;
@@ -40,6 +40,11 @@ export function makeIssue(
     path: bounded(formatPath(path)),
     message: bounded(message),
   };
+}
+
+/** A key repeated within one mapping: loading keeps its last value, as Chaos Toolkit's does. */
+export function duplicateKeyWarning(file: string, position: Position, path: DocPath, key: string): Issue {
+  return makeIssue("warning", file, position, path, `duplicate key ${quote(key)}: the last one wins`);
 }
 
 /** `experiments/x.yaml:12:5 method[2].provider.arguments.url: <message>`; warnings read `...url: warning: <message>`. */

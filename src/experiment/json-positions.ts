@@ -2,18 +2,13 @@
 // which keys repeat within an object (JSON.parse keeps the last one, silently). The text has already
 // passed JSON.parse: the scanner only walks it, and JSON files need no YAML parser.
 import type { DocPath, PathSegment } from "./path.ts";
+import { type PositionTree as Entry, locateIn } from "./source-positions.ts";
 
 export interface JsonPositions {
   /** Offset of the value at `path` (of its key, in an object), or of its nearest existing ancestor. */
   locate(path: DocPath): number;
   /** Every repeated key, in document order, at the offset of its later occurrence. */
   duplicates: Array<{ path: PathSegment[]; key: string; offset: number }>;
-}
-
-interface Entry {
-  offset: number;
-  members?: Map<string, Entry>;
-  items?: Entry[];
 }
 
 const whitespace = new Set([" ", "\t", "\n", "\r"]);
@@ -72,18 +67,5 @@ export function jsonPositions(text: string): JsonPositions {
   };
   const root = value([]);
 
-  const locate = (path: DocPath): number => {
-    let entry = root;
-    for (const segment of path) {
-      const next = entry.members
-        ? entry.members.get(String(segment))
-        : typeof segment === "number"
-          ? entry.items?.[segment]
-          : undefined;
-      if (next === undefined) break;
-      entry = next;
-    }
-    return entry.offset;
-  };
-  return { locate, duplicates };
+  return { locate: (path) => locateIn(root, path), duplicates };
 }

@@ -3,6 +3,7 @@
 // parseExperimentText here (both formats, synchronously: for callers that have the text).
 import { parseJsonText } from "./json-experiment.ts";
 import { type ExperimentFormat, type LoadedExperiment, parseGuarded } from "./loaded.ts";
+import { parsePlainYamlText } from "./plain-yaml-experiment.ts";
 import { parseYamlText } from "./yaml-experiment.ts";
 
 export { type ExperimentFormat, experimentFormatOf, type LoadedExperiment } from "./loaded.ts";
@@ -14,5 +15,6 @@ export { pyyamlTags } from "./yaml-experiment.ts";
  * ends in a LoadedExperiment or an ExperimentLoadError naming the file.
  */
 export function parseExperimentText(text: string, file: string, format: ExperimentFormat): LoadedExperiment {
-  return parseGuarded(text, file, format === "json" ? parseJsonText : parseYamlText);
+  if (format === "json") return parseGuarded(text, file, parseJsonText);
+  return parseGuarded(text, file, parsePlainYamlText) ?? parseGuarded(text, file, parseYamlText);
 }

@@ -32,9 +32,13 @@ export function experimentFormatOf(file: string): ExperimentFormat | undefined {
 
 /**
  * Parses experiment source text with `parse`; pure (no file system). Any text, however large, deep or
- * broken, ends in a LoadedExperiment or an ExperimentLoadError naming the file.
+ * broken, ends in what `parse` returns or an ExperimentLoadError naming the file.
  */
-export function parseGuarded(text: string, file: string, parse: FormatParser): LoadedExperiment {
+export function parseGuarded<Parsed extends LoadedExperiment | undefined>(
+  text: string,
+  file: string,
+  parse: (source: string, file: string) => Parsed,
+): Parsed {
   const tooBig = sizeProblem(Buffer.byteLength(text, "utf8"));
   if (tooBig) throw new ExperimentLoadError(file, tooBig);
   try {

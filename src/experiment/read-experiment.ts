@@ -1,6 +1,7 @@
 // Reading an experiment file into plain data while keeping where every value came from, so that
-// validation can point at `file:line:column`. JSON by json-experiment.ts; YAML by yaml-experiment.ts,
-// imported only when a YAML file is read, so a run of JSON experiments never loads the YAML parser.
+// validation can point at `file:line:column`. JSON by json-experiment.ts; YAML by
+// plain-yaml-experiment.ts, or yaml-experiment.ts when that declines: each imported only when needed,
+// so a run of JSON experiments loads no YAML parser, and of plain YAML ones not the `yaml` package.
 import { extname } from "node:path";
 import { readTextFile, statFile } from "../common/read-file.ts";
 import { ExperimentLoadError } from "./errors.ts";
@@ -29,6 +30,8 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
     if (code === "EISDIR") throw new ExperimentLoadError(file, "is a directory, not an experiment file");
     throw new ExperimentLoadError(file, `cannot read the file: ${(error as Error).message}`);
   }
-  const parse = format === "json" ? parseJsonText : (await import("./yaml-experiment.ts")).parseYamlText;
-  return parseGuarded(text, file, parse);
+  if (format === "json") return parseGuarded(text, file, parseJsonText);
+  const { parsePlainYamlText } = await import("./plain-yaml-experiment.ts");
+  const plain = parseGuarded(text, file, parsePlainYamlText);
+  return plain ?? parseGuarded(text, file, (await import("./yaml-experiment.ts")).parseYamlText);
 }

@@ -12,25 +12,15 @@ import {
   type Tags,
   type YAMLError,
 } from "yaml";
-import { ExperimentLoadError, type Issue, makeIssue, type Position } from "./errors.ts";
+import { duplicateKeyWarning, ExperimentLoadError, type Issue, type Position } from "./errors.ts";
 import { depthMessage, MAX_ALIAS_COUNT, MAX_ISSUES, tooDeep } from "./limits.ts";
 import type { LoadedExperiment } from "./loaded.ts";
 import type { DocPath, PathSegment } from "./path.ts";
+import { PYYAML_TESTS } from "./pyyaml-scalars.ts";
 import { quote } from "./quote.ts";
 import { unclosedOpeningBefore } from "./yaml-syntax.ts";
 
 const start: Position = { line: 1, column: 1 };
-
-// The plain scalars PyYAML's resolver reads as booleans, decimal integers and floats; the `yaml`
-// package's YAML 1.1 schema is wider (`y`/`n` as booleans, `1e3` and `09` as numbers), where PyYAML
-// keeps strings.
-const PYYAML_TESTS = {
-  true: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
-  false: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
-  int: /^[-+]?(?:0|[1-9][0-9_]*)$/,
-  float: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/,
-  floatExp: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/,
-};
 
 function pyyamlTest(tag: Exclude<Tags[number], string>): RegExp | undefined {
   const { test } = tag as { test?: RegExp };
@@ -184,15 +174,7 @@ function duplicateKeyWarnings(
         if (key === undefined) continue;
         if (seen.has(key) && warnings.length <= MAX_ISSUES) {
           const offset = (pair.key as Node).range?.[0] ?? 0;
-          warnings.push(
-            makeIssue(
-              "warning",
-              file,
-              position(offset),
-              [...path, key],
-              `duplicate key ${quote(key)}: the last one wins`,
-            ),
-          );
+          warnings.push(duplicateKeyWarning(file, position(offset), [...path, key], key));
         }
         seen.add(key);
         visit(pair.value, [...path, key]);

@@ -1,7 +1,7 @@
 // Start-up loads only what the command needs: `--help` and a bad flag load the argument parser and
-// the help text alone; validating a JSON experiment loads no YAML parser, and an experiment without
-// chaosk8s functions loads no activity. Checked in a fresh Node process whose resolve hook records
-// every module imported.
+// the help text alone; validating a JSON experiment loads no YAML parser, a plain YAML one not the
+// `yaml` package, and an experiment without chaosk8s functions loads no activity. Checked in a fresh
+// Node process whose resolve hook records every module imported.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
@@ -72,6 +72,7 @@ describe("start-up loads only what the command needs", () => {
     const loaded = modulesLoadedBy(["validate", "test/fixtures/valid/process-and-http.json"]);
     expect(loaded).toContain("src/experiment/validate.ts");
     expect(packageModules(loaded, "yaml")).toEqual([]);
+    expect(packageModules(loaded, "js-yaml")).toEqual([]);
     expect(loaded.filter((file) => file.startsWith("src/kubernetes/activities/"))).toEqual([]);
     expect(loaded).not.toContain("src/kubernetes/catalog.ts");
     expect(loaded).not.toContain("src/report/markdown.ts");
@@ -79,7 +80,16 @@ describe("start-up loads only what the command needs", () => {
 
   it("sees them when they do load (the checks can fail): a YAML experiment, a chaosk8s run", () => {
     const loaded = modulesLoadedBy(["validate", "experiments/terminate-pod.yaml"]);
-    expect(packageModules(loaded, "yaml").length).toBeGreaterThan(0);
+    expect(packageModules(loaded, "js-yaml").length).toBeGreaterThan(0);
     expect(loaded).not.toContain("src/kubernetes/catalog.ts");
+  });
+
+  it("loads the yaml package only for a file js-yaml does not read (the check can fail)", () => {
+    expect(packageModules(modulesLoadedBy(["validate", "experiments/terminate-pod.yaml"]), "yaml")).toEqual(
+      [],
+    );
+    const broken = modulesLoadedBy(["validate", "test/fixtures/invalid/yaml-syntax-error.yaml"]);
+    expect(packageModules(broken, "js-yaml").length).toBeGreaterThan(0);
+    expect(packageModules(broken, "yaml").length).toBeGreaterThan(0);
   });
 });

@@ -203,7 +203,7 @@ describe.skipIf(!existsSync(cli))("the bundled CLI resolving its own files", () 
   });
 });
 
-describe.skipIf(!existsSync(cli))("the bundled CLI's YAML parser", () => {
+describe.skipIf(!existsSync(cli))("the bundled CLI's YAML parsers", () => {
   const cacheRoot = join(dir, "compile-cache");
   const validate = (file: string) => {
     const run = spawnSync(process.execPath, [cli, "validate", file], {
@@ -214,24 +214,46 @@ describe.skipIf(!existsSync(cli))("the bundled CLI's YAML parser", () => {
     });
     expect(run.status, run.stderr).toBe(0);
   };
-  /** The kept code of the parser: Node's cache directory holds one folder, named for V8's version and flags. */
-  const keptCode = () =>
+  /** The kept code of a parser: Node's cache directory holds one folder, named for V8's version and flags. */
+  const keptCode = (parser: "js-yaml" | "yaml") =>
     readdirSync(cacheRoot, { recursive: true, encoding: "utf8" }).filter((file) =>
-      /^[^/]+\/yaml-[0-9a-f]{16}\.script-cache$/.test(file),
+      new RegExp(`^[^/]+/${parser}-[0-9a-f]{16}\\.script-cache$`).test(file),
     );
+  const anchored = join(dir, "anchored.yaml");
+  writeFileSync(anchored, "title: &t t\ndescription: *t\nmethod: []\n");
 
-  it("keeps its compiled code for the next run once it has parsed a file, and takes it then", () => {
-    const json = join(dir, "no-yaml.json");
-    writeFileSync(json, JSON.stringify({ title: "t", description: "d", method: [] }));
-    validate(json);
-    expect(keptCode()).toEqual([]);
-    validate("experiments/terminate-pod.yaml");
-    const [kept] = keptCode();
-    expect(kept).toBeDefined();
-    const written = statSync(join(cacheRoot, kept ?? "")).mtimeMs;
-    validate("experiments/terminate-pod.yaml");
-    // Taken as it was: V8 accepted it, so nothing was written again.
-    expect(statSync(join(cacheRoot, kept ?? "")).mtimeMs).toBe(written);
+  it.each([
+    ["js-yaml", "experiments/terminate-pod.yaml"],
+    ["yaml", anchored],
+  ] as const)(
+    "keeps the compiled code of %s for the next run once it has parsed a file, and takes it then",
+    (parser, file) => {
+      const json = join(dir, "no-yaml.json");
+      writeFileSync(json, JSON.stringify({ title: "t", description: "d", method: [] }));
+      validate(json);
+      expect(keptCode(parser)).toEqual([]);
+      validate(file);
+      const [kept] = keptCode(parser);
+      expect(kept).toBeDefined();
+      const written = statSync(join(cacheRoot, kept ?? "")).mtimeMs;
+      validate(file);
+      // Taken as it was: V8 accepted it, so nothing was written again.
+      expect(statSync(join(cacheRoot, kept ?? "")).mtimeMs).toBe(written);
+    },
+  );
+
+  /** Which YAML parser's script the files of the bundle loaded to validate `file` name. */
+  const parsersLoadedBy = (file: string) => {
+    const loaded = bundleLoadedBy(["validate", file]).join("\n");
+    return ["./js-yaml.script.cjs", "./yaml.script.cjs"].filter((script) => loaded.includes(`"${script}"`));
+  };
+
+  it("reads a plain YAML experiment without loading the yaml package", () => {
+    expect(parsersLoadedBy("experiments/terminate-pod.yaml")).toEqual(["./js-yaml.script.cjs"]);
+  });
+
+  it("loads the yaml package for a file with an anchor (the check can fail)", () => {
+    expect(parsersLoadedBy(anchored)).toEqual(["./js-yaml.script.cjs", "./yaml.script.cjs"]);
   });
 });
 

@@ -1,0 +1,1 @@
+var e={true:/^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,false:/^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,int:/^[-+]?(?:0|[1-9][0-9_]*)$/,float:/^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/,floatExp:/^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/};export{e as a};
