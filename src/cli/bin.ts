@@ -10,7 +10,7 @@ import { builtinsBeforeDelay, delayJitCompilers, jitDelayApplies } from "./jit-d
 // compiler's first use costs its code pages. The V8 flags are set before the compile cache is
 // enabled: its entries are keyed by them.
 if (jitDelayApplies(process.arch, process.execArgv, process.env.NODE_OPTIONS)) {
-  for (const id of builtinsBeforeDelay(process.argv.slice(2))) process.getBuiltinModule(id);
+  for (const id of builtinsBeforeDelay(process.argv.slice(2), outputOnPipe())) process.getBuiltinModule(id);
   const v8 = process.getBuiltinModule("node:v8");
   delayJitCompilers({
     setFlags: (flags) => v8.setFlagsFromString(flags),
@@ -24,3 +24,12 @@ nodeModule.enableCompileCache?.();
 // The bundle's own files find each other without Node's file lookups (bundle-resolution.ts).
 nodeModule.registerHooks?.({ resolve: bundleResolution(new URL(".", import.meta.url).href) });
 await import("./process-main.ts");
+
+function outputOnPipe(): boolean {
+  try {
+    const output = process.getBuiltinModule("node:fs").fstatSync(1);
+    return output.isFIFO() || output.isSocket();
+  } catch {
+    return false; // closed
+  }
+}

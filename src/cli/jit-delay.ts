@@ -30,18 +30,22 @@ export const jitDelayApplies = (arch: string, execArgv: readonly string[], nodeO
  * made with: a module first loaded while the compilers are held off is compiled anew, which costs a
  * run 15 ms. What a command is sure to need is loaded before the delay. node:crypto is not among them:
  * only a run that reaches a cluster needs it (TLS), and loaded with these it adds 1.8 MiB to the peak.
- * `validate` writes its table to a pipe or a terminal as a rule (a CI log), whose stream is node:net's:
- * loaded first, 0.95× the wall time; with the output in a file, which needs no node:net, the same time
- * and 0.5 MiB more.
  */
 const BUILTINS_BEFORE_DELAY = new Map<string, readonly string[]>([
   ["run", ["node:child_process", "node:http", "node:fs/promises", "node:os"]],
-  ["validate", ["node:os", "node:net"]],
+  ["validate", ["node:os"]],
 ]);
 
-/** The Node modules to load before the delay for this command line (the arguments after the script). */
-export const builtinsBeforeDelay = (args: readonly string[]): readonly string[] =>
-  BUILTINS_BEFORE_DELAY.get(args[0] ?? "") ?? [];
+/**
+ * The Node modules to load before the delay for this command line (the arguments after the script).
+ * Output on a pipe or a socket (a CI log) is written through a node:net stream: loaded first, a
+ * `validate` takes 0.95× the wall time. Output in a file or on a terminal is left alone: a file needs
+ * no node:net, and telling a terminal from /dev/null would itself load it.
+ */
+export const builtinsBeforeDelay = (args: readonly string[], outputOnPipe = false): readonly string[] => {
+  const needed = BUILTINS_BEFORE_DELAY.get(args[0] ?? "") ?? [];
+  return outputOnPipe ? [...needed, "node:net"] : needed;
+};
 
 export interface JitDelayDeps {
   /** node:v8's setFlagsFromString. */

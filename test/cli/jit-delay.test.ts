@@ -50,10 +50,16 @@ describe("the compilers' delay", () => {
     expect(builtinsBeforeDelay(["run", "experiments/"])).toEqual(
       expect.arrayContaining(["node:child_process", "node:http", "node:fs/promises"]),
     );
-    expect(builtinsBeforeDelay(["validate", "x.yaml"])).toEqual(["node:os", "node:net"]);
+    expect(builtinsBeforeDelay(["validate", "x.yaml"])).toEqual(["node:os"]);
     for (const args of [[], ["--help"], ["constructor"], ["__proto__"]]) {
       expect(builtinsBeforeDelay(args), args.join(" ")).toEqual([]);
     }
+  });
+
+  it("loads node:net first when the output is a pipe, which Node writes through a node:net stream", () => {
+    expect(builtinsBeforeDelay(["validate", "x.yaml"], true)).toEqual(["node:os", "node:net"]);
+    expect(builtinsBeforeDelay(["--help"], true)).toEqual(["node:net"]);
+    expect(builtinsBeforeDelay(["--help"], false)).toEqual([]);
   });
 
   it("applies only where V8 has Maglev (x64, arm64), whose flag is read-only elsewhere", () => {
