@@ -5,7 +5,9 @@
 // never loaded. The values are the ones yaml-experiment.ts gives. Anything else is declined and read
 // by yaml-experiment.ts as before, which also explains every syntax error: a file outside that shape,
 // a scalar whose reading needs more of YAML 1.1 (octal, hex, sexagesimal, `.inf`, `_` in a number, a
-// `<<` merge key), a null or collection as a key, and any text js-yaml refuses.
+// `<<` merge key), a null or collection or more than one line as a key, a block scalar's indentation
+// indicator, a `\U` or escaped line break between double quotes, the few texts below that the two
+// parsers read differently, and any text js-yaml refuses.
 import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent } from "js-yaml";
 import { duplicateKeyWarning, ExperimentLoadError, type Issue } from "./errors.ts";
 import { depthMessage, MAX_ISSUES, tooDeep } from "./limits.ts";
@@ -15,7 +17,7 @@ import { PYYAML_TESTS } from "./pyyaml-scalars.ts";
 import { locateIn, type PositionTree, positionsIn } from "./source-positions.ts";
 
 /** The `yaml` package's YAML 1.1 forms left to it: every other plain scalar is read here. */
-const LEFT_TO_THE_YAML_PACKAGE = [
+const SCALARS_FOR_THE_YAML_PACKAGE = [
   /^[-+]?0b[0-1_]+$/,
   /^[-+]?0[0-7_]+$/,
   /^[-+]?0x[0-9a-fA-F_]+$/,
@@ -24,12 +26,22 @@ const LEFT_TO_THE_YAML_PACKAGE = [
   /^<<$/,
 ];
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+/**
+ * Where the two parsers read the YAML specification differently, found by fuzzing them against each
+ * other: a carriage return alone (a line end for js-yaml, as for PyYAML, not for the `yaml` package),
+ * tabs (which each allows in different places around indentation), a document end marker (`...`,
+ * after which js-yaml reads on) and an indented `---` (a document start marker for js-yaml alone).
+ */
+const TEXT_FOR_THE_YAML_PACKAGE = /\r(?!\n)|\t|^\.\.\.(?!\S)|^ +---(?!\S)/m;
+/** Escapes the parsers read differently: `\U` beyond Unicode, a line break escaped before blank lines. */
+const ESCAPES_FOR_THE_YAML_PACKAGE = /\\(?:U|\r?\n)/;
 
 class Declined {}
 const declined = new Declined();
 
 /** Reads `source` if it is plain YAML; undefined when yaml-experiment.ts must read it. */
 export function parsePlainYamlText(source: string, file: string): LoadedExperiment | undefined {
+  if (TEXT_FOR_THE_YAML_PACKAGE.test(source)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(source, {});
@@ -93,6 +105,8 @@ function readDocument(events: Event[], source: string, onDuplicate: OnDuplicate)
         const keyEvent = take();
         if (keyEvent.type !== EVENT_ID.SCALAR) throw declined;
         plainNode(keyEvent);
+        // js-yaml lets an implicit key run over lines; the `yaml` package refuses it, as YAML does.
+        if (/[\r\n]/.test(source.slice(keyEvent.valueStart, keyEvent.valueEnd))) throw declined;
         const key = keyText(scalarValue(source, keyEvent));
         const keyOffset = scalarOffset(source, keyEvent);
         if (members.has(key)) onDuplicate([...path, key], key, keyOffset);
@@ -133,6 +147,10 @@ function keyText(key: unknown): string {
 }
 
 function scalarValue(source: string, event: ScalarEvent): unknown {
+  if (event.style === SCALAR_STYLE.DOUBLE_QUOTED) {
+    const raw = source.slice(event.valueStart, event.valueEnd);
+    if (ESCAPES_FOR_THE_YAML_PACKAGE.test(raw)) throw declined;
+  }
   const text = getScalarValue(source, event);
   return event.style === SCALAR_STYLE.PLAIN ? plainValue(text) : text;
 }
@@ -142,7 +160,7 @@ function plainValue(text: string): unknown {
   if (NULL.test(text)) return null;
   if (PYYAML_TESTS.true.test(text)) return true;
   if (PYYAML_TESTS.false.test(text)) return false;
-  if (LEFT_TO_THE_YAML_PACKAGE.some((form) => form.test(text))) throw declined;
+  if (SCALARS_FOR_THE_YAML_PACKAGE.some((form) => form.test(text))) throw declined;
   const number =
     PYYAML_TESTS.int.test(text) || PYYAML_TESTS.float.test(text) || PYYAML_TESTS.floatExp.test(text);
   if (!number) return text;
@@ -168,12 +186,13 @@ function scalarOffset(source: string, event: ScalarEvent): number {
 
 // A block scalar's content starts on the line after its header (`key: |-  # comment`); the header is
 // the first `|` or `>` on that line that only indicators and a comment follow.
-const BLOCK_HEADER = /^(.*?)[|>][0-9+-]*(?:[ \t]+#.*|[ \t]*)\r?$/;
+const BLOCK_HEADER = /^(.*?)[|>]([0-9+-]*)(?:[ \t]+#.*|[ \t]*)\r?$/;
 
 function blockHeaderOffset(source: string, contentStart: number): number {
   if (source[contentStart - 1] !== "\n") throw declined;
   const lineStart = source.lastIndexOf("\n", contentStart - 2) + 1;
   const header = BLOCK_HEADER.exec(source.slice(lineStart, contentStart - 1));
-  if (!header) throw declined;
+  // An indentation indicator (`|2`) is counted from different places by the two parsers.
+  if (!header || /[0-9]/.test(header[2]!)) throw declined;
   return lineStart + header[1]!.length;
 }

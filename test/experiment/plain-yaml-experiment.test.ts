@@ -5,7 +5,7 @@ import { ExperimentLoadError } from "../../src/experiment/errors.ts";
 import { depthMessage } from "../../src/experiment/limits.ts";
 import { parseExperimentText } from "../../src/experiment/load.ts";
 import { parsePlainYamlText } from "../../src/experiment/plain-yaml-experiment.ts";
-import { readersDisagree } from "./yaml-readers.ts";
+import { readersDisagree, YAML_FINER_POINTS } from "./yaml-readers.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -58,9 +58,22 @@ describe("the plain-YAML reader", () => {
     ["an empty list item", "a:\n  -\n  - b\n"],
     ["an unclosed quote", 'a: "b\nc: d\n'],
     ["a tab as indentation", "a:\n\tb: 1\n"],
+    ["a line ended by a carriage return alone", "a: 1\rb: 2\r"],
+    ["a tab after a value", "a: value\t\n"],
+    ["a block scalar's indentation indicator", "a: |2\n   two extra\n  base\n"],
+    ["a document end marker", "a: 1\n...\n"],
+    ["an indented document start marker", " ---\na: 1\n"],
+    ["a key over two lines", "? a\n  b\n: 1\n"],
+    ["an escaped line break between double quotes", 'a: "para \\\n  joined"\n'],
+    ["a \\U escape", 'a: "\\U0001F600"\n'],
     ["nesting beyond js-yaml's limit", `a: ${"[".repeat(120)}${"]".repeat(120)}\n`],
   ])("declines %s, which the yaml package reads or explains", (_, text) => {
     expect(plain(text)).toBeUndefined();
+  });
+
+  it.each(YAML_FINER_POINTS)("agrees with the yaml package on %s", (_, text) => {
+    expect(plain(text)).toBeDefined();
+    expect(readersDisagree(text)).toBeUndefined();
   });
 
   it("leaves numbers it declines to the yaml package, which reads them as before", () => {
@@ -94,6 +107,12 @@ describe("the plain-YAML reader", () => {
     expect(data).toBeDefined();
     expect(Object.is(data?.a, expected), `${JSON.stringify(data)}`).toBe(true);
     expect(readersDisagree(`a: ${scalar}\n`)).toBeUndefined();
+  });
+
+  it("names a mapping's keys as the yaml package does: a number or a boolean by its text in JavaScript", () => {
+    const text = "1.0: a\nyes: b\n-0: c\n'~': d\n";
+    expect(Object.keys(plain(text)?.data as object)).toEqual(["0", "1", "true", "~"]);
+    expect(readersDisagree(text)).toBeUndefined();
   });
 
   it("keeps a key the prototype has as the mapping's own, with an ordinary prototype", () => {

@@ -1,10 +1,26 @@
 // What the two YAML readers must agree on: where the plain reader accepts a file, the same data (own
 // keys in the same order, -0 told from 0), the same warnings, and the same position for every path
 // in the data and for a missing key under each. Used by the unit tests and the fuzz suite.
-
 import type { PathSegment } from "../../src/experiment/path.ts";
 import { parsePlainYamlText } from "../../src/experiment/plain-yaml-experiment.ts";
 import { parseYamlText } from "../../src/experiment/yaml-experiment.ts";
+
+/** YAML's finer points, each in a small plain file: both readers must read them alike. */
+export const YAML_FINER_POINTS: ReadonlyArray<readonly [string, string]> = [
+  ["a multi-line plain scalar", "a: plain\n  multi line\n\n  with blank\n"],
+  ["a folded scalar that keeps its line ends", "a: >+\n  keep\n\n\nb: 1\n"],
+  ["a folded scalar with a more indented line", "a: >-\n  strip\n   more indented\n  back\n"],
+  ["a literal scalar with trailing spaces", "a: |\n  trailing spaces   \n  x\n"],
+  ["double-quoted escapes", 'a: "esc \\x41 \\u00e9 \\N \\_ \\L \\P \\0 \\a \\e \\/ \\t"\n'],
+  ["a folded double-quoted scalar", 'a: "folded\n  line\n\n  para\n  joined"\n'],
+  ["a folded single-quoted scalar", "a: 'single ''quoted''\n  fold'\n"],
+  ["flow collections", "- [a, b, {c: d}]\n- {e: [f, g], h: }\n"],
+  ["explicit keys", "? a\n: b\n? c\n"],
+  ["a document start marker", "---\na: 1\n"],
+  ["comments", "a: b # comment\n# c\nd: e#notcomment\n"],
+  ["a sequence at its key's indentation", "a:\n- b\n- c\n"],
+  ["Unicode line separators", "a: x\u2028y\nb: x\u0085y\n"],
+];
 
 function sameData(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
