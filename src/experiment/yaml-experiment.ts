@@ -1,5 +1,6 @@
-// A YAML experiment: parsed by the `yaml` package in YAML 1.1 mode (PyYAML's safe_load reads
-// `yes`/`no` as booleans), whose document keeps the positions. Loaded only for YAML files.
+// A YAML experiment that plain-yaml-experiment.ts declines (tags, anchors, YAML 1.1's rarer numbers,
+// syntax errors…): parsed by the `yaml` package in YAML 1.1 mode (PyYAML's safe_load reads `yes`/`no`
+// as booleans), whose document keeps the positions and whose errors are worded for people.
 import {
   type Document,
   isAlias,
