@@ -77,7 +77,10 @@ export interface SimCluster {
   unreachable(outage: SimOutage): Promise<void>;
   /** The state that matters for "restored", to compare with diffSnapshots. */
   snapshot(): ClusterSnapshot;
-  /** Resolves when no controller work or timer is pending (everything settled). */
+  /**
+   * Resolves when no controller work, timer or request held back by injected latency is pending
+   * (everything settled): a request whose client has gone still lands, as on a real API server.
+   */
   settled(timeoutMs?: number): Promise<void>;
   /** Errors controllers or handlers hit inside the simulator (a bug in the simulator, not in the client). */
   internalErrors: unknown[];
@@ -313,11 +316,11 @@ export async function startSimCluster(options: SimOptions = {}): Promise<SimClus
       const deadline = Date.now() + timeoutMs;
       let quietRounds = 0;
       while (quietRounds < 2) {
-        if (manager.idle && state.timers.pending === 0) quietRounds++;
+        if (manager.idle && state.timers.pending === 0 && handler.heldRequests === 0) quietRounds++;
         else quietRounds = 0;
         if (Date.now() > deadline) {
           throw new Error(
-            `sim cluster: still busy after ${timeoutMs} ms (${state.timers.pending} timers pending)`,
+            `sim cluster: still busy after ${timeoutMs} ms (${state.timers.pending} timers pending, ${handler.heldRequests} requests held)`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, quietRounds > 0 ? 1 : 5));

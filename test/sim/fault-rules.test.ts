@@ -202,6 +202,27 @@ describe("latency rules", () => {
     await raw(sim, "GET", "/api/v1/namespaces/default/pods");
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
+
+  it("hold a request that still lands when its client has gone, and settled() waits for it", async () => {
+    const sim = await startSim({ tls: false, auth: "none" });
+    expect(sim.get("services", "default", "web")).toBeDefined();
+    const rule = sim.addFaultRule({
+      verb: "delete",
+      resource: "services",
+      effect: { kind: "latency", ms: 300 },
+    });
+    const client = new AbortController();
+    const deleting = fetch(`${sim.url}/api/v1/namespaces/default/services/web`, {
+      method: "DELETE",
+      signal: client.signal,
+    }).catch(() => undefined);
+    await waitFor(() => rule.hits > 0, "the delete to arrive");
+    client.abort();
+    await deleting;
+    expect(sim.get("services", "default", "web")).toBeDefined();
+    await sim.settled(5000);
+    expect(sim.get("services", "default", "web")).toBeUndefined();
+  });
 });
 
 describe("dropped watches", () => {

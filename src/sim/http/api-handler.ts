@@ -128,6 +128,11 @@ export class ApiHandler {
     this.proxy = new ServiceProxy(config.state);
   }
 
+  /** Requests held back by injected latency, which the cluster has yet to act on. */
+  get heldRequests(): number {
+    return this.delays.size;
+  }
+
   close(): void {
     for (const w of [...this.watches]) w.end();
     for (const d of this.delays) clearTimeout(d);
