@@ -161,11 +161,10 @@ function plainValue(text: string): unknown {
   if (PYYAML_TESTS.true.test(text)) return true;
   if (PYYAML_TESTS.false.test(text)) return false;
   if (SCALARS_FOR_THE_YAML_PACKAGE.some((form) => form.test(text))) throw declined;
-  const number =
-    PYYAML_TESTS.int.test(text) || PYYAML_TESTS.float.test(text) || PYYAML_TESTS.floatExp.test(text);
-  if (!number) return text;
+  const integer = PYYAML_TESTS.int.test(text);
+  if (!integer && !PYYAML_TESTS.float.test(text) && !PYYAML_TESTS.floatExp.test(text)) return text;
   if (text.includes("_")) throw declined;
-  if (!PYYAML_TESTS.int.test(text)) return Number.parseFloat(text);
+  if (!integer) return Number.parseFloat(text);
   const magnitude = Number.parseInt(text[0] === "-" || text[0] === "+" ? text.slice(1) : text, 10);
   return text[0] === "-" ? -1 * magnitude : magnitude;
 }
